@@ -1,0 +1,3 @@
+from .campaign import Campaign, Content, Criterion, Period, Task, Title
+
+__all__ = ["Campaign", "Content", "Criterion", "Period", "Task", "Title"]

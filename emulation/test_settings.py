@@ -1,0 +1,24 @@
+"""Test settings: only test concerns differ from emulation.settings."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_DEBUG", "True")
+
+from .settings import *  # noqa: E402,F403
+from .settings import CELERY_BROKER_URL, STORAGES  # noqa: E402
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="thidua-test-media-")
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SECURE_SSL_REDIRECT = False
+# The PostgreSQL + Redis run of .ci/run sets CELERY_BROKER_URL; the suite still runs
+# tasks in-process except in tests marked celery_worker, which use the real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_REAL_BROKER_URL = CELERY_BROKER_URL if CELERY_BROKER_URL != "memory://" else ""

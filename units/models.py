@@ -1,0 +1,288 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .enums import UNIT_MANAGING_ROLES, Gender, GroupKind, PersonCategory, Role, UnitKind
+
+
+class UnitQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def visible_to(self, user):
+        """Units a user may look at: all for ministry-wide roles, else their own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_ministry_wide_view:
+            return self.all()
+        return self.filter(memberships__user=user).distinct()
+
+
+class Unit(models.Model):
+    """An organisational unit: the ministry, a unit under it, or a provincial department."""
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices)
+    province = models.CharField(_("province"), max_length=80, blank=True)
+    has_legal_personality = models.BooleanField(_("has legal personality"), default=True)
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="unit_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def clean(self):
+        super().clean()
+        ancestor = self.parent
+        while ancestor is not None:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
+            ancestor = ancestor.parent
+
+
+class User(AbstractUser):
+    """A person who signs in. Ministry-wide roles are flags; unit roles are Memberships."""
+
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    is_emulation_officer = models.BooleanField(
+        _("emulation officer"),
+        default=False,
+        help_text=_("Staff of the Department of Organization and Personnel: reviews and reports."),
+    )
+    is_council_member = models.BooleanField(
+        _("council member"),
+        default=False,
+        help_text=_("Member of the Emulation and Commendation Council."),
+    )
+    is_leadership = models.BooleanField(
+        _("leadership"), default=False, help_text=_("Minister or vice minister: reads reports.")
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+    @property
+    def has_ministry_wide_view(self) -> bool:
+        return self.is_superuser or self.is_emulation_officer or self.is_leadership
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["unit__order", "unit__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="membership_unique_user_unit"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.unit} ({self.get_role_display()})"
+
+    @property
+    def manages_unit(self) -> bool:
+        return self.role in UNIT_MANAGING_ROLES
+
+
+class Person(models.Model):
+    """A staff record; it may exist without a login."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="people"
+    )
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
+    position = models.CharField(_("position"), max_length=150, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=PersonCategory.choices)
+    is_leader = models.BooleanField(_("unit leader"), default=False)
+    employee_code = models.CharField(_("employee code"), max_length=40, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["unit__order", "-is_leader", "full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee_code"],
+                condition=~Q(employee_code=""),
+                name="person_unique_employee_code",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+
+class EmulationGroupQuerySet(models.QuerySet):
+    def for_year(self, year: int):
+        return self.filter(year=year)
+
+
+class EmulationGroup(models.Model):
+    """An emulation block (units under the ministry) or cluster (provincial departments)."""
+
+    kind = models.CharField(_("kind"), max_length=8, choices=GroupKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=200)
+    head_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("head unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="headed_groups",
+    )
+    deputy_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("deputy head unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deputy_groups",
+    )
+    members = models.ManyToManyField(
+        Unit,
+        verbose_name=_("member units"),
+        through="GroupMembership",
+        related_name="emulation_groups",
+        blank=True,
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = EmulationGroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("emulation block or cluster")
+        verbose_name_plural = _("emulation blocks and clusters")
+        ordering = ["year", "kind", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "code"], name="group_unique_year_code"),
+            models.CheckConstraint(
+                condition=Q(head_unit__isnull=True)
+                | Q(deputy_unit__isnull=True)
+                | ~Q(head_unit=models.F("deputy_unit")),
+                name="group_head_differs_from_deputy",
+            ),
+            models.CheckConstraint(condition=Q(year__gte=2000), name="group_year_plausible"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.year})"
+
+    def clean(self):
+        super().clean()
+        if self.head_unit_id and self.head_unit_id == self.deputy_unit_id:
+            raise ValidationError(
+                {"deputy_unit": _("The deputy head unit must differ from the head unit.")}
+            )
+
+
+class GroupMembership(models.Model):
+    """A unit's place in one block or cluster. Year and kind are copied from the group
+    so that the database itself refuses a second block (or cluster) for a unit in a year."""
+
+    group = models.ForeignKey(
+        EmulationGroup,
+        verbose_name=_("block or cluster"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="group_memberships"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    kind = models.CharField(_("kind"), max_length=8, choices=GroupKind.choices, editable=False)
+
+    class Meta:
+        verbose_name = _("block or cluster member")
+        verbose_name_plural = _("block or cluster members")
+        ordering = ["group", "unit__order", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "kind", "year"], name="one_group_per_unit_kind_year"
+            ),
+            models.UniqueConstraint(fields=["group", "unit"], name="group_member_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} – {self.group}"
+
+    def save(self, *args, **kwargs):
+        self.year = self.group.year
+        self.kind = self.group.kind
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # The form leaves out year and kind, so Django skips the database constraint
+        # while validating; check it here to answer with a message instead of an error.
+        super().clean()
+        if not (self.group_id and self.unit_id):
+            return
+        clash = (
+            GroupMembership.objects.filter(
+                unit_id=self.unit_id, year=self.group.year, kind=self.group.kind
+            )
+            .exclude(pk=self.pk)
+            .select_related("group")
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "unit": _("{unit} already belongs to {group} in {year}.").format(
+                        unit=self.unit, group=clash.group.name, year=self.group.year
+                    )
+                }
+            )
