@@ -38,7 +38,7 @@ run: demo
 
 test: $(STAMP)
 	env -u DATABASE_URL -u CELERY_BROKER_URL DJANGO_DEBUG=True $(PY) manage.py compilemessages --ignore=.venv -v0
-	env -u DATABASE_URL -u CELERY_BROKER_URL $(PY) -m pytest -q $(PYTEST_ARGS)
+	env -u DATABASE_URL -u CELERY_BROKER_URL $(PY) -m pytest -q -m "not celery_worker" $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) -m pytest -q tests/bench -p no:randomly -o addopts="" $(PYTEST_ARGS)

@@ -192,8 +192,13 @@ CACHES = {
     "default": _read_url("CACHE_URL", environ.Env.cache_url_config, "locmemcache://", "BACKEND")
 }
 
-# Email: console on a developer's machine; EMAIL_URL=smtp+tls://user:pass@host:587 in production.
-_email = _read_url("EMAIL_URL", environ.Env.email_url_config, "consolemail://", "EMAIL_BACKEND")
+# Email: console on a developer's machine, the local MTA in production; EMAIL_URL=smtp+tls://user:pass@host:587 in production.
+_email = _read_url(
+    "EMAIL_URL",
+    environ.Env.email_url_config,
+    "consolemail://" if DEBUG else "smtp://localhost:25",
+    "EMAIL_BACKEND",
+)
 _EMAIL_OPTION_NAMES = {
     "EMAIL_HOST": "host",
     "EMAIL_PORT": "port",
@@ -247,7 +252,7 @@ SESSION_COOKIE_SECURE = _strict_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = _read("DJANGO_SECURE_HSTS_SECONDS", env.int, 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_PRELOAD = _strict_bool("DJANGO_SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS >= 31536000)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

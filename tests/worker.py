@@ -1,0 +1,96 @@
+"""A real Celery worker for the tests that need one (marker celery_worker).
+
+The worker is a separate process started with the test database's name in
+DATABASE_URL, so it sees what transactional tests commit. It needs
+CELERY_BROKER_URL (Redis) and a PostgreSQL DATABASE_URL: .ci/run sets both."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from emulation.celery import app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _database_url_for_test_db() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.fail("Tests marked celery_worker need DATABASE_URL pointing at PostgreSQL.")
+    user = db["USER"] or "postgres"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    host = db["HOST"] or "127.0.0.1"
+    port = db["PORT"] or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    broker = settings.CELERY_REAL_BROKER_URL
+    if not broker:
+        pytest.fail("Tests marked celery_worker need CELERY_BROKER_URL (Redis); see .ci/run.")
+    backend = broker.rsplit("/", 1)[0] + "/14"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "emulation.settings",
+        "DJANGO_DEBUG": "True",
+        "DATABASE_URL": _database_url_for_test_db(),
+        "CELERY_BROKER_URL": broker,
+        "CELERY_RESULT_BACKEND": backend,
+        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    log = (tmp_path / "worker.log").open("w")
+    worker = subprocess.Popen(  # noqa: S603 — our own interpreter and module
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "emulation",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            f"--hostname=test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    saved = (app.conf.task_always_eager, app.conf.result_backend, app.conf.broker_url)
+    app.conf.task_always_eager = False
+    app.conf.result_backend = backend
+    app.conf.broker_url = broker
+    app._local.__dict__.pop("backend", None)  # the backend is cached per thread
+    try:
+        _wait_until_ready(worker, tmp_path / "worker.log")
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        log.close()
+        app.conf.task_always_eager, app.conf.result_backend, app.conf.broker_url = saved
+        app._local.__dict__.pop("backend", None)
+
+
+def _wait_until_ready(worker, log_path: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if worker.poll() is not None:
+            pytest.fail(f"The Celery worker exited:\n{log_path.read_text()}")
+        if "ready." in log_path.read_text():
+            return
+        time.sleep(0.3)
+    pytest.fail(f"The Celery worker did not start in {timeout} s:\n{log_path.read_text()}")
