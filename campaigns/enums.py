@@ -1,3 +1,5 @@
+from enum import nonmember
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -49,3 +51,60 @@ class TitleLevel(models.TextChoices):
     STATE = "state", _("State")
     MINISTRY = "ministry", _("Ministry / province")
     GRASSROOTS = "grassroots", _("Grassroots (unit)")
+
+
+class SubmissionState(models.TextChoices):
+    """State changes go through campaigns.workflow, the only writer of Submission.state."""
+
+    DRAFT = "draft", pgettext_lazy("submission state", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("submission state", "Submitted")
+    RETURNED = "returned", pgettext_lazy("submission state", "Returned for revision")
+    ACCEPTED = "accepted", pgettext_lazy("submission state", "Accepted")
+
+    editable_states = nonmember(("draft", "returned"))
+    reviewable_states = nonmember(("submitted",))
+
+
+# The state machine in one screen. An accepted self-assessment is locked: only
+# workflow.reopen (an emulation officer, with a reason) moves it back to returned,
+# and after the period closes it is also how one unit gets to edit again.
+TRANSITIONS: dict[str, set[str]] = {
+    SubmissionState.DRAFT: {SubmissionState.SUBMITTED},
+    SubmissionState.SUBMITTED: {SubmissionState.RETURNED, SubmissionState.ACCEPTED},
+    SubmissionState.RETURNED: {SubmissionState.SUBMITTED},
+    SubmissionState.ACCEPTED: set(),
+}
+
+
+class PerformanceGrade(models.TextChoices):
+    """Annual performance grade of a civil servant or public employee."""
+
+    EXCELLENT = "excellent", _("Excellent task completion")
+    GOOD = "good", _("Good task completion")
+    COMPLETED = "completed", _("Task completed")
+    NOT_COMPLETED = "not_completed", _("Task not completed")
+
+
+class RecognitionLevel(models.TextChoices):
+    NONE = "", _("None")
+    GRASSROOTS = "grassroots", _("Grassroots (unit)")
+    MINISTRY = "ministry", _("Ministry / province")
+    NATIONAL = "national", _("National")
+
+
+class DisciplineLevel(models.TextChoices):
+    NONE = "", _("None")
+    REPRIMAND = "reprimand", _("Reprimand")
+    WARNING = "warning", _("Warning")
+    SALARY_DOWNGRADE = "salary_downgrade", _("Salary downgrade")
+    DEMOTION = "demotion", _("Demotion")
+    DISMISSAL_FROM_POST = "dismissal_from_post", _("Dismissal from post")
+    FORCED_RESIGNATION = "forced_resignation", _("Forced resignation")
+
+
+class ReminderKind(models.TextChoices):
+    DAYS_7 = "before_7", _("7 days before the due date")
+    DAYS_3 = "before_3", _("3 days before the due date")
+    DAYS_1 = "before_1", _("1 day before the due date")
+    OVERDUE = "after_1", _("The day after the due date")
+    MANUAL = "manual", _("Sent by an emulation officer")

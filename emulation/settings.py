@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -192,7 +193,8 @@ CACHES = {
     "default": _read_url("CACHE_URL", environ.Env.cache_url_config, "locmemcache://", "BACKEND")
 }
 
-# Email: console on a developer's machine, the local MTA in production; EMAIL_URL=smtp+tls://user:pass@host:587 in production.
+# Email: console on a developer's machine, the local MTA in production;
+# EMAIL_URL=smtp+tls://user:pass@host:587 for another server.
 _email = _read_url(
     "EMAIL_URL",
     environ.Env.email_url_config,
@@ -242,7 +244,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
-CELERY_BEAT_SCHEDULE: dict = {}
+# Small daily ticks that read their dates from the database.
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "campaigns.send_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # Security. With DEBUG off the defaults pass `manage.py check --deploy`; behind a
 # TLS-terminating proxy that sets X-Forwarded-Proto they are what production wants.
@@ -283,4 +291,6 @@ LOGGING = {
 
 # The product's own settings.
 SITE_NAME = env.str("THIDUA_SITE_NAME", default="Thi đua")
+# The address users reach the site at, for links in emails.
+SITE_URL = env.str("THIDUA_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEMO_PASSWORD = "ThiDua@2024"  # noqa: S105 — only load_demo uses it, and it refuses to run in production

@@ -1,0 +1,198 @@
+"""The submission workflow: the only code that changes Submission.state.
+
+One function per transition. Each locks the submission row, checks the transition
+and the actor's permission on the object, writes the new state and a Transition in
+one transaction, and sends its email after the commit.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns import notifications, scoring
+from campaigns.enums import TRANSITIONS, Subject, SubmissionState
+from campaigns.models import Answer, AnswerChange, Criterion, Submission, Transition
+
+
+class WorkflowError(Exception):
+    """A transition refused for a reason the user can act on; str() is the message."""
+
+
+@dataclass
+class IncompleteSubmission(WorkflowError):
+    missing: list[scoring.Missing]
+
+    def __str__(self):
+        return _("The self-assessment is incomplete: %(count)d item(s) missing.") % {
+            "count": len(self.missing)
+        }
+
+
+def _local_today(now=None):
+    return timezone.localdate(now or timezone.now())
+
+
+def _lock(submission: Submission) -> Submission:
+    """Reload the row under a lock so two reviewers cannot both move it."""
+    return (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("period__campaign", "unit")
+        .get(pk=submission.pk)
+    )
+
+
+def _require(user, perm: str, submission: Submission) -> None:
+    if not user.has_perm(perm, submission):
+        raise PermissionDenied(_("You are not allowed to do this on this self-assessment."))
+
+
+def _check_transition(submission: Submission, to_state: str) -> None:
+    if to_state not in TRANSITIONS.get(submission.state, set()):
+        raise WorkflowError(
+            _("A self-assessment that is “%(state)s” cannot become “%(target)s”.")
+            % {
+                "state": submission.get_state_display(),
+                "target": SubmissionState(to_state).label,
+            }
+        )
+
+
+def _move(submission: Submission, to_state: str, *, by, reason: str = "", fields=()) -> Transition:
+    from_state = submission.state
+    submission.state = to_state
+    submission.version = F("version") + 1
+    submission.save(update_fields=["state", "version", "updated_at", *fields])
+    submission.refresh_from_db(fields=["version"])
+    return Transition.objects.create(
+        submission=submission, from_state=from_state, to_state=to_state, by=by, reason=reason
+    )
+
+
+def _scores(submission: Submission, field: str = "self_score"):
+    criteria = list(
+        Criterion.objects.filter(
+            campaign_id=submission.period.campaign_id, subject=Subject.COLLECTIVE
+        ).only("id", "parent_id", "kind", "max_points", "evidence_required", "code", "text")
+    )
+    answers = Answer.objects.filter(submission=submission).annotate(n_evidence=Count("evidence"))
+    scores, evidence = {}, {}
+    for answer in answers:
+        value = getattr(answer, field)
+        if field == "reviewer_score" and value is None:
+            value = answer.self_score
+        scores[answer.criterion_id] = value
+        evidence[answer.criterion_id] = answer.n_evidence
+    return criteria, scores, evidence
+
+
+def submit(submission: Submission, *, by, now=None) -> Submission:
+    """The unit sends its self-assessment for review. Refused while anything is missing
+    (IncompleteSubmission lists it); marked late after the due date."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        submission = _lock(submission)
+        _require(by, "campaigns.submit_submission", submission)
+        _check_transition(submission, SubmissionState.SUBMITTED)
+        if not submission.is_editable(_local_today(now)):
+            raise WorkflowError(
+                _("The period closed on %(date)s; ask the emulation officers to reopen it.")
+                % {"date": submission.period.closes_on.strftime("%d/%m/%Y")}
+            )
+        criteria, scores, evidence = _scores(submission)
+        missing = scoring.missing_for_submit(criteria, scores, evidence)
+        if missing:
+            raise IncompleteSubmission(missing)
+        submission.self_total = scoring.total(criteria, scores)
+        submission.submitted_at = now
+        submission.is_late = _local_today(now) > submission.period.due_on
+        _move(
+            submission,
+            SubmissionState.SUBMITTED,
+            by=by,
+            fields=["self_total", "submitted_at", "is_late"],
+        )
+        transaction.on_commit(lambda: notifications.submitted(submission.pk))
+    return submission
+
+
+def return_for_revision(
+    submission: Submission, *, by, reason: str, comments: dict[int, str] | None = None
+) -> Submission:
+    """An emulation officer sends the self-assessment back with a reason, and may
+    leave a comment on each criterion (keyed by criterion id)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("Give the reason for returning the self-assessment."))
+    with transaction.atomic():
+        submission = _lock(submission)
+        _require(by, "campaigns.review_submission", submission)
+        _check_transition(submission, SubmissionState.RETURNED)
+        for answer in Answer.objects.filter(
+            submission=submission, criterion_id__in=list(comments or {})
+        ):
+            comment = comments[answer.criterion_id].strip()
+            if comment != answer.reviewer_comment:
+                AnswerChange.objects.create(
+                    answer=answer,
+                    field="reviewer_comment",
+                    old_value=answer.reviewer_comment,
+                    new_value=comment,
+                    changed_by=by,
+                )
+                answer.reviewer_comment = comment
+                answer.version = F("version") + 1
+                answer.save(update_fields=["reviewer_comment", "version", "updated_at"])
+        _move(submission, SubmissionState.RETURNED, by=by, reason=reason)
+        transaction.on_commit(lambda: notifications.returned(submission.pk, reason))
+    return submission
+
+
+def accept(submission: Submission, *, by, now=None) -> Submission:
+    """An emulation officer accepts the self-assessment; it is locked from then on.
+    The reviewed total takes the reviewer's score where given, else the unit's."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        submission = _lock(submission)
+        _require(by, "campaigns.review_submission", submission)
+        _check_transition(submission, SubmissionState.ACCEPTED)
+        criteria, scores, _evidence = _scores(submission, field="reviewer_score")
+        submission.reviewer_total = scoring.total(criteria, scores)
+        submission.accepted_at = now
+        _move(
+            submission,
+            SubmissionState.ACCEPTED,
+            by=by,
+            fields=["reviewer_total", "accepted_at"],
+        )
+        transaction.on_commit(lambda: notifications.accepted(submission.pk))
+    return submission
+
+
+def reopen(submission: Submission, *, by, reason: str, now=None) -> Submission:
+    """An emulation officer lets one unit edit again: after the period has closed
+    (whatever the state), or to unlock an accepted self-assessment. A reason is required."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("Give the reason for reopening the self-assessment."))
+    with transaction.atomic():
+        submission = _lock(submission)
+        _require(by, "campaigns.reopen_submission", submission)
+        closed = _local_today(now) > submission.period.closes_on
+        if not closed and submission.state != SubmissionState.ACCEPTED:
+            raise WorkflowError(
+                _("The period is still open: the unit can already edit or be returned.")
+            )
+        target = (
+            SubmissionState.DRAFT
+            if submission.state == SubmissionState.DRAFT
+            else SubmissionState.RETURNED
+        )
+        submission.reopened_at = now
+        _move(submission, target, by=by, reason=reason, fields=["reopened_at"])
+        transaction.on_commit(lambda: notifications.reopened(submission.pk, reason))
+    return submission

@@ -1,0 +1,107 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from campaigns import scoring
+from campaigns.enums import CriterionKind
+from campaigns.models import Criterion
+
+
+def _criterion(pk, kind=CriterionKind.SCORED, max_points="10", parent_id=None, evidence=False):
+    return Criterion(
+        pk=pk,
+        code=str(pk),
+        text=f"C{pk}",
+        kind=kind,
+        max_points=Decimal(max_points),
+        parent_id=parent_id,
+        evidence_required=evidence,
+    )
+
+
+def test_leaves_leave_out_sections():
+    section = _criterion(1)
+    children = [_criterion(2, parent_id=1), _criterion(3, parent_id=1)]
+
+    assert scoring.leaves([section, *children]) == children
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("7", Decimal("7.00")), ("7,5", Decimal("7.50")), (" 10 ", Decimal("10.00")), ("", None)],
+)
+def test_parse_score_accepts_numbers_up_to_the_maximum(raw, expected):
+    assert scoring.parse_score(_criterion(1), raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("10.5", "over_max"), ("-1", "negative"), ("abc", "invalid"), ("nan", "invalid")],
+)
+def test_parse_score_refuses_bad_input(raw, code):
+    with pytest.raises(ValidationError) as excinfo:
+        scoring.parse_score(_criterion(1), raw)
+
+    assert excinfo.value.code == code
+
+
+def test_parse_score_over_maximum_names_the_maximum():
+    with pytest.raises(ValidationError) as excinfo:
+        scoring.parse_score(_criterion(1, max_points="5"), "6")
+
+    assert excinfo.value.messages == ["The score cannot exceed the maximum of 5 points."]
+
+
+def test_yes_no_score_is_zero_or_maximum():
+    criterion = _criterion(1, kind=CriterionKind.YES_NO, max_points="5")
+
+    assert scoring.parse_score(criterion, "5") == Decimal("5.00")
+    with pytest.raises(ValidationError):
+        scoring.parse_score(criterion, "3")
+
+
+def test_total_adds_bonus_and_subtracts_penalty():
+    criteria = [
+        _criterion(1),
+        _criterion(2),
+        _criterion(3, kind=CriterionKind.BONUS, max_points="5"),
+        _criterion(4, kind=CriterionKind.PENALTY, max_points="5"),
+    ]
+    scores = {1: Decimal("8"), 2: None, 3: Decimal("2"), 4: Decimal("3")}
+
+    assert scoring.total(criteria, scores) == Decimal("7.00")
+
+
+def test_maximum_counts_scored_and_yes_no_leaves_only():
+    criteria = [
+        _criterion(1, max_points="60"),
+        _criterion(2, kind=CriterionKind.YES_NO, max_points="40"),
+        _criterion(3, kind=CriterionKind.BONUS, max_points="10"),
+    ]
+
+    assert scoring.maximum(criteria) == Decimal("100")
+
+
+def test_missing_for_submit_lists_unanswered_and_missing_evidence():
+    criteria = [
+        _criterion(1),
+        _criterion(2, evidence=True),
+        _criterion(3, kind=CriterionKind.BONUS, evidence=True),
+        _criterion(4, kind=CriterionKind.BONUS, evidence=True),
+    ]
+    scores = {1: None, 2: Decimal("5"), 3: Decimal("0"), 4: Decimal("2")}
+
+    missing = scoring.missing_for_submit(criteria, scores, evidence_counts={})
+
+    assert [(m.criterion.pk, m.reason) for m in missing] == [
+        (1, "not answered"),
+        (2, "evidence required but none attached"),
+        (4, "evidence required but none attached"),
+    ]
+
+
+def test_rank_gives_equal_totals_the_same_rank():
+    totals = {"A": Decimal("90"), "B": Decimal("95"), "C": Decimal("90"), "D": Decimal("80")}
+
+    assert scoring.rank(totals) == {"B": 1, "A": 2, "C": 2, "D": 4}
