@@ -1,0 +1,148 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .enums import ReportKind, ReportStatus
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Officers, leadership and administrators read the ministry's reports; nobody
+        else sees that they exist."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.is_emulation_officer or user.is_leadership:
+            return self.all()
+        return self.none()
+
+
+def report_upload_to(instance, filename: str) -> str:
+    # Served only through the permission-checked download view; the name is not guessable.
+    extension = filename.rsplit(".", 1)[-1]
+    return f"reports/{instance.campaign_id}/{secrets.token_urlsafe(18)}.{extension}"
+
+
+class Report(models.Model):
+    """One build of a period's report: the job record (status, progress, timings,
+    error, Celery task id) and its result (PDF and XLSX with size and SHA-256).
+
+    The status changes only through reports.services and reports.builder, each with a
+    conditional update, so two deliveries of the same task never build twice. The
+    narrative sections and the official number are the officer's; editing the
+    narrative or finalising re-renders this build from the current data. Once a
+    finalised build is done it never changes again: a new build is a new Report."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("movement"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    period = models.ForeignKey(
+        "campaigns.Period",
+        verbose_name=_("period"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ReportKind.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("current step"), max_length=120, blank=True)
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty when the daily schedule requested it."),
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    task_id = models.CharField(_("Celery task id"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claim = models.CharField(_("claim token"), max_length=32, blank=True, editable=False)
+    queue_error = models.TextField(
+        _("queue error"),
+        blank=True,
+        help_text=_("Why the build could not be handed to the task queue; it is retried."),
+    )
+    error = models.TextField(_("error"), blank=True)
+
+    pdf = models.FileField(_("PDF"), upload_to=report_upload_to, max_length=200, blank=True)
+    pdf_size = models.PositiveBigIntegerField(_("PDF size (bytes)"), null=True, blank=True)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    xlsx = models.FileField(_("XLSX"), upload_to=report_upload_to, max_length=200, blank=True)
+    xlsx_size = models.PositiveBigIntegerField(_("XLSX size (bytes)"), null=True, blank=True)
+    xlsx_sha256 = models.CharField(_("XLSX SHA-256"), max_length=64, blank=True)
+    figures = models.JSONField(
+        _("key figures"), default=dict, blank=True, help_text=_("Written by the build.")
+    )
+    charts = models.JSONField(
+        _("charts (SVG)"), default=dict, blank=True, help_text=_("Written by the build.")
+    )
+
+    strengths = models.TextField(_("strengths"), blank=True)
+    limitations = models.TextField(_("limitations and causes"), blank=True)
+    next_tasks = models.TextField(_("tasks for the next period"), blank=True)
+    narrative_updated_at = models.DateTimeField(_("narrative updated at"), null=True, blank=True)
+
+    number = models.CharField(_("document number"), max_length=20, blank=True)
+    issued_on = models.DateField(_("document date"), null=True, blank=True)
+    signer_name = models.CharField(_("signed by"), max_length=150, blank=True)
+    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("finalised by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_max_100"),
+            models.CheckConstraint(
+                condition=Q(finalised_at__isnull=True)
+                | (~Q(number="") & Q(issued_on__isnull=False)),
+                name="report_final_has_number_and_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "queued_at"], name="report_status_queued")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.campaign} (#{self.pk})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.finalised_at is not None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ReportStatus.active_states
+
+    @property
+    def is_editable(self) -> bool:
+        """The narrative may change until the report is finalised."""
+        return not self.is_final and self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
