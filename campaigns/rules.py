@@ -1,0 +1,87 @@
+"""Who may see and do what in a campaign: django-rules predicates and permissions.
+
+The unit-level facts (memberships, units managed, blocks headed) come from
+units.rules, which caches them on the user object, so checking every row of a
+list costs no query per row.
+"""
+
+import rules
+
+from campaigns.enums import CampaignStatus
+from campaigns.models import Campaign
+from units.rules import (
+    has_ministry_wide_view,
+    headed_group_members,
+    is_admin,
+    is_council_member,
+    is_emulation_officer,
+    managed_unit_ids,
+    member_unit_ids,
+)
+
+_CAMPAIGNS_CACHE = "_rules_participating_campaigns"
+
+
+def participating_campaign_ids(user) -> set[int]:
+    """Campaigns in which one of the user's units takes part (one query, cached)."""
+    units = member_unit_ids(user)
+    if not units:
+        return set()
+    cached = getattr(user, _CAMPAIGNS_CACHE, None)
+    if cached is None:
+        cached = set(
+            Campaign.participants.through.objects.filter(unit_id__in=units).values_list(
+                "campaign_id", flat=True
+            )
+        )
+        setattr(user, _CAMPAIGNS_CACHE, cached)
+    return cached
+
+
+@rules.predicate
+def is_public_campaign(user, campaign) -> bool:
+    """Launched or closed: a draft is seen only by the ministry and the council."""
+    return campaign is not None and campaign.status in (
+        CampaignStatus.LAUNCHED,
+        CampaignStatus.CLOSED,
+    )
+
+
+@rules.predicate
+def unit_participates(user, campaign) -> bool:
+    return campaign is not None and campaign.pk in participating_campaign_ids(user)
+
+
+@rules.predicate
+def is_member_of_submission_unit(user, submission) -> bool:
+    return submission is not None and submission.unit_id in member_unit_ids(user)
+
+
+@rules.predicate
+def manages_submission_unit(user, submission) -> bool:
+    return submission is not None and submission.unit_id in managed_unit_ids(user)
+
+
+@rules.predicate
+def heads_group_of_submission_unit(user, submission) -> bool:
+    """The user manages the head unit of the block or cluster the submission's unit
+    belongs to in the campaign's year."""
+    if submission is None:
+        return False
+    year = submission.period.campaign.year
+    return (submission.unit_id, year) in headed_group_members(user)
+
+
+rules.add_perm("campaigns.list_campaigns", rules.is_authenticated & rules.is_active)
+rules.add_perm(
+    "campaigns.view_campaign",
+    has_ministry_wide_view | is_council_member | (is_public_campaign & unit_participates),
+)
+rules.add_perm(
+    "campaigns.view_submission",
+    has_ministry_wide_view | is_member_of_submission_unit | heads_group_of_submission_unit,
+)
+rules.add_perm("campaigns.change_submission", manages_submission_unit)
+rules.add_perm("campaigns.submit_submission", manages_submission_unit)
+rules.add_perm("campaigns.review_submission", is_emulation_officer | is_admin)
+rules.add_perm("campaigns.reopen_submission", is_emulation_officer | is_admin)
