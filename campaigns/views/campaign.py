@@ -1,0 +1,55 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils import timezone
+from django.views.generic import DetailView, ListView
+from rules.contrib.views import PermissionRequiredMixin
+
+from campaigns.models import Campaign
+from campaigns.views.common import campaigns_for, criteria_by_subject, with_phases
+from units.rules import has_ministry_wide_view, is_council_member
+from units.views import ObjectPermissionMixin
+
+
+class CampaignListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+    permission_required = "campaigns.list_campaigns"
+    template_name = "campaigns/campaign_list.html"
+    context_object_name = "campaigns"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return campaigns_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        for campaign in context["campaigns"]:
+            campaign.period_list = with_phases(campaign.periods.all(), today)
+        context["today"] = today
+        context["show_participant_count"] = _sees_all_campaigns(self.request.user)
+        return context
+
+
+class CampaignDetailView(ObjectPermissionMixin, DetailView):
+    """The whole movement on one page: document, contents, tasks, periods, criteria."""
+
+    view_permission = "campaigns.view_campaign"
+    context_object_name = "campaign"
+
+    def get_queryset(self):
+        return Campaign.objects.visible_to(self.request.user).select_related("organizer")
+
+    def get_context_data(self, **kwargs):
+        campaign = self.object
+        today = timezone.localdate()
+        return super().get_context_data(
+            today=today,
+            contents=list(campaign.contents.order_by("number")),
+            tasks=list(campaign.tasks.order_by("number")),
+            periods=with_phases(campaign.periods.order_by("opens_on"), today),
+            subjects=criteria_by_subject(campaign.criteria.order_by("subject", "order", "code")),
+            participant_count=campaign.participants.count(),
+            **kwargs,
+        )
+
+
+def _sees_all_campaigns(user) -> bool:
+    return has_ministry_wide_view(user) or is_council_member(user)
