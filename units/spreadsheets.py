@@ -1,0 +1,638 @@
+"""XLSX import and export driven by a declarative column spec.
+
+A `SheetSpec` lists its `Column`s; each column knows its translatable header, how to
+read a cell (`Kind.parse`) and how to write one (`Kind.to_cell`). `import_workbook`
+reads every row and validates all of them before it saves anything: if one row is bad,
+nothing is saved and every bad row comes back with its number, column and reason.
+When all rows are good it creates or updates by the spec's natural key in one
+transaction. `export_workbook` writes the same columns, so an export imports back.
+
+This module knows nothing of campaigns: the specs live next to their models
+(units/importers.py, campaigns/importers.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, models, transaction
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.utils.exceptions import InvalidFileException
+
+MAX_FILE_SIZE = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+# Headers past this column are never read: a sheet is a few columns wide.
+MAX_COLUMNS = 100
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+TRUE_WORDS = {"có", "co", "yes", "y", "true", "1", "x"}
+FALSE_WORDS = {"không", "khong", "no", "n", "false", "0"}
+
+
+POSITIVE_FIELDS = (
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
+)
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message says why, in the active language."""
+
+
+def _normal(text: object) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _in_every_language(text) -> set[str]:
+    """The normalised text of a lazy string in each configured language."""
+    found = {_normal(str(text))}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            found.add(_normal(str(text)))
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Kinds of cell: how to read one and how to write one.
+
+
+class Kind:
+    def parse(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def to_cell(self, value: Any) -> Any:
+        return value
+
+
+class Text(Kind):
+    def __init__(self, max_length: int | None = None, *, slug: bool = False):
+        self.max_length = max_length
+        self.slug = slug
+
+    def parse(self, value: Any) -> str:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a code typed as a number comes back as 12.0
+        if isinstance(value, dt.datetime | dt.date):
+            value = value.strftime("%d/%m/%Y")
+        text = str(value).strip()
+        if self.max_length and len(text) > self.max_length:
+            raise CellError(
+                _("at most {limit} characters (it has {length}).").format(
+                    limit=self.max_length, length=len(text)
+                )
+            )
+        if self.slug and not re.fullmatch(r"[-a-zA-Z0-9_]+", text):
+            raise CellError(
+                _("'{value}' may contain only letters, digits, hyphens and underscores.").format(
+                    value=text
+                )
+            )
+        return text
+
+    def to_cell(self, value: Any) -> Any:
+        return "" if value is None else value
+
+
+class Integer(Kind):
+    def __init__(self, min_value: int | None = 0, max_value: int | None = None):
+        self.min_value = min_value
+        self.max_value = max_value
+
+    def parse(self, value: Any) -> int:
+        number = _to_decimal(value)
+        if number != number.to_integral_value():
+            raise CellError(_("'{value}' is not a whole number.").format(value=value))
+        number = int(number)
+        if self.min_value is not None and number < self.min_value:
+            raise CellError(_("must be at least {limit}.").format(limit=self.min_value))
+        if self.max_value is not None and number > self.max_value:
+            raise CellError(_("must be at most {limit}.").format(limit=self.max_value))
+        return number
+
+
+class DecimalNumber(Kind):
+    def __init__(self, max_digits: int, decimal_places: int, min_value: Decimal | None = None):
+        self.max_digits = max_digits
+        self.decimal_places = decimal_places
+        self.min_value = min_value
+
+    def parse(self, value: Any) -> Decimal:
+        number = _to_decimal(value)
+        rounded = round(number, self.decimal_places)
+        if rounded != number:
+            raise CellError(
+                _("at most {places} digits after the decimal point.").format(
+                    places=self.decimal_places
+                )
+            )
+        if abs(rounded) >= Decimal(10) ** (self.max_digits - self.decimal_places):
+            raise CellError(_("'{value}' is too large.").format(value=value))
+        if self.min_value is not None and rounded < self.min_value:
+            raise CellError(_("must be at least {limit}.").format(limit=self.min_value))
+        return rounded
+
+    def to_cell(self, value: Any) -> Any:
+        return None if value is None else float(value)
+
+
+def _to_decimal(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise CellError(_("'{value}' is not a number.").format(value=value))
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    text = str(value).strip().replace(" ", "")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")  # Vietnamese writes 2,5
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise CellError(_("'{value}' is not a number.").format(value=value)) from None
+    if not number.is_finite():
+        raise CellError(_("'{value}' is not a number.").format(value=value))
+    return number
+
+
+class Boolean(Kind):
+    def parse(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        word = _normal(value.is_integer() and int(value) if isinstance(value, float) else value)
+        if word in TRUE_WORDS | _in_every_language(gettext_lazy("Yes")):
+            return True
+        if word in FALSE_WORDS | _in_every_language(gettext_lazy("No")):
+            return False
+        raise CellError(
+            _("'{value}' is not a yes/no value (write Có or Không).").format(value=value)
+        )
+
+    def to_cell(self, value: Any) -> str:
+        return str(gettext_lazy("Yes") if value else gettext_lazy("No"))
+
+
+class Date(Kind):
+    def parse(self, value: Any) -> dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            try:
+                return from_excel(value).date()
+            except (ValueError, OverflowError, AttributeError):
+                raise CellError(_("'{value}' is not a date.").format(value=value)) from None
+        for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"):
+            try:
+                return dt.datetime.strptime(str(value).strip(), pattern).date()  # noqa: DTZ007
+            except ValueError:
+                continue
+        raise CellError(_("'{value}' is not a date in the form dd/mm/yyyy.").format(value=value))
+
+    def to_cell(self, value: Any) -> Any:
+        return value
+
+
+class Choice(Kind):
+    """A choice, given by its code or by its label in any language."""
+
+    def __init__(self, choices: Iterable[tuple[str, Any]]):
+        self.choices = list(choices)
+
+    def parse(self, value: Any) -> str:
+        word = _normal(value)
+        for code, label in self.choices:
+            if word == _normal(code) or word in _in_every_language(label):
+                return code
+        allowed = ", ".join(str(label) for _code, label in self.choices)
+        raise CellError(
+            _("'{value}' is not one of the choices ({allowed}).").format(
+                value=value, allowed=allowed
+            )
+        )
+
+    def to_cell(self, value: Any) -> str:
+        return str(dict(self.choices).get(value, value or ""))
+
+
+# ---------------------------------------------------------------------------
+# Columns and specs.
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet.
+
+    key: name of the value in a parsed row; a model field when `assign` is true.
+    source: dotted attribute path read on export ("parent.code"); defaults to key.
+    assign: copy the value onto the model field on save (false for columns the
+    spec resolves itself, such as codes of related rows).
+    """
+
+    key: str
+    header: Any
+    kind: Kind
+    required: bool = False
+    source: str = ""
+    assign: bool = True
+
+    def value_of(self, obj: models.Model) -> Any:
+        value: Any = obj
+        for name in (self.source or self.key).split("."):
+            value = getattr(value, name, None)
+            if value is None:
+                return None
+        return value
+
+    def headers(self) -> set[str]:
+        return _in_every_language(self.header) | {_normal(self.key)}
+
+
+def field_column(model: type[models.Model], name: str, **options) -> Column:
+    """A column for a plain model field: header from its verbose name, kind from its type."""
+    model_field = model._meta.get_field(name)
+    header = options.pop("header", None) or capfirst(model_field.verbose_name)
+    kind = options.pop("kind", None) or _kind_for(model_field)
+    return Column(key=name, header=header, kind=kind, **options)
+
+
+def _kind_for(model_field: models.Field) -> Kind:
+    if model_field.choices:
+        return Choice(model_field.choices)
+    if isinstance(model_field, models.BooleanField):
+        return Boolean()
+    if isinstance(model_field, models.DateField):
+        return Date()
+    if isinstance(model_field, models.DecimalField):
+        return DecimalNumber(model_field.max_digits, model_field.decimal_places, Decimal(0))
+    if isinstance(model_field, models.IntegerField):
+        positive = isinstance(model_field, POSITIVE_FIELDS)
+        return Integer(min_value=0 if positive else None)
+    return Text(model_field.max_length, slug=isinstance(model_field, models.SlugField))
+
+
+@dataclass
+class Row:
+    """One data row of the sheet: its Excel row number and the parsed values of the
+    columns present in the file. `related` holds what the spec resolved (objects,
+    or keys of other rows in the same file)."""
+
+    number: int
+    values: dict[str, Any]
+    related: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return _("Row {row}, column '{column}': {message}").format(
+                row=self.row, column=self.column, message=self.message
+            )
+        return _("Row {row}: {message}").format(row=self.row, message=self.message)
+
+
+@dataclass
+class ImportResult:
+    """What an import did: a file-level problem, the bad rows, or the counts saved."""
+
+    problem: str = ""
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem and not self.errors
+
+
+class SheetSpec:
+    """Base of a sheet: subclasses set model, columns and key_columns and resolve
+    their related rows in `check`. Trees set `parent_key` so parents save first."""
+
+    model: type[models.Model]
+    columns: tuple[Column, ...] = ()
+    key_columns: tuple[str, ...] = ()
+    title: Any = ""
+    select_related: tuple[str, ...] = ()
+    # Foreign keys that `apply` sets from what `check` resolved.
+    related_fields: tuple[str, ...] = ()
+
+    def header(self, key: str) -> str:
+        return str(next(column.header for column in self.columns if column.key == key))
+
+    def key(self, row: Row) -> tuple:
+        return tuple(row.values[name] for name in self.key_columns)
+
+    def check(self, rows: list[Row], present: set[str]) -> list[RowError]:
+        """Resolve related rows and check what one cell alone cannot tell."""
+        return []
+
+    def existing(self, keys: set[tuple]) -> dict[tuple, models.Model]:
+        """The saved objects for these natural keys, by key."""
+        raise NotImplementedError
+
+    def parent_key(self, row: Row) -> tuple | None:
+        """The natural key of the row's parent when it is a row of the same file."""
+        return None
+
+    def apply(self, obj: models.Model, row: Row, saved: dict[tuple, models.Model]) -> None:
+        """Copy the row onto the object; subclasses add what `check` resolved."""
+        for column in self.columns:
+            if column.assign and column.key in row.values:
+                value = row.values[column.key]
+                if value is None:
+                    value = _empty_value(self.model._meta.get_field(column.key))
+                setattr(obj, column.key, value)
+
+    def export_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
+        return queryset.select_related(*self.select_related) if self.select_related else queryset
+
+
+def _empty_value(model_field: models.Field) -> Any:
+    if model_field.has_default():
+        return model_field.get_default()
+    if model_field.null:
+        return None
+    return ""
+
+
+# ---------------------------------------------------------------------------
+# Export.
+
+
+def export_workbook(spec: SheetSpec, objects: Iterable[models.Model]) -> bytes:
+    """An .xlsx of the objects, one row each, under a bold, frozen, filterable header
+    in the active language."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(spec.title)[:31] or "Sheet")
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for column in spec.columns:
+        cell = WriteOnlyCell(sheet, value=str(column.header))
+        cell.font = bold
+        header.append(cell)
+    for index, column in enumerate(spec.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(
+            12, len(str(column.header)) + 4
+        )
+    sheet.append(header)
+    count = 0
+    for obj in objects:
+        sheet.append([_export_cell(sheet, column, obj) for column in spec.columns])
+        count += 1
+    last = get_column_letter(len(spec.columns))
+    sheet.auto_filter.ref = f"A1:{last}{count + 1}"
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _export_cell(sheet, column: Column, obj: models.Model) -> Any:
+    value = column.kind.to_cell(column.value_of(obj))
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "DD/MM/YYYY"
+        return cell
+    return value
+
+
+# ---------------------------------------------------------------------------
+# Import.
+
+
+def import_workbook(file, spec: SheetSpec) -> ImportResult:
+    """Validate every row of the first sheet, then save all of them or none.
+
+    `file` is an uploaded file (or any binary file object with a `size` or seekable).
+    A problem with the file itself (not an .xlsx, too large, empty, required columns
+    missing) comes back as `problem`; bad rows come back as `errors`, all of them.
+    Nothing is saved unless every row is good; then rows are created or updated by
+    natural key in one transaction.
+    """
+    problem = _file_problem(file)
+    if problem:
+        return ImportResult(problem=problem)
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about styles and extensions it does not know; harmless.
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(file, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        return ImportResult(problem=_("The file is not an Excel workbook (.xlsx)."))
+    try:
+        return _import_sheet(workbook.worksheets[0], spec)
+    finally:
+        workbook.close()
+
+
+def _file_problem(file) -> str:
+    name = getattr(file, "name", "") or ""
+    if name and not name.lower().endswith(".xlsx"):
+        return _("The file is not an Excel workbook (.xlsx).")
+    size = getattr(file, "size", None)
+    if size is not None and size > MAX_FILE_SIZE:
+        return _("The file is larger than {limit} MB.").format(limit=MAX_FILE_SIZE // 1024 // 1024)
+    if size == 0:
+        return _("The file is empty.")
+    return ""
+
+
+def _import_sheet(sheet, spec: SheetSpec) -> ImportResult:
+    lines = _non_empty_lines(sheet)
+    try:
+        header_number, header = next(lines)
+    except StopIteration:
+        return ImportResult(problem=_("The sheet is empty."))
+    except (ValueError, KeyError, TypeError, zipfile.BadZipFile):
+        return ImportResult(problem=_("The file is not an Excel workbook (.xlsx)."))
+    positions, problem = _map_header(header, spec)
+    if problem:
+        return ImportResult(problem=problem)
+    rows, errors = [], []
+    try:
+        for number, cells in lines:
+            if len(rows) >= MAX_ROWS:
+                return ImportResult(
+                    problem=_("The sheet has more than {limit} rows.").format(limit=MAX_ROWS)
+                )
+            row, row_errors = _parse_row(number, cells, positions)
+            rows.append(row)
+            errors.extend(row_errors)
+    except (ValueError, KeyError, TypeError, zipfile.BadZipFile):
+        return ImportResult(problem=_("The file is not an Excel workbook (.xlsx)."))
+    if not rows:
+        return ImportResult(problem=_("The sheet has a header row but no data rows."))
+    return _validate_and_save(spec, rows, errors, present={c.key for c in positions.values()})
+
+
+def _non_empty_lines(sheet):
+    for number, cells in enumerate(
+        sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True), start=1
+    ):
+        if any(_is_filled(value) for value in cells):
+            yield number, cells
+
+
+def _is_filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _map_header(header: tuple, spec: SheetSpec) -> tuple[dict[int, Column], str]:
+    positions: dict[int, Column] = {}
+    for index, text in enumerate(header):
+        if not _is_filled(text):
+            continue
+        for column in spec.columns:
+            if _normal(text) in column.headers() and column not in positions.values():
+                positions[index] = column
+                break
+    found = set(positions.values())
+    missing = [str(c.header) for c in spec.columns if c.required and c not in found]
+    if missing:
+        return positions, _("Required columns are missing: {columns}.").format(
+            columns=", ".join(f"'{name}'" for name in missing)
+        )
+    return positions, ""
+
+
+def _parse_row(number: int, cells: tuple, positions: dict[int, Column]):
+    values, errors = {}, []
+    for index, column in positions.items():
+        raw = cells[index] if index < len(cells) else None
+        if not _is_filled(raw):
+            if column.required:
+                errors.append(RowError(number, str(column.header), _("a value is required.")))
+            values[column.key] = None
+            continue
+        try:
+            values[column.key] = column.kind.parse(raw)
+        except CellError as exc:
+            errors.append(RowError(number, str(column.header), str(exc)))
+            values[column.key] = None
+    return Row(number, values), errors
+
+
+def _validate_and_save(
+    spec: SheetSpec, rows: list[Row], errors: list[RowError], present: set[str]
+) -> ImportResult:
+    bad = {error.row for error in errors}
+    good = [row for row in rows if row.number not in bad]
+    errors.extend(_duplicates(spec, good))
+    bad = {error.row for error in errors}
+    errors.extend(spec.check([row for row in good if row.number not in bad], present))
+    if errors:
+        return ImportResult(errors=sorted(errors, key=lambda e: (e.row, e.column)))
+    try:
+        with transaction.atomic():
+            created, updated = _save(spec, rows)
+    except (IntegrityError, DatabaseError) as exc:
+        return ImportResult(
+            problem=_("Nothing was saved: the database refused the rows ({error}).").format(
+                error=exc
+            )
+        )
+    return ImportResult(created=created, updated=updated)
+
+
+def _duplicates(spec: SheetSpec, rows: list[Row]) -> list[RowError]:
+    seen: dict[tuple, int] = {}
+    errors = []
+    column = spec.header(spec.key_columns[-1])
+    for row in rows:
+        key = tuple(_normal(part) if isinstance(part, str) else part for part in spec.key(row))
+        if key in seen:
+            errors.append(
+                RowError(
+                    row.number,
+                    column,
+                    _("the same row as row {other} (duplicate within the file).").format(
+                        other=seen[key]
+                    ),
+                )
+            )
+        else:
+            seen[key] = row.number
+    return errors
+
+
+def _save(spec: SheetSpec, rows: list[Row]) -> tuple[int, int]:
+    """Create or update, parents before children, a level of the tree at a time."""
+    existing = spec.existing({spec.key(row) for row in rows})
+    saved: dict[tuple, models.Model] = dict(existing)
+    created = updated = 0
+    for level in tree_levels(rows, spec):
+        new, changed = [], []
+        for row in level:
+            obj = existing.get(spec.key(row))
+            if obj is None:
+                obj = spec.model()
+                new.append(obj)
+            else:
+                changed.append(obj)
+            spec.apply(obj, row, saved)
+            saved[spec.key(row)] = obj
+        spec.model.objects.bulk_create(new, batch_size=500)
+        if changed:
+            fields = _assigned_fields(spec, level)
+            spec.model.objects.bulk_update(changed, fields, batch_size=500)
+        created += len(new)
+        updated += len(changed)
+    return created, updated
+
+
+def _assigned_fields(spec: SheetSpec, rows: list[Row]) -> list[str]:
+    names = set()
+    for column in spec.columns:
+        if column.key in rows[0].values:
+            names.add(column.key if column.assign else "")
+    names.discard("")
+    return sorted(names | set(spec.related_fields))
+
+
+def tree_levels(rows: list[Row], spec: SheetSpec) -> list[list[Row]]:
+    """Rows grouped so that a row's parent (when it is in the file) is in an earlier
+    group. `check` has already refused cycles."""
+    by_key = {spec.key(row): row for row in rows}
+    levels: dict[int, list[Row]] = {}
+    for row in rows:
+        depth, parent = 0, by_key.get(spec.parent_key(row))
+        while parent is not None and depth <= len(rows):
+            depth += 1
+            parent = by_key.get(spec.parent_key(parent))
+        levels.setdefault(depth, []).append(row)
+    return [levels[index] for index in sorted(levels)]
+
+
+def cyclic_keys(parents: dict[Any, Any]) -> set[Any]:
+    """Keys whose chain of parents comes back to themselves."""
+    cyclic: set[Any] = set()
+    for start in parents:
+        node, steps = parents.get(start), 0
+        while node is not None and steps <= len(parents):
+            if node == start:
+                cyclic.add(start)
+                break
+            node, steps = parents.get(node), steps + 1
+    return cyclic
