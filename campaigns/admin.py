@@ -1,0 +1,402 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, F, IntegerField, Value, When
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from units.admin import SpreadsheetAdmin
+
+from .importers import CriterionSheet
+from .models import (
+    Answer,
+    Campaign,
+    Content,
+    Criterion,
+    Evidence,
+    IndividualAssessment,
+    Period,
+    Registration,
+    Reminder,
+    Submission,
+    Task,
+    Title,
+    Transition,
+)
+from .services import CopyRefused, copy_campaign, move_criterion, plan_copy
+
+
+class ContentInline(admin.TabularInline):
+    model = Content
+    extra = 0
+
+
+class TaskInline(admin.TabularInline):
+    model = Task
+    extra = 0
+
+
+class PeriodInline(admin.TabularInline):
+    model = Period
+    extra = 0
+
+
+class CopyCampaignForm(forms.Form):
+    year = forms.IntegerField(label=_("Target year"), min_value=2000, max_value=2100)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ("name", "year", "kind", "status", "organizer", "starts_on", "ends_on")
+    list_filter = ("year", "kind", "status")
+    search_fields = ("name", "theme", "document_number")
+    list_select_related = ("organizer",)
+    autocomplete_fields = ("organizer", "participants")
+    inlines = (ContentInline, TaskInline, PeriodInline)
+    actions = ("copy_to_new_year",)
+
+    @admin.action(description=_("Copy this campaign to a new year"), permissions=["add"])
+    def copy_to_new_year(self, request, queryset):
+        """Ask for the year on a confirmation page, then copy and open the copy."""
+        if len(queryset) != 1:
+            self.message_user(request, _("Select exactly one movement to copy."), messages.WARNING)
+            return None
+        campaign = queryset[0]
+        confirmed = "confirm" in request.POST
+        form = CopyCampaignForm(
+            request.POST if confirmed else None, initial={"year": campaign.year + 1}
+        )
+        if confirmed and form.is_valid():
+            try:
+                result = copy_campaign(campaign, year=form.cleaned_data["year"], by=request.user)
+            except CopyRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                self.message_user(request, copy_message(result), messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:campaigns_campaign_change", args=[result.campaign.pk])
+                )
+        year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else campaign.year + 1
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Copy a movement to a new year"),
+            "campaign": campaign,
+            "form": form,
+            "plan": plan_copy(campaign, year=year),
+            "year": year,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/campaigns/campaign/copy_confirmation.html", context)
+
+
+def copy_message(result) -> str:
+    message = _(
+        "“{name}” was created as a draft with {participants} participating units, "
+        "{contents} contents, {tasks} tasks, {criteria} criteria and {periods} periods; "
+        "{groups} blocks and clusters were copied with {members} members."
+    ).format(
+        name=result.campaign.name,
+        participants=result.participants,
+        contents=result.contents,
+        tasks=result.tasks,
+        criteria=result.criteria,
+        periods=result.periods,
+        groups=result.groups,
+        members=result.group_members,
+    )
+    if result.groups_skipped:
+        message += " " + _("Already in {year}, not copied: {codes}.").format(
+            year=result.campaign.year, codes=", ".join(result.groups_skipped)
+        )
+    if result.members_skipped:
+        message += " " + _(
+            "{count} member units already in a block or cluster that year were left out."
+        ).format(count=result.members_skipped)
+    return message
+
+
+@admin.register(Title)
+class TitleAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "name_vi",
+        "name_en",
+        "category",
+        "subject",
+        "level",
+        "deciding_authority",
+        "reward_multiple",
+        "active",
+    )
+    list_filter = ("category", "subject", "level", "active")
+    search_fields = ("code", "name_vi", "name_en")
+
+
+# How many levels of sections the change list follows when it orders criteria as a
+# tree; a movement's tables use two or three ("2", "2.1", "2.1.3").
+TREE_LEVELS = 5
+
+
+def _ancestor(distance: int) -> str:
+    return "parent__" * distance
+
+
+def tree_ordered(queryset):
+    """Annotate depth and sort keys so that criteria come in tree pre-order: by
+    campaign and subject, then each section followed by its children, siblings by
+    order. One query with a join per level, so the list still paginates in SQL."""
+    depth = Case(
+        *(
+            When(**{f"{_ancestor(level)}isnull": False}, then=Value(level))
+            for level in range(TREE_LEVELS - 1, 0, -1)
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    queryset = queryset.annotate(tree_depth=depth)
+    for position in range(TREE_LEVELS):
+        # Key `position` from the root is the ancestor `depth - position` up; a missing
+        # level sorts first (-1), so a section comes before its children.
+        for part in ("order", "id"):
+            queryset = queryset.annotate(
+                **{
+                    f"tree_{position}_{part}": Case(
+                        *(
+                            When(
+                                tree_depth=level,
+                                then=F(f"{_ancestor(level - position)}{part}"),
+                            )
+                            for level in range(position, TREE_LEVELS)
+                        ),
+                        default=Value(-1),
+                        output_field=IntegerField(),
+                    )
+                }
+            )
+    return queryset
+
+
+TREE_ORDERING = (
+    "-campaign__year",
+    "campaign__name",
+    "campaign_id",
+    "subject",
+    *(f"tree_{position}_{part}" for position in range(TREE_LEVELS) for part in ("order", "id")),
+)
+
+
+@admin.register(Criterion)
+class CriterionAdmin(SpreadsheetAdmin):
+    sheet = CriterionSheet()
+    list_display = (
+        "tree_code",
+        "short_text",
+        "subject",
+        "kind",
+        "max_points",
+        "evidence_required",
+        "order",
+        "move_buttons",
+    )
+    list_display_links = ("tree_code",)
+    list_editable = ("order",)
+    list_filter = ("campaign", "subject")
+    search_fields = ("code", "text", "guidance")
+    list_select_related = ("campaign", "content", "parent")
+    autocomplete_fields = ("parent",)
+    sortable_by = ()
+    list_per_page = 200
+
+    class Media:
+        css = {"all": ("admin-extra/admin.css",)}
+
+    def get_queryset(self, request):
+        # Not super(): it orders by get_ordering() before the keys are annotated.
+        queryset = tree_ordered(self.model._default_manager.get_queryset())
+        return queryset.order_by(*TREE_ORDERING)
+
+    def get_ordering(self, request):
+        return TREE_ORDERING
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "content":
+            kwargs["queryset"] = Content.objects.select_related("campaign")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("code"))
+    def tree_code(self, obj):
+        depth = min(getattr(obj, "tree_depth", obj.depth), TREE_LEVELS - 1)
+        return format_html('<span class="criterion-depth-{}">{}</span>', depth, obj.code)
+
+    @admin.display(description=_("criterion"))
+    def short_text(self, obj):
+        depth = min(getattr(obj, "tree_depth", obj.depth), TREE_LEVELS - 1)
+        text = obj.text if len(obj.text) <= 120 else obj.text[:119] + "…"
+        return format_html('<span class="criterion-depth-{}">{}</span>', depth, text)
+
+    @admin.display(description=_("move"))
+    def move_buttons(self, obj):
+        # The buttons submit the change list's own form (it carries the CSRF token)
+        # to the move URL, since a form cannot sit inside that form.
+        return format_html(
+            '<button type="submit" class="button criterion-move" formaction="{}" '
+            'formmethod="post" title="{}" aria-label="{}">↑</button>'
+            '<button type="submit" class="button criterion-move" formaction="{}" '
+            'formmethod="post" title="{}" aria-label="{}">↓</button>',
+            reverse("admin:campaigns_criterion_move", args=[obj.pk, "up"]),
+            _("Move up"),
+            _("Move up"),
+            reverse("admin:campaigns_criterion_move", args=[obj.pk, "down"]),
+            _("Move down"),
+            _("Move down"),
+        )
+
+    def get_urls(self):
+        move = self.admin_site.admin_view(require_POST(self.move_view))
+        return [
+            path("<int:pk>/move/<str:direction>/", move, name="campaigns_criterion_move"),
+            *super().get_urls(),
+        ]
+
+    def move_view(self, request, pk: int, direction: str):
+        if direction not in ("up", "down"):
+            raise Http404
+        criterion = get_object_or_404(Criterion, pk=pk)
+        if not self.has_change_permission(request, criterion):
+            raise PermissionDenied
+        if not move_criterion(criterion, up=direction == "up"):
+            self.message_user(request, _("It is already at the edge of its section."))
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("admin:campaigns_criterion_changelist")
+        return HttpResponseRedirect(back)
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ("unit", "campaign", "target_title", "registered_by", "updated_at")
+    list_filter = ("campaign",)
+    search_fields = ("unit__code", "unit__name")
+    list_select_related = ("unit", "campaign", "target_title", "registered_by")
+    autocomplete_fields = ("unit",)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AnswerInline(ReadOnlyInline):
+    model = Answer
+    fields = ("criterion", "self_score", "reviewer_score", "narrative", "reviewer_comment")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion")
+
+
+class TransitionInline(ReadOnlyInline):
+    model = Transition
+    fields = ("at", "from_state", "to_state", "by", "reason")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """The state is read-only: it changes only through campaigns.workflow."""
+
+    list_display = (
+        "unit",
+        "period",
+        "state",
+        "self_total",
+        "reviewer_total",
+        "submitted_at",
+        "is_late",
+    )
+    list_filter = ("state", "period__campaign", "period__kind", "is_late")
+    search_fields = ("unit__code", "unit__name")
+    list_select_related = ("unit", "period__campaign")
+    autocomplete_fields = ("unit",)
+    readonly_fields = (
+        "state",
+        "version",
+        "self_total",
+        "reviewer_total",
+        "submitted_at",
+        "is_late",
+        "accepted_at",
+        "reopened_at",
+    )
+    inlines = (AnswerInline, TransitionInline)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "period":
+            kwargs["queryset"] = Period.objects.select_related("campaign")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    """Read-only: files come in through the self-assessment pages, which check them."""
+
+    list_display = ("original_name", "answer", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_filter = ("content_type",)
+    search_fields = ("original_name", "sha256")
+    list_select_related = (
+        "answer__submission__unit",
+        "answer__submission__period__campaign",
+        "answer__criterion",
+        "uploaded_by",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IndividualAssessment)
+class IndividualAssessmentAdmin(admin.ModelAdmin):
+    list_display = ("person", "period", "grade", "months_worked", "discipline_level")
+    list_filter = ("period__campaign", "grade", "discipline_level")
+    search_fields = ("person__full_name", "person__employee_code")
+    list_select_related = ("person", "period__campaign")
+    autocomplete_fields = ("person",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "period":
+            kwargs["queryset"] = Period.objects.select_related("campaign")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ("unit", "period", "kind", "sent_on", "sent_by")
+    list_filter = ("kind", "period__campaign")
+    search_fields = ("unit__code", "unit__name", "recipients")
+    list_select_related = ("unit", "period__campaign", "sent_by")
+    autocomplete_fields = ("unit",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "period":
+            kwargs["queryset"] = Period.objects.select_related("campaign")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,231 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .importers import PersonSheet, UnitSheet
+from .models import EmulationGroup, GroupMembership, Membership, Person, Unit, User
+from .spreadsheets import XLSX_CONTENT_TYPE, SheetSpec, export_workbook, import_workbook
+
+admin.site.site_header = _("Thi đua administration")
+admin.site.site_title = _("Thi đua administration")
+admin.site.index_title = _("Setup of movements, criteria and the organisation")
+
+
+class SpreadsheetImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        help_text=_("The first sheet is read; its first row holds the column names."),
+    )
+
+
+@admin.action(description=_("Export selected to Excel"), permissions=["view"])
+def export_selected(modeladmin, request, queryset):
+    return modeladmin.xlsx_response(queryset)
+
+
+class SpreadsheetAdmin(admin.ModelAdmin):
+    """A model admin with "Import from Excel" and "Export to Excel" by a SheetSpec."""
+
+    sheet: SheetSpec
+    change_list_template = "admin/spreadsheet_change_list.html"
+    actions = [export_selected]
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_view), name=f"{name}_import"),
+            path("export/", wrap(self.export_view), name=f"{name}_export"),
+            *super().get_urls(),
+        ]
+
+    def xlsx_response(self, queryset) -> HttpResponse:
+        content = export_workbook(self.sheet, self.sheet.export_queryset(queryset))
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        filename = f"{self.opts.model_name}-{timezone.localdate():%Y%m%d}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def export_view(self, request):
+        """The rows the change list shows, with its filters and search, as .xlsx."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        return self.xlsx_response(changelist.queryset)
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = SpreadsheetImportForm(request.POST or None, request.FILES or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            result = import_workbook(form.cleaned_data["file"], self.sheet)
+            if result.ok:
+                self.message_user(
+                    request,
+                    _("Import finished: {created} created, {updated} updated.").format(
+                        created=result.created, updated=result.updated
+                    ),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+                )
+            if result.problem:
+                form.add_error("file", result.problem)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import {name} from Excel").format(name=self.opts.verbose_name_plural),
+            "form": form,
+            "result": result,
+            "columns": self.sheet.columns,
+            "has_view_permission": self.has_view_permission(request),
+        }
+        return TemplateResponse(request, "admin/spreadsheet_import.html", context)
+
+
+@admin.register(Unit)
+class UnitAdmin(SpreadsheetAdmin):
+    sheet = UnitSheet()
+    list_display = (
+        "code",
+        "name",
+        "short_name",
+        "kind",
+        "province",
+        "parent",
+        "has_legal_personality",
+        "active",
+        "order",
+    )
+    list_filter = ("kind", "active", "has_legal_personality")
+    search_fields = ("code", "name", "short_name", "province")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "first_name", "last_name", "email")}),
+        (
+            _("Ministry-wide roles"),
+            {"fields": ("is_emulation_officer", "is_council_member", "is_leadership")},
+        ),
+        (
+            _("Permissions"),
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ),
+            },
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "full_name",
+                    "email",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+        (
+            _("Ministry-wide roles"),
+            {"fields": ("is_emulation_officer", "is_council_member", "is_leadership")},
+        ),
+    )
+    list_display = (
+        "username",
+        "full_name",
+        "email",
+        "is_staff",
+        "is_emulation_officer",
+        "is_council_member",
+        "is_leadership",
+        "is_active",
+    )
+    list_filter = (
+        "is_emulation_officer",
+        "is_council_member",
+        "is_leadership",
+        *BaseUserAdmin.list_filter,
+    )
+    search_fields = ("username", "full_name", "first_name", "last_name", "email")
+    inlines = (MembershipInline,)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "unit", "role")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__full_name", "unit__code", "unit__name")
+    list_select_related = ("user", "unit")
+    autocomplete_fields = ("user", "unit")
+
+
+@admin.register(Person)
+class PersonAdmin(SpreadsheetAdmin):
+    sheet = PersonSheet()
+    list_display = (
+        "full_name",
+        "employee_code",
+        "unit",
+        "position",
+        "category",
+        "is_leader",
+        "active",
+    )
+    list_filter = ("category", "is_leader", "active", "gender")
+    search_fields = ("full_name", "employee_code", "position", "unit__code", "unit__name")
+    list_select_related = ("unit",)
+    autocomplete_fields = ("unit", "user")
+
+
+class GroupMembershipInline(admin.TabularInline):
+    model = GroupMembership
+    extra = 0
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(EmulationGroup)
+class EmulationGroupAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "year", "head_unit", "deputy_unit", "member_count")
+    list_filter = ("year", "kind")
+    search_fields = ("code", "name")
+    list_select_related = ("head_unit", "deputy_unit")
+    autocomplete_fields = ("head_unit", "deputy_unit")
+    inlines = (GroupMembershipInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("memberships"))
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, obj):
+        return obj.member_count
