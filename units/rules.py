@@ -16,11 +16,13 @@ _HEADED_CACHE = "_rules_headed_members"
 
 def unit_roles(user) -> dict[int, str]:
     """The user's role in each of their units, keyed by unit id."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or user.pk is None:
         return {}
     cached = getattr(user, _ROLES_CACHE, None)
     if cached is None:
-        cached = dict(Membership.objects.filter(user=user).values_list("unit_id", "role"))
+        cached = dict(
+            Membership.objects.filter(user=user).order_by().values_list("unit_id", "role")
+        )
         setattr(user, _ROLES_CACHE, cached)
     return cached
 
@@ -43,9 +45,9 @@ def headed_group_members(user) -> set[tuple[int, int]]:
     cached = getattr(user, _HEADED_CACHE, None)
     if cached is None:
         cached = set(
-            GroupMembership.objects.filter(group__head_unit_id__in=managed).values_list(
-                "unit_id", "year"
-            )
+            GroupMembership.objects.filter(group__head_unit_id__in=managed)
+            .order_by()
+            .values_list("unit_id", "year")
         )
         setattr(user, _HEADED_CACHE, cached)
     return cached
