@@ -72,6 +72,8 @@ def load_accounts(
             )
             memberships_created += created
         if person is not None and person.user_id != user.pk:
+            # One person per account: free the account from whoever held it before.
+            Person.objects.filter(user=user).exclude(pk=person.pk).update(user=None)
             person.user = user
             person.save(update_fields=["user"])
     return users_created, memberships_created

@@ -1,6 +1,8 @@
+import re
 from collections import Counter
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -275,6 +277,23 @@ def test_load_demo_links_each_head_account_to_the_unit_head(demo):
     )
     assert user.full_name == user.person.full_name
     assert user.email == "head.stnmt-long-an@demo.thidua.vn"
+
+
+def test_demo_accounts_doc_names_the_loaded_accounts(demo):
+    doc = (Path(__file__).parents[2] / "docs" / "demo-accounts.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\|[^|]*\| `([a-z0-9.-]+)` \| ([^|,]+?)(?:,[^|]*)? \|$", doc, re.M)
+    usernames = set(
+        re.findall(r"`((?:head|deputy|officer|tccb|hoidong|lanhdao)\.[a-z0-9.-]+)`", doc)
+    )
+    named = {username: name for username, name in rows if name != "the unit's head"}
+
+    assert len(named) == 13
+    assert named == dict(
+        User.objects.filter(username__in=named).values_list("username", "full_name")
+    )
+    assert set(User.objects.filter(username__in=usernames).values_list("username", flat=True)) == (
+        usernames
+    )
 
 
 def test_load_demo_users_can_log_in_with_the_demo_password(demo, client, settings):
