@@ -6,6 +6,7 @@ list costs no query per row.
 """
 
 import rules
+from django.utils import timezone
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
@@ -85,3 +86,63 @@ rules.add_perm("campaigns.change_submission", manages_submission_unit)
 rules.add_perm("campaigns.submit_submission", manages_submission_unit)
 rules.add_perm("campaigns.review_submission", is_emulation_officer | is_admin)
 rules.add_perm("campaigns.reopen_submission", is_emulation_officer | is_admin)
+
+
+# A unit's year in a campaign: its registration, and its people's year-end
+# assessments. The permission object has .unit_id and .campaign (a Registration,
+# saved or not, or an individuals.UnitPeriod, which also has .period).
+
+
+@rules.predicate
+def manages_unit_of(user, scope) -> bool:
+    return scope is not None and scope.unit_id in managed_unit_ids(user)
+
+
+@rules.predicate
+def is_member_of_unit_of(user, scope) -> bool:
+    return scope is not None and scope.unit_id in member_unit_ids(user)
+
+
+@rules.predicate
+def heads_group_of_unit_of(user, scope) -> bool:
+    """The user manages the head unit of the unit's block or cluster in the
+    campaign's year."""
+    return scope is not None and (scope.unit_id, scope.campaign.year) in headed_group_members(user)
+
+
+@rules.predicate
+def campaign_of_is_public(user, scope) -> bool:
+    return scope is not None and is_public_campaign(user, scope.campaign)
+
+
+@rules.predicate
+def campaign_of_is_launched(user, scope) -> bool:
+    """Registrations are taken while the movement runs: launched, not yet closed."""
+    return scope is not None and scope.campaign.status == CampaignStatus.LAUNCHED
+
+
+@rules.predicate
+def period_of_is_open(user, scope) -> bool:
+    return scope is not None and scope.period.is_open(timezone.localdate())
+
+
+rules.add_perm(
+    "campaigns.view_registration",
+    has_ministry_wide_view
+    | (campaign_of_is_public & (is_member_of_unit_of | heads_group_of_unit_of)),
+)
+rules.add_perm(
+    "campaigns.change_registration",
+    campaign_of_is_public & manages_unit_of & campaign_of_is_launched,
+)
+rules.add_perm("campaigns.list_registrations", has_ministry_wide_view)
+# Grades and discipline are personal: the unit's managers, the ministry and the head
+# of the block or cluster see them, not every member of the unit.
+rules.add_perm(
+    "campaigns.view_individual_assessments",
+    has_ministry_wide_view | (campaign_of_is_public & (manages_unit_of | heads_group_of_unit_of)),
+)
+rules.add_perm(
+    "campaigns.change_individual_assessments",
+    campaign_of_is_public & manages_unit_of & period_of_is_open,
+)
