@@ -1,7 +1,11 @@
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import reverse
+from django.views.defaults import permission_denied, server_error
 
 from units.enums import GroupKind, Role
+from units.views import UnitDetailView
 
 from ..factories import (
     EmulationGroupFactory,
@@ -191,3 +195,46 @@ def test_groups_page_query_count(client_for, head_a, item_count, django_assert_n
         response = client.get(reverse("units:list"))
 
     assert len(response.context["groups"]) == item_count
+
+
+class _UnitAccountsView(UnitDetailView):
+    """A page that needs more than seeing the unit: the split between 404 and 403."""
+
+    permission_required = "units.view_unit_accounts"
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("head_a", 200), ("block_head", PermissionDenied), ("head_b", Http404)],
+)
+def test_out_of_scope_is_404_and_missing_role_is_403(cast, rf, unit_a, role, expected):
+    request = rf.get("/")
+    request.user = cast[role]
+    view = _UnitAccountsView.as_view()
+
+    if isinstance(expected, int):
+        assert view(request, pk=unit_a.pk).status_code == expected
+    else:
+        with pytest.raises(expected):
+            view(request, pk=unit_a.pk)
+
+
+def test_403_page_renders_in_the_layout(rf, head_a):
+    request = rf.get("/somewhere/")
+    request.user = head_a
+
+    response = permission_denied(request, PermissionDenied())
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert '<p class="error-page__code">403</p>' in html
+    assert '<span class="user-name">' in html
+
+
+def test_500_page_renders_without_a_request_context(rf):
+    response = server_error(rf.get("/"))
+
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert '<p class="error-page__code">500</p>' in html
+    assert '<html lang="vi">' in html
