@@ -22,3 +22,14 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", pgettext_lazy("report status", "Failed")
 
     active_states = nonmember(("queued", "running"))
+
+
+class ReportStep(models.TextChoices):
+    """What a running build is doing, shown under its progress bar."""
+
+    WAITING = "", _("Waiting for a worker")
+    FIGURES = "figures", _("Computing the figures")
+    CHARTS = "charts", _("Drawing the charts")
+    PDF = "pdf", _("Rendering the PDF")
+    XLSX = "xlsx", _("Writing the XLSX")
+    SAVING = "saving", _("Saving the files")

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ReportKind, ReportStatus
+from .enums import ReportKind, ReportStatus, ReportStep
 
 
 class ReportQuerySet(models.QuerySet):
@@ -53,7 +53,9 @@ class Report(models.Model):
         _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    step = models.CharField(_("current step"), max_length=120, blank=True)
+    step = models.CharField(
+        _("current step"), max_length=16, choices=ReportStep.choices, blank=True, default=""
+    )
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -64,6 +66,7 @@ class Report(models.Model):
         related_name="+",
         help_text=_("Empty when the daily schedule requested it."),
     )
+    automatic = models.BooleanField(_("requested by the schedule"), default=False, editable=False)
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -121,6 +124,12 @@ class Report(models.Model):
                 condition=Q(finalised_at__isnull=True)
                 | (~Q(number="") & Q(issued_on__isnull=False)),
                 name="report_final_has_number_and_date",
+            ),
+            # The daily schedule builds a period's report once, however often it runs.
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(automatic=True),
+                name="report_one_automatic_per_period",
             ),
         ]
         indexes = [models.Index(fields=["status", "queued_at"], name="report_status_queued")]

@@ -1,0 +1,28 @@
+from django import template
+
+from reports import wording
+
+register = template.Library()
+
+
+@register.filter
+def num(value, places=2):
+    """A score (two decimals) or a rate (num:1) as the documents print it."""
+    return wording.number(value, int(places))
+
+
+@register.filter
+def dmy(value):
+    """A date as dd/mm/yyyy whatever the language (the documents are Vietnamese)."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+@register.filter
+def by_content(unit, content_pk):
+    """(self, reviewed) points of a unit for one content, (None, None) when unanswered."""
+    return unit.by_content.get(content_pk, (None, None))
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key, "")

@@ -1,0 +1,61 @@
+"""The fixed Vietnamese wording of the official documents (PDF and XLSX).
+
+A report of Decree 30/2020/NĐ-CP is written in Vietnamese whatever the language of
+the person who asks for it, so its wording lives here and in templates/reports/pdf/,
+not in the translation catalogue of the user interface."""
+
+import datetime as dt
+from decimal import Decimal
+
+from campaigns.enums import PerformanceGrade, SubmissionState
+from units.enums import GroupKind
+
+from .enums import ReportKind
+
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+
+KIND_SUBJECT = {
+    ReportKind.SIX_MONTHLY: "Sơ kết 6 tháng đầu năm",
+    ReportKind.YEAR_END: "Tổng kết năm",
+}
+
+GRADES = {
+    PerformanceGrade.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
+    PerformanceGrade.GOOD: "Hoàn thành tốt nhiệm vụ",
+    PerformanceGrade.COMPLETED: "Hoàn thành nhiệm vụ",
+    PerformanceGrade.NOT_COMPLETED: "Không hoàn thành nhiệm vụ",
+    "": "Chưa đánh giá",
+}
+
+GROUP_KINDS = {GroupKind.BLOCK: "Khối thi đua", GroupKind.CLUSTER: "Cụm thi đua"}
+
+STATES = {
+    SubmissionState.DRAFT: "Đang soạn",
+    SubmissionState.SUBMITTED: "Đã gửi",
+    SubmissionState.RETURNED: "Trả lại để bổ sung",
+    SubmissionState.ACCEPTED: "Đã thẩm định",
+    None: "Chưa có",
+}
+
+OUTSTANDING_RULE = (
+    "Đơn vị tiêu biểu là đơn vị xếp thứ nhất trong khối, cụm thi đua của mình "
+    "(theo tổng điểm thẩm định, nếu chưa thẩm định thì theo điểm tự chấm) và có bản "
+    "tự đánh giá đã được thẩm định."
+)
+
+
+def date_line(place: str, day: dt.date | None) -> str:
+    """“Hà Nội, ngày 05 tháng 02 năm 2025”; dots for a draft that has no date yet."""
+    if day is None:
+        return f"{place}, ngày … tháng … năm …"
+    return f"{place}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
+
+
+def number(value: Decimal | int | None, places: int = 2) -> str:
+    """A score or a rate as printed in the documents: fixed decimals, "-" when empty."""
+    if value is None:
+        return "-"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.{places}f}"
