@@ -1,10 +1,29 @@
 from django.urls import path
 
 from campaigns import views
+from campaigns.views import review, submission
 
 app_name = "campaigns"
 
 urlpatterns = [
     path("", views.CampaignListView.as_view(), name="list"),
     path("<int:pk>/", views.CampaignDetailView.as_view(), name="detail"),
+    # The unit's self-assessment
+    path("periods/<int:period_pk>/mine/", submission.my_submission, name="my_submission"),
+    path("submissions/<int:pk>/", submission.submission_detail, name="submission_detail"),
+    path("submissions/<int:pk>/submit/", submission.submission_submit, name="submission_submit"),
+    path("answers/<int:pk>/", submission.answer_save, name="answer_save"),
+    path("answers/<int:pk>/evidence/", submission.evidence_upload, name="evidence_upload"),
+    path("evidence/<int:pk>/", submission.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/delete/", submission.evidence_delete, name="evidence_delete"),
+    # Review by the Department of Organization and Personnel
+    path("review/", review.queue, name="review_queue"),
+    path("submissions/<int:pk>/review/", review.review, name="review"),
+    path("submissions/<int:pk>/history/", review.history, name="submission_history"),
+    path("submissions/<int:pk>/return/", review.submission_return, name="submission_return"),
+    path("submissions/<int:pk>/accept/", review.submission_accept, name="submission_accept"),
+    path("submissions/<int:pk>/reopen/", review.submission_reopen, name="submission_reopen"),
+    path("answers/<int:pk>/review/", review.answer_review, name="answer_review"),
+    path("periods/<int:pk>/urging/", review.urging, name="urging"),
+    path("periods/<int:pk>/remind/", review.remind, name="remind"),
 ]

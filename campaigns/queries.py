@@ -1,0 +1,124 @@
+"""Reusable loading of a self-assessment with everything its pages show, in a
+constant number of queries whatever the number of criteria."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q
+
+from campaigns import scoring
+from campaigns.enums import Subject, SubmissionState
+from campaigns.models import Answer, Criterion, Evidence, Submission, Transition
+from units.models import EmulationGroup, GroupMembership
+
+
+@dataclass
+class SheetRow:
+    """A line of the self-assessment: a section heading or a criterion with its answer."""
+
+    criterion: Criterion
+    depth: int
+    answer: Answer | None = None
+
+    @property
+    def is_section(self) -> bool:
+        return self.answer is None
+
+
+@dataclass
+class Sheet:
+    submission: Submission
+    rows: list[SheetRow] = field(default_factory=list)
+    maximum: Decimal = Decimal("0")
+    transitions: list[Transition] = field(default_factory=list)
+
+    @property
+    def answers(self) -> list[Answer]:
+        return [row.answer for row in self.rows if row.answer is not None]
+
+    @property
+    def answered_count(self) -> int:
+        return sum(1 for a in self.answers if a.self_score is not None)
+
+
+def load_submission(pk: int, user) -> Submission:
+    """The submission if the user may see it (Submission.DoesNotExist otherwise)."""
+    return Submission.objects.visible_to(user).select_related("period__campaign", "unit").get(pk=pk)
+
+
+def load_sheet(submission: Submission) -> Sheet:
+    """The criteria tree of the campaign's collective subject with each leaf's answer
+    and evidence, plus the timeline. Four queries."""
+    criteria = list(
+        Criterion.objects.filter(
+            campaign_id=submission.period.campaign_id, subject=Subject.COLLECTIVE
+        )
+        .select_related("content")
+        .order_by("order", "code")
+    )
+    answers = {
+        a.criterion_id: a
+        for a in Answer.objects.filter(submission=submission)
+        .select_related("updated_by")
+        .prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "id"))
+        )
+    }
+    parents = {c.parent_id for c in criteria if c.parent_id}
+    depth: dict[int, int] = {}
+    rows = []
+    for criterion in criteria:
+        depth[criterion.pk] = depth.get(criterion.parent_id, -1) + 1 if criterion.parent_id else 0
+        answer = None
+        if criterion.pk not in parents:
+            answer = answers.get(criterion.pk)
+            if answer is None:
+                continue  # a criterion added after the submission was opened
+            answer.criterion = criterion
+            answer.submission = submission
+        rows.append(SheetRow(criterion=criterion, depth=depth[criterion.pk], answer=answer))
+    transitions = list(
+        Transition.objects.filter(submission=submission).select_related("by").order_by("at", "id")
+    )
+    return Sheet(
+        submission=submission,
+        rows=rows,
+        maximum=scoring.maximum(criteria),
+        transitions=transitions,
+    )
+
+
+def load_answer(pk: int, user) -> Answer:
+    return Answer.objects.select_related(
+        "criterion", "submission__period__campaign", "submission__unit", "updated_by"
+    ).get(pk=pk, submission__in=Submission.objects.visible_to(user))
+
+
+def review_queue(user, *, campaign=None, period=None, state=None, group=None, late=None):
+    """Submissions the user may see, filtered, with unit and period loaded."""
+    queryset = Submission.objects.visible_to(user).select_related("unit", "period__campaign")
+    if campaign:
+        queryset = queryset.filter(period__campaign=campaign)
+    if period:
+        queryset = queryset.filter(period=period)
+    if state:
+        queryset = queryset.filter(state=state)
+    if group:
+        queryset = queryset.filter(
+            unit__in=GroupMembership.objects.filter(group=group).values("unit_id")
+        )
+    if late is not None:
+        queryset = queryset.filter(is_late=late)
+    return queryset.order_by("period__due_on", "unit__order", "unit__name")
+
+
+def state_counts(queryset) -> dict[str, int]:
+    """How many submissions of a queryset are in each state (one query)."""
+    counts = queryset.order_by().aggregate(
+        **{state: Count("pk", filter=Q(state=state)) for state in SubmissionState.values}
+    )
+    return {state: counts[state] or 0 for state in SubmissionState.values}
+
+
+def groups_of_year(year: int):
+    return EmulationGroup.objects.for_year(year).order_by("kind", "order", "code")

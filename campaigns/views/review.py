@@ -1,0 +1,280 @@
+"""Review by the Department of Organization and Personnel: the queue, the review
+page with the unit's answers beside the reviewer's scores, the workflow actions,
+the urging list of units still missing, and the history of every answer."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from campaigns import answers as answer_service
+from campaigns import reminders, workflow
+from campaigns.enums import SubmissionState
+from campaigns.models import AnswerChange, Campaign, Period
+from campaigns.queries import groups_of_year, load_sheet, review_queue, state_counts
+from campaigns.views.submission import _get_answer, _get_submission, score_text
+from units.models import EmulationGroup
+from units.rules import has_ministry_wide_view
+
+REVIEW_TEMPLATE = "campaigns/submission_review.html"
+
+
+class QueueFilter(forms.Form):
+    campaign = forms.ModelChoiceField(
+        label=gettext_lazy("Movement"), queryset=Campaign.objects.none(), required=False
+    )
+    period = forms.ModelChoiceField(
+        label=gettext_lazy("Period"), queryset=Period.objects.none(), required=False
+    )
+    state = forms.ChoiceField(
+        label=gettext_lazy("State"),
+        choices=[("", "—"), *SubmissionState.choices],
+        required=False,
+    )
+    group = forms.ModelChoiceField(
+        label=gettext_lazy("Block or cluster"),
+        queryset=EmulationGroup.objects.none(),
+        required=False,
+    )
+    late = forms.ChoiceField(
+        label=gettext_lazy("Lateness"),
+        choices=[
+            ("", "—"),
+            ("1", gettext_lazy("Late only")),
+            ("0", gettext_lazy("On time only")),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        campaigns = Campaign.objects.visible_to(user).order_by("-year", "name")
+        self.fields["campaign"].queryset = campaigns
+        self.fields["period"].queryset = Period.objects.filter(
+            campaign__in=campaigns
+        ).select_related("campaign")
+        self.fields["group"].queryset = EmulationGroup.objects.order_by("-year", "kind", "order")
+
+
+@login_required
+@require_GET
+def queue(request):
+    """Submissions to review, filtered, with the count in each state. Officers see
+    all; a block or cluster head sees its members' (read-only); units see their own."""
+    form = QueueFilter(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    late = filters.get("late")
+    queryset = review_queue(
+        request.user,
+        campaign=filters.get("campaign"),
+        period=filters.get("period"),
+        group=filters.get("group"),
+        late=None if late in (None, "") else late == "1",
+    )
+    counts = state_counts(queryset)
+    if filters.get("state"):
+        queryset = queryset.filter(state=filters["state"])
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return TemplateResponse(
+        request,
+        "campaigns/review_queue.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "submissions": page.object_list,
+            "counts": [(state, label, counts[state]) for state, label in SubmissionState.choices],
+            "querystring": query.urlencode(),
+            "can_review": request.user.has_perm("campaigns.review_submission", None),
+        },
+    )
+
+
+def _review_context(request, submission, **extra):
+    sheet = load_sheet(submission)
+    for answer in sheet.answers:
+        answer.reviewer_text = score_text(answer.reviewer_score)
+    today = timezone.localdate()
+    user = request.user
+    return {
+        "submission": submission,
+        "sheet": sheet,
+        "period": submission.period,
+        "campaign": submission.period.campaign,
+        "can_review": user.has_perm("campaigns.review_submission", submission)
+        and submission.state == SubmissionState.SUBMITTED,
+        "can_reopen": user.has_perm("campaigns.reopen_submission", submission)
+        and (today > submission.period.closes_on or submission.state == SubmissionState.ACCEPTED),
+        "show_history": user.has_perm("campaigns.review_submission", submission),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def review(request, pk: int):
+    submission = _get_submission(request, pk)
+    if not has_ministry_wide_view(request.user):
+        raise PermissionDenied
+    return TemplateResponse(request, REVIEW_TEMPLATE, _review_context(request, submission))
+
+
+@login_required
+@require_POST
+def answer_review(request, pk: int):
+    """Save the reviewer's score and comment on one criterion (htmx)."""
+    answer = _get_answer(request, pk)
+    typed = {
+        "reviewer_score": request.POST.get("reviewer_score", ""),
+        "comment": request.POST.get("reviewer_comment", ""),
+    }
+    try:
+        expected = int(request.POST.get("force_version") or request.POST.get("version", ""))
+    except ValueError:
+        return HttpResponseBadRequest(_("The form is missing its version; reload the page."))
+    context = {"answer": answer, "status": "", "error": "", "stale": None}
+    try:
+        saved = answer_service.save_review(
+            answer,
+            by=request.user,
+            expected_version=expected,
+            reviewer_score=typed["reviewer_score"],
+            comment=typed["comment"],
+        )
+        context.update(answer=saved, status=_("Saved"), saved=True)
+    except answer_service.StaleAnswer as stale:
+        context.update(error=str(stale), stale=stale.current)
+    except ValidationError as error:
+        context["error"] = answer_service.validation_message(error)
+    except workflow.WorkflowError as error:
+        context["error"] = str(error)
+    if not request.htmx:
+        if context["error"]:
+            messages.error(request, context["error"])
+        return redirect("campaigns:review", pk=answer.submission_id)
+    return render(request, f"{REVIEW_TEMPLATE}#review_status", context)
+
+
+@login_required
+@require_POST
+def submission_return(request, pk: int):
+    submission = _get_submission(request, pk)
+    reason = request.POST.get("reason", "")
+    comments = {
+        int(key.removeprefix("comment-")): value
+        for key, value in request.POST.items()
+        if key.startswith("comment-") and key.removeprefix("comment-").isdigit() and value.strip()
+    }
+    try:
+        workflow.return_for_revision(submission, by=request.user, reason=reason, comments=comments)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        context = _review_context(request, submission, typed_reason=reason, return_error=str(error))
+        return TemplateResponse(request, REVIEW_TEMPLATE, context, status=400)
+    messages.success(request, _("The self-assessment was returned to the unit."))
+    return redirect("campaigns:review", pk=submission.pk)
+
+
+@login_required
+@require_POST
+def submission_accept(request, pk: int):
+    submission = _get_submission(request, pk)
+    try:
+        workflow.accept(submission, by=request.user)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The self-assessment was accepted."))
+    return redirect("campaigns:review", pk=submission.pk)
+
+
+@login_required
+@require_POST
+def submission_reopen(request, pk: int):
+    submission = _get_submission(request, pk)
+    reason = request.POST.get("reopen_reason", "")
+    try:
+        workflow.reopen(submission, by=request.user, reason=reason)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        context = _review_context(request, submission, typed_reopen=reason, reopen_error=str(error))
+        return TemplateResponse(request, REVIEW_TEMPLATE, context, status=400)
+    messages.success(request, _("The self-assessment was reopened for the unit."))
+    return redirect("campaigns:review", pk=submission.pk)
+
+
+@login_required
+@require_GET
+def history(request, pk: int):
+    """Every change of every answer of a submission: who, when, old and new value."""
+    submission = _get_submission(request, pk)
+    if not request.user.has_perm("campaigns.review_submission", submission):
+        raise PermissionDenied
+    changes = (
+        AnswerChange.objects.filter(answer__submission=submission)
+        .select_related("answer__criterion", "changed_by")
+        .order_by("-changed_at", "-id")
+    )
+    page = Paginator(changes, 100).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "campaigns/submission_history.html",
+        {"submission": submission, "page_obj": page, "changes": page.object_list},
+    )
+
+
+def _urging_period(request, pk: int) -> Period:
+    period = get_object_or_404(Period.objects.select_related("campaign"), pk=pk)
+    if not request.user.has_perm("campaigns.review_submission", None):
+        raise PermissionDenied
+    return period
+
+
+@login_required
+@require_GET
+def urging(request, pk: int):
+    """The units still missing for a period, with the reminders already sent."""
+    period = _urging_period(request, pk)
+    units = list(reminders.missing_units(period))
+    last_sent = {}
+    for reminder in period.reminders.filter(unit__in=[u.pk for u in units]).order_by("sent_at"):
+        last_sent[reminder.unit_id] = reminder
+    for unit in units:
+        unit.last_reminder = last_sent.get(unit.pk)
+    return TemplateResponse(
+        request,
+        "campaigns/period_urging.html",
+        {
+            "period": period,
+            "campaign": period.campaign,
+            "units": units,
+            "groups": groups_of_year(period.campaign.year),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def remind(request, pk: int):
+    period = _urging_period(request, pk)
+    missing = reminders.missing_units(period)
+    chosen = request.POST.getlist("unit")
+    if chosen:
+        missing = missing.filter(pk__in=[u for u in chosen if u.isdigit()])
+    units = list(missing)
+    if not units:
+        messages.info(request, _("No unit is missing: nobody to remind."))
+        return redirect("campaigns:urging", pk=period.pk)
+    sent = reminders.remind_now(period, units, by=request.user, today=timezone.localdate())
+    messages.success(request, _("Reminder sent to %(count)d unit(s).") % {"count": sent})
+    return redirect("campaigns:urging", pk=period.pk)
