@@ -5,6 +5,7 @@ password changed while trying the demo survives a reload. The password is hashed
 and the hash shared: hashing it for each of a hundred accounts would take a minute."""
 
 import random
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -39,93 +40,91 @@ def extra_username(unit_code: str, role: str) -> str:
     return f"{role}.{unit_code}"
 
 
+@dataclass(frozen=True)
+class Account:
+    username: str
+    name: str = ""
+    person: Person | None = None
+    unit: Unit | None = None
+    role: str = ""
+    flags: dict = field(default_factory=dict)
+
+
 def load_accounts(
     units: dict[str, Unit], participants: list[Unit], people: dict[str, list[Person]]
 ) -> tuple[int, int]:
     """Create or update the demo users, their unit roles and the staff records they
     sign in as; returns how many users and memberships were created."""
-    specs = _account_specs(units, participants, people)
-    existing = index(User.objects.filter(username__in=[s[0] for s in specs]), lambda u: u.username)
+    accounts = _accounts(units, participants, people)
+    usernames = [account.username for account in accounts]
+    existing = index(User.objects.filter(username__in=usernames), lambda u: u.username)
     memberships = index(
-        Membership.objects.filter(user__username__in=[s[0] for s in specs]),
-        lambda m: (m.user_id, m.unit_id),
+        Membership.objects.filter(user__username__in=usernames), lambda m: (m.user_id, m.unit_id)
     )
     password = make_password(settings.DEMO_PASSWORD)
     users_created = memberships_created = 0
-    for username, flags, name, person, unit, role in specs:
-        found = existing.get(username)
+    for account in accounts:
+        found = existing.get(account.username)
         values = {
-            "full_name": person.full_name if person else name,
-            "email": f"{username}@{EMAIL_DOMAIN}",
+            "full_name": account.person.full_name if account.person else account.name,
+            "email": f"{account.username}@{EMAIL_DOMAIN}",
             "is_active": True,
-            **flags,
+            **dict.fromkeys(FLAGS, False),
+            **account.flags,
         }
-        lookup = {"username": username, "password": password}
-        user, created = sync_row(User, found, lookup if found is None else {}, values)
+        lookup = {"username": account.username, "password": password} if found is None else {}
+        user, created = sync_row(User, found, lookup, values)
         users_created += created
-        if unit is not None:
+        if account.unit is not None:
             _, created = sync_row(
                 Membership,
-                memberships.get((user.pk, unit.pk)),
-                {"user": user, "unit": unit},
-                {"role": role},
+                memberships.get((user.pk, account.unit.pk)),
+                {"user": user, "unit": account.unit},
+                {"role": account.role},
             )
             memberships_created += created
-        if person is not None and person.user_id != user.pk:
-            # One person per account: free the account from whoever held it before.
-            Person.objects.filter(user=user).exclude(pk=person.pk).update(user=None)
-            person.user = user
-            person.save(update_fields=["user"])
+        if account.person is not None and account.person.user_id != user.pk:
+            _link(account.person, user)
     return users_created, memberships_created
 
 
-def _account_specs(units, participants, people) -> list[tuple]:
-    """(username, flags, full name, person, unit, role) for every demo account."""
-    no_flags = dict.fromkeys(FLAGS, False)
-    rng = random.Random(f"{SEED}:accounts")
-    specs = [
-        (
-            ADMIN,
-            no_flags | {"is_staff": True, "is_superuser": True},
-            "Quản trị hệ thống",
-            None,
-            None,
-            None,
-        ),
-    ]
-    for username, person in zip(OFFICERS, _staff(people[OFFICERS_UNIT])[1:3], strict=True):
-        specs.append(
-            (
+def _link(person: Person, user: User) -> None:
+    """One person per account: free the account from whoever held it before."""
+    Person.objects.filter(user=user).exclude(pk=person.pk).update(user=None)
+    person.user = user
+    person.save(update_fields=["user"])
+
+
+def _accounts(units, participants, people) -> list[Account]:
+    """Every demo account, in a fixed order."""
+    council_name = full_name(random.Random(f"{SEED}:accounts"), Gender.MALE)
+    officers = zip(OFFICERS, _staff(people[OFFICERS_UNIT]), strict=False)
+    accounts = [
+        Account(ADMIN, "Quản trị hệ thống", flags={"is_staff": True, "is_superuser": True}),
+        *(
+            Account(
                 username,
-                no_flags | {"is_emulation_officer": True},
-                "",
-                person,
-                units[OFFICERS_UNIT],
-                Role.OFFICER,
+                person=person,
+                unit=units[OFFICERS_UNIT],
+                role=Role.OFFICER,
+                flags={"is_emulation_officer": True},
             )
-        )
-    specs.append(
-        (
-            COUNCIL,
-            no_flags | {"is_council_member": True},
-            full_name(rng, Gender.MALE),
-            None,
-            None,
-            None,
-        )
-    )
-    minister = people[units[MINISTRY_CODE].code][0]
-    specs.append((LEADERSHIP, no_flags | {"is_leadership": True}, "", minister, None, None))
+            for username, person in officers
+        ),
+        Account(COUNCIL, council_name, flags={"is_council_member": True}),
+        Account(LEADERSHIP, person=people[MINISTRY_CODE][0], flags={"is_leadership": True}),
+    ]
     for unit in participants:
         head = people[unit.code][0]
-        specs.append((head_username(unit.code), no_flags, "", head, unit, Role.HEAD))
+        accounts.append(Account(head_username(unit.code), person=head, unit=unit, role=Role.HEAD))
     for code, role in EXTRA_ACCOUNTS:
-        staff = people[code]
         # The deputy signs in as the first deputy; an officer as the most senior staff
         # member (in a provincial department the chief of office runs emulation work).
-        person = staff[1] if role == Role.DEPUTY else _staff(staff)[0]
-        specs.append((extra_username(code, role), no_flags, "", person, units[code], role))
-    return specs
+        person = people[code][1] if role == Role.DEPUTY else _staff(people[code])[0]
+        accounts.append(
+            Account(extra_username(code, role), person=person, unit=units[code], role=role)
+        )
+    return accounts
 
 
 def _staff(people: list[Person]) -> list[Person]:
