@@ -1,0 +1,182 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from campaigns import workflow
+from campaigns.enums import SubmissionState
+from campaigns.models import Transition
+
+from .sheet import answer_for, fill, sheet, submission_a  # noqa: F401 — fixtures
+
+pytestmark = pytest.mark.django_db
+
+
+def _steps(submission):
+    return list(
+        Transition.objects.filter(submission=submission)
+        .order_by("at", "id")
+        .values_list("from_state", "to_state", "by__username", "reason")
+    )
+
+
+def test_submit_refuses_incomplete_and_lists_what_is_missing(submission_a, sheet, head_a):
+    with pytest.raises(workflow.IncompleteSubmission) as excinfo:
+        workflow.submit(submission_a, by=head_a)
+
+    assert [(m.criterion.code, m.reason) for m in excinfo.value.missing] == [
+        ("1.1", "not answered"),
+        ("1.2", "not answered"),
+    ]
+    submission_a.refresh_from_db()
+    assert submission_a.state == SubmissionState.DRAFT
+    assert _steps(submission_a) == []
+
+
+def test_submit_refuses_missing_evidence(submission_a, sheet, head_a):
+    fill(submission_a, sheet, head_a, evidence=False)
+
+    with pytest.raises(workflow.IncompleteSubmission) as excinfo:
+        workflow.submit(submission_a, by=head_a)
+
+    assert [(m.criterion.code, m.reason) for m in excinfo.value.missing] == [
+        ("1.1", "evidence required but none attached")
+    ]
+
+
+def test_submit_records_transition_total_and_emails(
+    submission_a, sheet, head_a, officer, django_capture_on_commit_callbacks
+):
+    fill(submission_a, sheet, head_a)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit(submission_a, by=head_a)
+
+    submission_a.refresh_from_db()
+    assert submission_a.state == SubmissionState.SUBMITTED
+    assert submission_a.self_total == Decimal("97.00")
+    assert submission_a.is_late is False
+    assert _steps(submission_a) == [("draft", "submitted", "head_a", "")]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([head_a.email, officer.email])
+
+
+def test_submit_after_due_date_is_marked_late(submission_a, sheet, head_a):
+    fill(submission_a, sheet, head_a)
+    after_due = timezone.now() + dt.timedelta(days=6)
+
+    workflow.submit(submission_a, by=head_a, now=after_due)
+
+    submission_a.refresh_from_db()
+    assert submission_a.is_late is True
+
+
+def test_submit_by_head_of_another_unit_is_refused(submission_a, sheet, head_a, head_b):
+    fill(submission_a, sheet, head_a)
+
+    with pytest.raises(PermissionDenied):
+        workflow.submit(submission_a, by=head_b)
+
+    submission_a.refresh_from_db()
+    assert submission_a.state == SubmissionState.DRAFT
+
+
+def test_return_requires_reason(submission_a, sheet, head_a, officer):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a)
+
+    with pytest.raises(workflow.WorkflowError) as excinfo:
+        workflow.return_for_revision(submission_a, by=officer, reason="  ")
+
+    assert str(excinfo.value) == "Give the reason for returning the self-assessment."
+    submission_a.refresh_from_db()
+    assert submission_a.state == SubmissionState.SUBMITTED
+
+
+def test_return_with_reason_and_comment_reaches_the_unit(
+    submission_a, sheet, head_a, officer, django_capture_on_commit_callbacks
+):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.return_for_revision(
+            submission_a,
+            by=officer,
+            reason="Thiếu minh chứng kế hoạch",
+            comments={sheet.scored.pk: "Bổ sung quyết định phê duyệt"},
+        )
+
+    submission_a.refresh_from_db()
+    assert submission_a.state == SubmissionState.RETURNED
+    assert answer_for(submission_a, sheet.scored).reviewer_comment == "Bổ sung quyết định phê duyệt"
+    assert [m.to for m in mail.outbox] == [[head_a.email]]
+    assert "Thiếu minh chứng kế hoạch" in mail.outbox[0].body
+
+
+def test_unit_cannot_review_its_own_submission(submission_a, sheet, head_a):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a)
+
+    with pytest.raises(PermissionDenied):
+        workflow.accept(submission_a, by=head_a)
+
+
+def test_full_loop_writes_four_steps(submission_a, sheet, head_a, officer):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a)
+    workflow.return_for_revision(submission_a, by=officer, reason="Bổ sung")
+    workflow.submit(submission_a, by=head_a)
+
+    workflow.accept(submission_a, by=officer)
+
+    submission_a.refresh_from_db()
+    assert submission_a.state == SubmissionState.ACCEPTED
+    assert submission_a.reviewer_total == Decimal("97.00")
+    assert _steps(submission_a) == [
+        ("draft", "submitted", "head_a", ""),
+        ("submitted", "returned", "officer", "Bổ sung"),
+        ("returned", "submitted", "head_a", ""),
+        ("submitted", "accepted", "officer", ""),
+    ]
+
+
+def test_accepted_submission_cannot_be_returned(submission_a, sheet, head_a, officer):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a)
+    workflow.accept(submission_a, by=officer)
+
+    with pytest.raises(workflow.WorkflowError):
+        workflow.return_for_revision(submission_a, by=officer, reason="Sai")
+
+
+def test_reopen_after_close_needs_officer_and_reason(submission_a, sheet, head_a, officer):
+    after_close = timezone.now() + dt.timedelta(days=25)
+
+    with pytest.raises(PermissionDenied):
+        workflow.reopen(submission_a, by=head_a, reason="Xin gia hạn", now=after_close)
+    with pytest.raises(workflow.WorkflowError):
+        workflow.reopen(submission_a, by=officer, reason="", now=after_close)
+    workflow.reopen(submission_a, by=officer, reason="Gia hạn 3 ngày", now=after_close)
+
+    submission_a.refresh_from_db()
+    assert submission_a.reopened_at == after_close
+    assert submission_a.is_editable(after_close.date()) is True
+    assert _steps(submission_a) == [("draft", "draft", "officer", "Gia hạn 3 ngày")]
+
+
+def test_reopen_while_open_is_refused_unless_accepted(submission_a, sheet, officer):
+    with pytest.raises(workflow.WorkflowError):
+        workflow.reopen(submission_a, by=officer, reason="Vì sao")
+
+
+def test_closed_period_blocks_submit(submission_a, sheet, head_a):
+    fill(submission_a, sheet, head_a)
+    after_close = timezone.now() + dt.timedelta(days=25)
+
+    with pytest.raises(workflow.WorkflowError) as excinfo:
+        workflow.submit(submission_a, by=head_a, now=after_close)
+
+    assert "ask the emulation officers to reopen it" in str(excinfo.value)
