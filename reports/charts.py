@@ -38,7 +38,7 @@ def bar_chart(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
         f'width="{WIDTH}" height="{height}" role="img" aria-label="{escape(title)}" '
-        f'font-family="Liberation Serif, Times New Roman, serif" font-size="12">',
+        f'font-family="ThiDua Serif, Liberation Serif, Times New Roman, serif" font-size="12">',
         f'<text x="0" y="16" font-weight="bold" font-size="13">{escape(title)}</text>',
     ]
     if not bars:

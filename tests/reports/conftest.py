@@ -77,6 +77,15 @@ def _state(i: int) -> tuple[str | None, bool]:
     }[i % 7]
 
 
+def _self_score(i: int, j: int, criterion, state) -> Decimal:
+    """Accepted units score high, so that some lead their block or cluster."""
+    if criterion.kind == CriterionKind.PENALTY:
+        return Decimal(i % 3)
+    if state == SubmissionState.ACCEPTED:
+        return Decimal(10 - (i + j) % 2)
+    return Decimal((i * 3 + j * 5) % 11)
+
+
 def make_movement(n_units: int = 10, *, kind: str = PeriodKind.YEAR_END) -> Movement:
     ministry = UnitFactory(name="Bộ Tài nguyên và Môi trường", kind=UnitKind.MINISTRY)
     campaign = CampaignFactory(
@@ -127,12 +136,7 @@ def make_movement(n_units: int = 10, *, kind: str = PeriodKind.YEAR_END) -> Move
     for i in range(n_units):
         unit = UnitFactory(parent=ministry, name=f"Cục Thi đua số {i + 1:02d}")
         state, is_late = _state(i)
-        self_scores = {
-            c.pk: Decimal((i * 3 + j * 5) % 11)
-            if c.kind != CriterionKind.PENALTY
-            else Decimal(i % 3)
-            for j, (c, _content) in enumerate(criteria)
-        }
+        self_scores = {c.pk: _self_score(i, j, c, state) for j, (c, _) in enumerate(criteria)}
         reviewer_scores = {
             c.pk: (None if j % 3 == 0 else max(self_scores[c.pk] - 1, Decimal(0)))
             for j, (c, _content) in enumerate(criteria)
