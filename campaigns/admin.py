@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, IntegerField, Value, When
 from django.http import Http404, HttpResponseRedirect
@@ -192,6 +193,13 @@ TREE_ORDERING = (
 )
 
 
+class CriterionTreeChangeList(ChangeList):
+    """Criteria in tree order whatever else asks; the columns do not sort."""
+
+    def get_ordering(self, request, queryset):
+        return list(TREE_ORDERING)
+
+
 @admin.register(Criterion)
 class CriterionAdmin(SpreadsheetAdmin):
     sheet = CriterionSheet()
@@ -218,12 +226,10 @@ class CriterionAdmin(SpreadsheetAdmin):
         css = {"all": ("admin-extra/admin.css",)}
 
     def get_queryset(self, request):
-        # Not super(): it orders by get_ordering() before the keys are annotated.
-        queryset = tree_ordered(self.model._default_manager.get_queryset())
-        return queryset.order_by(*TREE_ORDERING)
+        return tree_ordered(super().get_queryset(request))
 
-    def get_ordering(self, request):
-        return TREE_ORDERING
+    def get_changelist(self, request, **kwargs):
+        return CriterionTreeChangeList
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "content":
@@ -305,6 +311,7 @@ class ReadOnlyInline(admin.TabularInline):
 class AnswerInline(ReadOnlyInline):
     model = Answer
     fields = ("criterion", "self_score", "reviewer_score", "narrative", "reviewer_comment")
+    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("criterion")
@@ -313,6 +320,7 @@ class AnswerInline(ReadOnlyInline):
 class TransitionInline(ReadOnlyInline):
     model = Transition
     fields = ("at", "from_state", "to_state", "by", "reason")
+    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")
