@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from io import BytesIO
 from typing import Any
 
@@ -171,13 +172,24 @@ def _to_decimal(value: Any) -> Decimal:
 
 
 class Boolean(Kind):
+    @cached_property
+    def words(self) -> tuple[set[str], set[str]]:
+        # Computed on first use, once translations are loaded; they do not change.
+        return (
+            TRUE_WORDS | _in_every_language(gettext_lazy("Yes")),
+            FALSE_WORDS | _in_every_language(gettext_lazy("No")),
+        )
+
     def parse(self, value: Any) -> bool:
         if isinstance(value, bool):
             return value
-        word = _normal(value.is_integer() and int(value) if isinstance(value, float) else value)
-        if word in TRUE_WORDS | _in_every_language(gettext_lazy("Yes")):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        word = _normal(value)
+        true_words, false_words = self.words
+        if word in true_words:
             return True
-        if word in FALSE_WORDS | _in_every_language(gettext_lazy("No")):
+        if word in false_words:
             return False
         raise CellError(
             _("'{value}' is not a yes/no value (write Có or Không).").format(value=value)
@@ -215,11 +227,20 @@ class Choice(Kind):
     def __init__(self, choices: Iterable[tuple[str, Any]]):
         self.choices = list(choices)
 
-    def parse(self, value: Any) -> str:
-        word = _normal(value)
+    @cached_property
+    def lookup(self) -> dict[str, str]:
+        """Every accepted spelling → code: the code and the label in each language."""
+        found = {}
         for code, label in self.choices:
-            if word == _normal(code) or word in _in_every_language(label):
-                return code
+            for word in _in_every_language(label):
+                found.setdefault(word, code)
+        found.update({_normal(code): code for code, _label in self.choices})
+        return found
+
+    def parse(self, value: Any) -> str:
+        code = self.lookup.get(_normal(value))
+        if code is not None:
+            return code
         allowed = ", ".join(str(label) for _code, label in self.choices)
         raise CellError(
             _("'{value}' is not one of the choices ({allowed}).").format(
@@ -260,6 +281,7 @@ class Column:
                 return None
         return value
 
+    @cached_property
     def headers(self) -> set[str]:
         return _in_every_language(self.header) | {_normal(self.key)}
 
@@ -505,7 +527,7 @@ def _map_header(header: tuple, spec: SheetSpec) -> tuple[dict[int, Column], str]
         if not _is_filled(text):
             continue
         for column in spec.columns:
-            if _normal(text) in column.headers() and column not in positions.values():
+            if _normal(text) in column.headers and column not in positions.values():
                 positions[index] = column
                 break
     found = set(positions.values())
