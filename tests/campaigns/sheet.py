@@ -28,9 +28,10 @@ class Sheet:
     bonus: Criterion
 
 
-def make_sheet(units, *, opens=-10, due=5, closes=20) -> Sheet:
+def make_sheet(units, *, opens=-10, due=5, closes=20, year=2024) -> Sheet:
+    """Period dates are relative to today; the year matches the conftest's block."""
     today = timezone.localdate()
-    campaign = CampaignFactory(year=today.year)
+    campaign = CampaignFactory(year=year)
     campaign.participants.add(*units)
     period = PeriodFactory(
         campaign=campaign,

@@ -1,0 +1,264 @@
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns import answers, workflow
+from campaigns.enums import CriterionKind, SubmissionState, Subject
+from campaigns.models import Answer, AnswerChange, Evidence
+
+from ..factories import CriterionFactory
+from .sheet import PDF, answer_for, fill, sheet, submission_a, submission_b  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _post_answer(client, answer, **data):
+    payload = {"version": answer.version, **data}
+    return client.post(reverse("campaigns:answer_save", args=[answer.pk]), payload, **HTMX)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("head_a", 200),
+        ("head_b", 404),
+        ("block_head", 200),
+        ("officer", 200),
+        ("council", 404),
+        ("leader", 200),
+    ],
+)
+def test_submission_page_permissions(cast, client_for, submission_a, submission_b, role, expected):
+    response = client_for(cast[role]).get(
+        reverse("campaigns:submission_detail", args=[submission_a.pk])
+    )
+
+    assert response.status_code == expected
+    if expected == 200:
+        assert "Vụ Pháp chế" in response.text
+        assert "Cục Viễn thám" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("head_a", 200),
+        ("head_b", 404),
+        ("block_head", 403),
+        ("officer", 403),
+        ("council", 404),
+        ("leader", 403),
+    ],
+)
+def test_answer_save_permissions(cast, client_for, submission_a, sheet, role, expected):
+    answer = answer_for(submission_a, sheet.scored)
+
+    response = _post_answer(client_for(cast[role]), answer, self_score="30")
+
+    assert response.status_code == expected
+    answer.refresh_from_db()
+    assert answer.self_score == (Decimal("30") if expected == 200 else None)
+
+
+def test_answer_save_shows_running_total(client_for, head_a, submission_a, sheet):
+    answer = answer_for(submission_a, sheet.scored)
+
+    response = _post_answer(client_for(head_a), answer, self_score="45,5", narrative="Xong")
+
+    assert response.status_code == 200
+    assert 'id="running-total" hx-swap-oob="true">45,5<' in response.text
+    answer.refresh_from_db()
+    assert (answer.self_score, answer.narrative, answer.version) == (Decimal("45.50"), "Xong", 2)
+
+
+def test_answer_over_maximum_is_refused_with_message(client_for, head_a, submission_a, sheet):
+    answer = answer_for(submission_a, sheet.scored)
+
+    response = _post_answer(client_for(head_a), answer, self_score="61", narrative="Giữ nguyên")
+
+    assert "The score cannot exceed the maximum of 60 points." in response.text
+    answer.refresh_from_db()
+    assert (answer.self_score, answer.narrative, answer.version) == (None, "", 1)
+
+
+def test_stale_answer_is_refused_and_typed_text_shown_back_without_js(
+    client_for, head_a, submission_a, sheet
+):
+    answer = answer_for(submission_a, sheet.scored)
+    answers.save_answer(answer, by=head_a, expected_version=1, narrative="Bản của người khác")
+    client = client_for(head_a)
+
+    response = client.post(
+        reverse("campaigns:answer_save", args=[answer.pk]),
+        {"version": 1, "self_score": "20", "narrative": "Văn bản tôi vừa gõ"},
+    )
+
+    assert response.status_code == 400
+    assert "Văn bản tôi vừa gõ" in response.text
+    assert "after you opened it" in response.text
+    answer.refresh_from_db()
+    assert (answer.narrative, answer.self_score) == ("Bản của người khác", None)
+
+
+def test_stale_answer_with_htmx_offers_the_stored_text(client_for, head_a, submission_a, sheet):
+    answer = answer_for(submission_a, sheet.scored)
+    answers.save_answer(answer, by=head_a, expected_version=1, narrative="Bản của người khác")
+
+    response = _post_answer(client_for(head_a), answer, narrative="Của tôi")
+
+    assert 'data-testid="stale"' in response.text
+    assert "Bản của người khác" in response.text
+    assert '"force_version": "2"' in response.text
+
+
+def test_answer_changes_are_kept(client_for, head_a, submission_a, sheet):
+    answer = answer_for(submission_a, sheet.scored)
+    client = client_for(head_a)
+    _post_answer(client, answer, self_score="10")
+    answer.refresh_from_db()
+
+    _post_answer(client, answer, self_score="12")
+
+    assert list(
+        AnswerChange.objects.filter(answer=answer)
+        .order_by("id")
+        .values_list("field", "old_value", "new_value", "changed_by__username")
+    ) == [("self_score", "", "10.00", "head_a"), ("self_score", "10.00", "12.00", "head_a")]
+
+
+def test_evidence_upload_keeps_size_and_checksum(client_for, head_a, submission_a, sheet):
+    answer = answer_for(submission_a, sheet.scored)
+
+    response = client_for(head_a).post(
+        reverse("campaigns:evidence_upload", args=[answer.pk]),
+        {"file": SimpleUploadedFile("ke-hoach.pdf", PDF)},
+        **HTMX,
+    )
+
+    evidence = Evidence.objects.get(answer=answer)
+    assert "ke-hoach.pdf" in response.text
+    assert (evidence.original_name, evidence.size, evidence.content_type) == (
+        "ke-hoach.pdf",
+        len(PDF),
+        "application/pdf",
+    )
+    assert "ke-hoach" not in evidence.file.name
+
+
+def test_evidence_of_wrong_type_is_refused_with_reason(client_for, head_a, submission_a, sheet):
+    answer = answer_for(submission_a, sheet.scored)
+
+    response = client_for(head_a).post(
+        reverse("campaigns:evidence_upload", args=[answer.pk]),
+        {"file": SimpleUploadedFile("virus.pdf", b"MZ" + b"\x00" * 300)},
+        **HTMX,
+    )
+
+    assert "is not an accepted type" in response.text
+    assert Evidence.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("head_a", 200),
+        ("head_b", 404),
+        ("block_head", 200),
+        ("officer", 200),
+        ("council", 404),
+        ("leader", 200),
+    ],
+)
+def test_evidence_download_permissions(
+    cast, client_for, submission_a, sheet, head_a, role, expected
+):
+    evidence = answers.attach_evidence(
+        answer_for(submission_a, sheet.scored), SimpleUploadedFile("kh.pdf", PDF), by=head_a
+    )
+
+    response = client_for(cast[role]).get(
+        reverse("campaigns:evidence_download", args=[evidence.pk])
+    )
+
+    assert response.status_code == expected
+    if expected == 200:
+        assert b"".join(response.streaming_content) == PDF
+        assert response["Content-Disposition"] == 'attachment; filename="kh.pdf"'
+
+
+def test_submit_incomplete_lists_missing_criteria(client_for, head_a, submission_a, sheet):
+    response = client_for(head_a).post(
+        reverse("campaigns:submission_submit", args=[submission_a.pk])
+    )
+
+    assert response.status_code == 400
+    assert 'data-testid="missing"' in response.text
+    assert "1.1</a> – not answered" in response.text
+    submission_a.refresh_from_db()
+    assert submission_a.state == SubmissionState.DRAFT
+
+
+def test_accepted_submission_is_locked(client_for, head_a, officer, submission_a, sheet):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a)
+    workflow.accept(submission_a, by=officer)
+    answer = answer_for(submission_a, sheet.scored)
+
+    response = _post_answer(client_for(head_a), answer, self_score="1")
+
+    assert "has been accepted and is locked" in response.text
+    answer.refresh_from_db()
+    assert answer.self_score == Decimal("55.00")
+
+
+def test_my_submission_opens_the_units_sheet(client_for, head_a, sheet, unit_a):
+    response = client_for(head_a).get(reverse("campaigns:my_submission", args=[sheet.period.pk]))
+
+    submission = unit_a.submissions.get()
+    assert response.status_code == 302
+    assert response.url == reverse("campaigns:submission_detail", args=[submission.pk])
+    assert submission.answers.count() == 3
+
+
+def test_my_submission_for_a_campaign_the_unit_is_not_in_is_404(client_for, head_b, unit_a):
+    from .sheet import make_sheet
+
+    other = make_sheet([unit_a])
+
+    response = client_for(head_b).get(reverse("campaigns:my_submission", args=[other.period.pk]))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("item_count", (3, 80))
+def test_submission_page_query_count(
+    client_for, head_a, sheet, unit_a, django_assert_num_queries, item_count
+):
+    for number in range(item_count - 3):
+        CriterionFactory(
+            campaign=sheet.period.campaign,
+            subject=Subject.COLLECTIVE,
+            parent=sheet.section,
+            code=f"1.{number + 3}",
+            order=10 + number,
+        )
+    submission = answers.open_submission(sheet.period, unit_a)
+    fill(submission, sheet, head_a)
+    client = client_for(head_a)
+
+    # session, user, submission, memberships (rules cache), criteria, answers,
+    # evidence, transitions: the same for 3 and 80 criteria
+    with django_assert_num_queries(8):
+        response = client.get(reverse("campaigns:submission_detail", args=[submission.pk]))
+
+    assert response.text.count('class="card answer') == item_count
