@@ -1,18 +1,15 @@
-import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from campaigns import answers, workflow
-from campaigns.enums import CriterionKind, SubmissionState, Subject
-from campaigns.models import Answer, AnswerChange, Evidence
+from campaigns.enums import Subject, SubmissionState
+from campaigns.models import AnswerChange, Evidence
 
 from ..factories import CriterionFactory
-from .sheet import PDF, answer_for, fill, sheet, submission_a, submission_b  # noqa: F401
+from .sheet import PDF, answer_for, fill
 
 pytestmark = pytest.mark.django_db
 
@@ -240,7 +237,7 @@ def test_my_submission_for_a_campaign_the_unit_is_not_in_is_404(client_for, head
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("item_count", (3, 80))
+@pytest.mark.parametrize("item_count", [3, 80])
 def test_submission_page_query_count(
     client_for, head_a, sheet, unit_a, django_assert_num_queries, item_count
 ):

@@ -10,7 +10,7 @@ from campaigns import workflow
 from campaigns.enums import SubmissionState
 from campaigns.models import Transition
 
-from .sheet import answer_for, fill, sheet, submission_a  # noqa: F401 — fixtures
+from .sheet import answer_for, fill
 
 pytestmark = pytest.mark.django_db
 
