@@ -1,0 +1,230 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns import answers, reminders, workflow
+from campaigns.enums import ReminderKind, SubmissionState
+from campaigns.models import Reminder, Submission
+from campaigns.tasks import task_send_reminders
+
+from ..factories import MembershipFactory, UnitFactory
+from .sheet import answer_for, fill, make_sheet
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def submitted_a(submission_a, sheet, head_a):
+    fill(submission_a, sheet, head_a)
+    return workflow.submit(submission_a, by=head_a)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("head_a", 403),
+        ("head_b", 404),
+        ("block_head", 403),
+        ("officer", 200),
+        ("council", 404),
+        ("leader", 200),
+    ],
+)
+def test_review_page_permissions(cast, client_for, submitted_a, submission_b, role, expected):
+    response = client_for(cast[role]).get(reverse("campaigns:review", args=[submitted_a.pk]))
+
+    assert response.status_code == expected
+    if expected == 200:
+        assert "Review: Vụ Pháp chế" in response.text
+
+
+@pytest.mark.parametrize(
+    ("role", "expected_state"),
+    [
+        ("head_a", SubmissionState.SUBMITTED),
+        ("head_b", SubmissionState.SUBMITTED),
+        ("block_head", SubmissionState.SUBMITTED),
+        ("leader", SubmissionState.SUBMITTED),
+        ("officer", SubmissionState.ACCEPTED),
+    ],
+)
+def test_only_officers_accept(cast, client_for, submitted_a, role, expected_state):
+    client_for(cast[role]).post(reverse("campaigns:submission_accept", args=[submitted_a.pk]))
+
+    submitted_a.refresh_from_db()
+    assert submitted_a.state == expected_state
+
+
+def test_return_without_reason_keeps_state_and_says_why(client_for, officer, submitted_a):
+    response = client_for(officer).post(
+        reverse("campaigns:submission_return", args=[submitted_a.pk]), {"reason": " "}
+    )
+
+    assert response.status_code == 400
+    assert "Give the reason for returning the self-assessment." in response.text
+    submitted_a.refresh_from_db()
+    assert submitted_a.state == SubmissionState.SUBMITTED
+
+
+def test_returned_reason_is_shown_to_the_unit(client_for, officer, head_a, submitted_a):
+    client_for(officer).post(
+        reverse("campaigns:submission_return", args=[submitted_a.pk]),
+        {"reason": "Thiếu minh chứng"},
+    )
+
+    response = client_for(head_a).get(reverse("campaigns:submission_detail", args=[submitted_a.pk]))
+
+    assert 'data-testid="return-reason"' in response.text
+    assert "Thiếu minh chứng" in response.text
+
+
+def test_reviewer_score_saves_on_its_own(client_for, officer, submitted_a, sheet):
+    answer = answer_for(submitted_a, sheet.scored)
+
+    response = client_for(officer).post(
+        reverse("campaigns:answer_review", args=[answer.pk]),
+        {"version": answer.version, "reviewer_score": "50", "reviewer_comment": "Chưa đủ"},
+        **HTMX,
+    )
+
+    answer.refresh_from_db()
+    assert "Saved" in response.text
+    assert (str(answer.reviewer_score), answer.reviewer_comment) == ("50.00", "Chưa đủ")
+
+
+def test_reviewer_score_over_maximum_is_refused(client_for, officer, submitted_a, sheet):
+    answer = answer_for(submitted_a, sheet.scored)
+
+    response = client_for(officer).post(
+        reverse("campaigns:answer_review", args=[answer.pk]),
+        {"version": answer.version, "reviewer_score": "99", "reviewer_comment": ""},
+        **HTMX,
+    )
+
+    answer.refresh_from_db()
+    assert "The score cannot exceed the maximum of 60 points." in response.text
+    assert answer.reviewer_score is None
+
+
+@pytest.mark.parametrize("item_count", [1, 100])
+def test_review_queue_query_count(
+    client_for, officer, sheet, django_assert_num_queries, item_count
+):
+    units = UnitFactory.create_batch(item_count)
+    Submission.objects.bulk_create(
+        [Submission(period=sheet.period, unit=unit, state="submitted") for unit in units]
+    )
+    client = client_for(officer)
+
+    # session, user, state counts, page count, filter choices (campaigns, periods,
+    # groups), the page of submissions with unit and period
+    with django_assert_num_queries(8):
+        response = client.get(reverse("campaigns:review_queue"))
+
+    assert response.text.count('<th scope="row">') == min(item_count, 50)
+
+
+def test_review_queue_counts_states_and_filters(client_for, officer, sheet, submitted_a):
+    answers.open_submission(sheet.period, UnitFactory())
+
+    response = client_for(officer).get(
+        reverse("campaigns:review_queue"), {"state": "submitted", "period": sheet.period.pk}
+    )
+
+    counts = response.context["counts"]
+    assert [(state, count) for state, _label, count in counts] == [
+        ("draft", 1),
+        ("submitted", 1),
+        ("returned", 0),
+        ("accepted", 0),
+    ]
+    assert [s.pk for s in response.context["submissions"]] == [submitted_a.pk]
+
+
+def test_review_queue_of_unit_head_shows_only_own_unit(
+    client_for, head_a, sheet, submission_a, submission_b
+):
+    response = client_for(head_a).get(reverse("campaigns:review_queue"))
+
+    assert [s.pk for s in response.context["submissions"]] == [submission_a.pk]
+    assert "Cục Viễn thám" not in response.text
+
+
+def test_history_lists_changes_for_officers_only(client_for, officer, head_a, submitted_a):
+    url = reverse("campaigns:submission_history", args=[submitted_a.pk])
+
+    officer_response = client_for(officer).get(url)
+    head_response = client_for(head_a).get(url)
+
+    assert [c.field for c in officer_response.context["changes"]].count("self_score") == 3
+    assert head_response.status_code == 403
+
+
+def test_urging_lists_missing_units_and_reminds(
+    client_for, officer, sheet, unit_a, unit_b, head_a, head_b, submitted_a
+):
+    client = client_for(officer)
+
+    page = client.get(reverse("campaigns:urging", args=[sheet.period.pk]))
+    client.post(reverse("campaigns:remind", args=[sheet.period.pk]), {"unit": [unit_b.pk]})
+
+    assert [u.pk for u in page.context["units"]] == [unit_b.pk]
+    assert [m.to for m in mail.outbox][-1:] == [[head_b.email]]
+    assert list(Reminder.objects.values_list("unit_id", "kind")) == [
+        (unit_b.pk, ReminderKind.MANUAL)
+    ]
+
+
+def test_urging_is_for_officers(client_for, head_a, sheet):
+    response = client_for(head_a).get(reverse("campaigns:urging", args=[sheet.period.pk]))
+
+    assert response.status_code == 403
+
+
+def test_daily_reminders_go_once_per_day_and_unit(unit_a, unit_b, head_a, head_b):
+    today = timezone.localdate()
+    sheet = make_sheet([unit_a, unit_b], due=3)
+    answers.open_submission(sheet.period, unit_a)
+
+    first = task_send_reminders.delay().get()
+    second = task_send_reminders.delay().get()
+
+    assert (first, second) == (2, 0)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([head_a.email, head_b.email])
+    assert set(Reminder.objects.values_list("kind", "sent_on")) == {(ReminderKind.DAYS_3, today)}
+
+
+@pytest.mark.parametrize(
+    ("due_in", "kind"),
+    [(7, ReminderKind.DAYS_7), (1, ReminderKind.DAYS_1), (-1, ReminderKind.OVERDUE)],
+)
+def test_reminders_on_the_right_days(unit_a, head_a, due_in, kind):
+    sheet = make_sheet([unit_a], opens=-20, due=due_in)
+
+    sent = reminders.send_due_reminders(timezone.localdate())
+
+    assert sent == 1
+    assert list(Reminder.objects.values_list("kind", flat=True)) == [kind]
+    assert sheet.period.due_on - timezone.localdate() == dt.timedelta(days=due_in)
+
+
+@pytest.mark.parametrize("due_in", [2, 4, 0])
+def test_no_reminder_on_other_days(unit_a, head_a, due_in):
+    make_sheet([unit_a], opens=-20, due=due_in)
+
+    assert reminders.send_due_reminders(timezone.localdate()) == 0
+
+
+def test_submitted_units_get_no_reminder(unit_a, head_a, sheet, submitted_a):
+    MembershipFactory(unit=unit_a)
+
+    sent = reminders.send_due_reminders(sheet.period.due_on - dt.timedelta(days=1))
+
+    assert sent == 1  # unit B only
+    assert list(Reminder.objects.values_list("unit__code", flat=True)) == ["unit-b"]
