@@ -357,9 +357,9 @@ def test_campaign_page_shows_the_document_contents_tasks_and_periods(
     assert "No. 123/QĐ-BTNMT" in html
     assert "dated 15/01/2024" in html
     assert "01/01/2024 – 31/12/2024" in html
-    assert "<td>01/06/2024</td>" in html
-    assert "<td>30/06/2024</td>" in html
-    assert "<td>15/07/2024</td>" in html
+    assert ">01/06/2024</td>" in html
+    assert ">30/06/2024</td>" in html
+    assert ">15/07/2024</td>" in html
     assert '<li value="2">' in html
 
 
