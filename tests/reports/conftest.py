@@ -238,3 +238,9 @@ def report_for(movement: Movement, **fields) -> Report:
         kind=ReportKind(movement.period.kind),
         **fields,
     )
+
+
+def read(field_file) -> bytes:
+    """The bytes of a stored report file, closing it after."""
+    with field_file.open("rb") as handle:
+        return handle.read()

@@ -1,0 +1,226 @@
+import datetime as dt
+import hashlib
+import io
+import re
+import socket
+
+import pytest
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from reports import builder, charts
+from reports.context import build_context
+from reports.models import Report
+from reports.pdf import is_allowed, render_pdf, restricted_fetcher_class
+
+from . import expected
+from .conftest import read, report_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _render(movement, **fields) -> tuple[bytes, object]:
+    report = report_for(movement, **fields)
+    report = Report.objects.select_related("campaign__organizer", "period").get(pk=report.pk)
+    context = build_context(report)
+    drawn = {"on_time": charts.on_time_chart(context), "contents": charts.content_chart(context)}
+    return render_pdf(report, context, drawn), context
+
+
+def _text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture
+def year_end_pdf(movement):
+    pdf, _context = _render(movement)
+    return pdf
+
+
+def test_pdf_states_the_participation_figures(movement, year_end_pdf):
+    want = expected.counts(movement)
+
+    text = " ".join(_text(year_end_pdf).split())
+
+    assert (
+        f"Có {want['participants']} đơn vị tham gia phong trào. Đến nay có "
+        f"{want['on_time'] + want['late']} đơn vị đã nộp bản tự đánh giá, trong đó "
+        f"{want['on_time']} đơn vị nộp đúng hạn ({want['on_time_rate']}%) và {want['late']} "
+        f"đơn vị nộp muộn ({want['late_rate']}%); {want['missing']} đơn vị chưa nộp "
+        f"({want['missing_rate']}%, danh sách tại Phụ lục II). Đã thẩm định "
+        f"{want['accepted']} bản tự đánh giá."
+    ) in text
+
+
+def test_pdf_tables_hold_the_content_averages(movement, year_end_pdf):
+    lines = _text(year_end_pdf).splitlines()
+
+    rows = [
+        line
+        for line in lines
+        if re.match(r"^\d (Chuyển đổi số|Cải cách hành chính|Đoàn kết, kỷ cương) 20\.00", line)
+    ]
+
+    assert rows == [
+        f"{number} {title} 20.00 {own:.2f} {reviewed:.2f}"
+        for (number, own, reviewed), title in zip(
+            expected.by_content(movement),
+            ["Chuyển đổi số", "Cải cách hành chính", "Đoàn kết, kỷ cương"],
+            strict=True,
+        )
+    ]
+
+
+def test_pdf_annex_lists_every_unit_total_and_the_missing_units(movement, year_end_pdf):
+    text = _text(year_end_pdf)
+    annex_one = text.split("PHỤ LỤC I\n", 1)[1].split("PHỤ LỤC II", 1)[0]
+    annex_two = text.split("PHỤ LỤC II", 1)[1]
+
+    totals = re.findall(r"^\d+ (Cục Thi đua số \d\d) .* (\S+) (\S+) \S+ \S+$", annex_one, re.M)
+
+    assert totals == [
+        (
+            u.unit.name,
+            f"{expected.self_points(u, movement.criteria):.2f}" if u.submitted else "-",
+            f"{expected.reviewed_points(u, movement.criteria):.2f}"
+            if expected.accepted(u)
+            else "-",
+        )
+        for u in movement.units
+    ]
+    assert re.findall(r"^\d+ (Cục Thi đua số \d\d)", annex_two, re.M) == [
+        u.unit.name for u in movement.units if not u.submitted
+    ]
+
+
+def test_pdf_year_end_counts_titles_with_diacritics(movement, year_end_pdf):
+    titles = expected.titles(movement)
+
+    lines = _text(year_end_pdf).splitlines()
+
+    assert f"Chiến sĩ thi đua cơ sở {titles['Chiến sĩ thi đua cơ sở']}" in lines
+    assert f"Lao động tiên tiến {titles['Lao động tiên tiến']}" in lines
+
+
+def test_pdf_has_the_official_header_number_and_date(movement):
+    pdf, _context = _render(
+        movement,
+        number="12",
+        issued_on=dt.date(2025, 2, 5),
+        signer_name="Nguyễn Thị Hạnh",
+        strengths="Ưu điểm",
+        limitations="Hạn chế",
+        next_tasks="Nhiệm vụ",
+    )
+
+    lines = _text(pdf).splitlines()
+
+    assert lines[:4] == [
+        "BỘ TÀI NGUYÊN VÀ MÔI TRƯỜNG",
+        "VỤ TỔ CHỨC CÁN BỘ",
+        "Số: 12/BC-TCCB",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    ]
+    assert lines[4:7] == [
+        "Độc lập - Tự do - Hạnh phúc",
+        "Hà Nội, ngày 05 tháng 02 năm 2025",
+        "BÁO CÁO",
+    ]
+    assert "Nơi nhận:" in lines
+    assert "Nguyễn Thị Hạnh" in lines
+
+
+def test_pdf_numbers_pages_from_page_two(year_end_pdf):
+    reader = PdfReader(io.BytesIO(year_end_pdf))
+
+    # The margin boxes come last in each page's text.
+    last_lines = [page.extract_text().splitlines()[-1] for page in reader.pages]
+
+    assert last_lines[0] != "1"
+    assert last_lines[1:] == [str(n) for n in range(2, len(reader.pages) + 1)]
+
+
+def test_pdf_embeds_our_liberation_serif_fonts(year_end_pdf):
+    reader = PdfReader(io.BytesIO(year_end_pdf))
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
+            descriptor = descendant["/FontDescriptor"]
+            program = descriptor["/FontFile2"].get_data()
+            family = TTFont(io.BytesIO(program))["name"].getDebugName(1)
+            fonts[str(font["/BaseFont"]).split("+", 1)[1]] = family
+
+    assert fonts == {
+        "ThiDua-Serif": "Liberation Serif",
+        "ThiDua-Serif-Bold": "Liberation Serif",
+        "ThiDua-Serif-Italic": "Liberation Serif",
+        "ThiDua-Serif-Bold-Italic": "Liberation Serif",
+    }
+
+
+def test_narrative_markup_prints_as_text_and_fetches_nothing(movement):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.setblocking(False)
+    port = listener.getsockname()[1]
+    narrative = (
+        f'<img src="http://127.0.0.1:{port}/x.png"> <img src="http://127.0.0.1:9/x.png">'
+        f'<link rel="stylesheet" href="http://127.0.0.1:{port}/x.css">'
+    )
+
+    pdf, _context = _render(movement, strengths=narrative)
+
+    # The PDF wraps lines anywhere in a long word: compare without whitespace.
+    text = "".join(_text(pdf).split())
+    with pytest.raises(BlockingIOError):
+        listener.accept()
+    listener.close()
+    assert f'<imgsrc="http://127.0.0.1:{port}/x.png"><imgsrc="http://127.0.0.1:9/x.png">' in text
+    assert f'<linkrel="stylesheet"href="http://127.0.0.1:{port}/x.css">' in text
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("file:///work/nowhere/static/css/pdf.css", False),
+        ("http://127.0.0.1:9/x.png", False),
+        ("https://example.org/font.ttf", False),
+        ("data:image/png;base64,iVBORw0KGgo=", False),
+        ("file:///etc/passwd", False),
+        ("STATIC/../../etc/passwd", False),
+        ("STATIC/css/pdf.css", True),
+        ("STATIC/fonts/LiberationSerif-Regular.ttf", True),
+    ],
+)
+def test_fetcher_loads_only_our_static_files(url, allowed):
+    from reports.pdf import STATIC_DIR
+
+    url = url.replace("STATIC", STATIC_DIR.as_uri())
+
+    assert is_allowed(url) is allowed
+
+
+def test_fetcher_refuses_the_network():
+    fetcher = restricted_fetcher_class()()
+
+    with pytest.raises(ValueError, match="only our static files"):
+        fetcher.fetch("http://127.0.0.1:9/x.png")
+
+
+def test_build_stores_both_files_with_size_and_checksum(movement):
+    report = report_for(movement)
+
+    outcome = builder.run_build(report.pk)
+
+    report.refresh_from_db()
+    pdf = read(report.pdf)
+    assert (outcome, report.status, report.progress) == ("built", "done", 100)
+    assert (report.pdf_size, report.xlsx_size) == (len(pdf), len(read(report.xlsx)))
+    assert report.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
+    assert pdf[:5] == b"%PDF-"

@@ -1,0 +1,126 @@
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from reports.context import build_context
+from reports.models import Report
+from reports.xlsx import render_xlsx
+
+from . import expected
+from .conftest import report_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _workbook(movement):
+    report = Report.objects.select_related("campaign__organizer", "period").get(
+        pk=report_for(movement).pk
+    )
+    return load_workbook(io.BytesIO(render_xlsx(build_context(report))))
+
+
+def _rows(sheet) -> list[tuple]:
+    return [tuple(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+def _number(value):
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def test_year_end_workbook_has_every_sheet(movement):
+    book = _workbook(movement)
+
+    assert book.sheetnames == [
+        "Tổng hợp",
+        "Đơn vị",
+        "Nội dung",
+        "Khối, cụm",
+        "Xếp hạng",
+        "Chưa nộp",
+        "Cá nhân",
+    ]
+
+
+def test_six_monthly_workbook_has_no_individuals_sheet(six_monthly):
+    book = _workbook(six_monthly)
+
+    assert "Cá nhân" not in book.sheetnames
+
+
+def test_summary_sheet_holds_the_participation_figures(movement):
+    want = expected.counts(movement)
+
+    rows = {label: (value, rate) for label, value, rate in _rows(_workbook(movement)["Tổng hợp"])}
+
+    assert rows["Đơn vị tham gia"] == (want["participants"], 100)
+    assert rows["Nộp đúng hạn"] == (want["on_time"], float(want["on_time_rate"]))
+    assert rows["Nộp muộn"] == (want["late"], float(want["late_rate"]))
+    assert rows["Chưa nộp"] == (want["missing"], float(want["missing_rate"]))
+    assert rows["Đề nghị: Chiến sĩ thi đua cơ sở"] == (
+        expected.titles(movement)["Chiến sĩ thi đua cơ sở"],
+        None,
+    )
+
+
+def test_units_sheet_holds_every_unit_total(movement):
+    sheet = _workbook(movement)["Đơn vị"]
+    header = [cell.value for cell in sheet[1]]
+    name, own, reviewed = (header.index(h) for h in ("Đơn vị", "Tổng tự chấm", "Tổng thẩm định"))
+
+    rows = [(r[name], _number(r[own]), _number(r[reviewed])) for r in _rows(sheet)]
+
+    assert rows == [
+        (
+            u.unit.name,
+            expected.self_points(u, movement.criteria) if u.submitted else None,
+            expected.reviewed_points(u, movement.criteria) if expected.accepted(u) else None,
+        )
+        for u in movement.units
+    ]
+
+
+def test_contents_sheet_holds_the_averages(movement):
+    rows = _rows(_workbook(movement)["Nội dung"])
+
+    assert [(n, _number(own), _number(rev)) for n, _t, _max, own, rev in rows] == (
+        expected.by_content(movement)
+    )
+
+
+def test_ranking_sheet_ranks_each_group(movement):
+    rows = _rows(_workbook(movement)["Xếp hạng"])
+
+    for group in [*movement.blocks, *movement.clusters]:
+        ranked = {
+            unit: rank for _k, name, rank, unit, _s, _o in rows if name == group.name and rank
+        }
+        assert ranked == expected.ranks(movement, group)
+
+
+def test_missing_sheet_lists_the_missing_units(movement):
+    rows = _rows(_workbook(movement)["Chưa nộp"])
+
+    assert [name for _i, _code, name, _state in rows] == [
+        u.unit.name for u in movement.units if not u.submitted
+    ]
+
+
+def test_individuals_sheet_counts_people_per_unit(movement):
+    rows = _rows(_workbook(movement)["Cá nhân"])
+
+    assert [(name, n) for _i, name, n, *_ in rows] == [
+        (u.unit.name, len(u.grades)) for u in movement.units if u.grades
+    ]
+
+
+def test_sheets_have_frozen_styled_header_filter_and_formats(movement):
+    sheet = _workbook(movement)["Đơn vị"]
+    header = [cell.value for cell in sheet[1]]
+    total = header.index("Tổng tự chấm") + 1
+
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}11"
+    assert sheet.cell(1, 1).font.bold is True
+    assert sheet.cell(4, total).number_format == "0.00"
