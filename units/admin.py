@@ -70,8 +70,13 @@ class SpreadsheetAdmin(admin.ModelAdmin):
             if result.ok:
                 self.message_user(
                     request,
-                    _("Import finished: {created} created, {updated} updated.").format(
-                        created=result.created, updated=result.updated
+                    _(
+                        "Import finished: {created} created, {updated} updated, "
+                        "{unchanged} unchanged."
+                    ).format(
+                        created=result.created,
+                        updated=result.updated,
+                        unchanged=result.unchanged,
                     ),
                     messages.SUCCESS,
                 )

@@ -342,6 +342,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
 
     @property
     def ok(self) -> bool:
@@ -568,14 +569,14 @@ def _validate_and_save(
         return ImportResult(errors=sorted(errors, key=lambda e: (e.row, e.column)))
     try:
         with transaction.atomic():
-            created, updated = _save(spec, rows)
+            created, updated, unchanged = _save(spec, rows)
     except (IntegrityError, DatabaseError) as exc:
         return ImportResult(
             problem=_("Nothing was saved: the database refused the rows ({error}).").format(
                 error=exc
             )
         )
-    return ImportResult(created=created, updated=updated)
+    return ImportResult(created=created, updated=updated, unchanged=unchanged)
 
 
 def _duplicates(spec: SheetSpec, rows: list[Row]) -> list[RowError]:
@@ -599,37 +600,41 @@ def _duplicates(spec: SheetSpec, rows: list[Row]) -> list[RowError]:
     return errors
 
 
-def _save(spec: SheetSpec, rows: list[Row]) -> tuple[int, int]:
-    """Create or update, parents before children, a level of the tree at a time."""
+def _save(spec: SheetSpec, rows: list[Row]) -> tuple[int, int, int]:
+    """Create or update, parents before children, a level of the tree at a time.
+    Rows equal to what is saved are not written (and counted as unchanged)."""
     existing = spec.existing({spec.key(row) for row in rows})
     saved: dict[tuple, models.Model] = dict(existing)
-    created = updated = 0
+    fields = _assigned_fields(spec, rows)
+    attnames = [spec.model._meta.get_field(name).attname for name in fields]
+    created = updated = unchanged = 0
     for level in tree_levels(rows, spec):
         new, changed = [], []
         for row in level:
             obj = existing.get(spec.key(row))
+            before = None if obj is None else [getattr(obj, name) for name in attnames]
             if obj is None:
                 obj = spec.model()
                 new.append(obj)
-            else:
-                changed.append(obj)
             spec.apply(obj, row, saved)
             saved[spec.key(row)] = obj
+            if before is not None and before != [getattr(obj, name) for name in attnames]:
+                changed.append(obj)
         spec.model.objects.bulk_create(new, batch_size=500)
-        if changed:
-            fields = _assigned_fields(spec, level)
-            spec.model.objects.bulk_update(changed, fields, batch_size=500)
+        # One UPDATE per changed row: bulk_update's CASE per field over a batch was
+        # ten times slower on 20,000 rows.
+        for obj in changed:
+            obj.save(update_fields=fields)
         created += len(new)
         updated += len(changed)
-    return created, updated
+        unchanged += len(level) - len(new) - len(changed)
+    return created, updated, unchanged
 
 
 def _assigned_fields(spec: SheetSpec, rows: list[Row]) -> list[str]:
-    names = set()
-    for column in spec.columns:
-        if column.key in rows[0].values:
-            names.add(column.key if column.assign else "")
-    names.discard("")
+    """The fields an import writes: the columns in the file, and the related ones."""
+    present = rows[0].values
+    names = {c.key for c in spec.columns if c.assign and c.key in present}
     return sorted(names | set(spec.related_fields))
 
 

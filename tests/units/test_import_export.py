@@ -324,7 +324,7 @@ def test_units_export_then_import_round_trips(ministry, unit_a, unit_b):
 
     before, result, after = _round_trip(UnitSheet(), Unit.objects.order_by("pk"))
 
-    assert (result.errors, result.created, result.updated) == ([], 0, 4)
+    assert (result.errors, result.created, result.updated, result.unchanged) == ([], 0, 0, 4)
     assert after == before
 
 
@@ -334,7 +334,7 @@ def test_people_export_then_import_round_trips(unit_a):
 
     before, result, after = _round_trip(PersonSheet(), Person.objects.order_by("pk"))
 
-    assert (result.errors, result.created, result.updated) == ([], 0, 2)
+    assert (result.errors, result.created, result.updated, result.unchanged) == ([], 0, 0, 2)
     assert after == before
 
 
@@ -353,7 +353,7 @@ def test_criteria_export_then_import_round_trips():
 
     before, result, after = _round_trip(CriterionSheet(), Criterion.objects.order_by("pk"))
 
-    assert (result.errors, result.created, result.updated) == ([], 0, 2)
+    assert (result.errors, result.created, result.updated, result.unchanged) == ([], 0, 0, 2)
     assert after == before
 
 
@@ -456,7 +456,7 @@ def test_import_page_saves_a_good_file_and_reports_counts(client, admin_user, mi
 
     assert response.redirect_chain == [(reverse("admin:units_unit_changelist"), 302)]
     assert [str(m) for m in response.context["messages"]] == [
-        "Import finished: 1 created, 1 updated."
+        "Import finished: 1 created, 1 updated, 0 unchanged."
     ]
     assert sorted(Unit.objects.values_list("code", "name")) == [("bo", "Bộ mới"), ("c", "C")]
 
@@ -525,3 +525,15 @@ def test_change_list_links_to_import_and_export(client, admin_user):
         True,
     )
     assert reverse("admin:units_person_export") in content
+
+
+def test_import_counts_rows_equal_to_the_saved_ones_as_unchanged(ministry, unit_a):
+    file = xlsx(
+        ["Code", "Name", "Kind", "Parent unit code"],
+        ["unit-a", unit_a.name, unit_a.kind, "bo"],
+        ["bo", "Bộ mới", "ministry", ""],
+    )
+
+    result = import_workbook(file, UnitSheet())
+
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
