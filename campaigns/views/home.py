@@ -1,3 +1,4 @@
+import rules
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -29,6 +30,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
             headed_groups=_headed_groups(memberships),
             sees_all_campaigns=has_ministry_wide_view(user) or is_council_member(user),
             is_leadership=is_leadership(user),
+            manages_a_unit=any(m.manages_unit for m in memberships),
+            can_review=rules.has_perm("campaigns.review_submission", user),
             **kwargs,
         )
 

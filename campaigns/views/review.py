@@ -2,6 +2,7 @@
 page with the unit's answers beside the reviewer's scores, the workflow actions,
 the urging list of units still missing, and the history of every answer."""
 
+import rules
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -94,7 +95,7 @@ def queue(request):
             "submissions": page.object_list,
             "counts": [(state, label, counts[state]) for state, label in SubmissionState.choices],
             "querystring": query.urlencode(),
-            "can_review": request.user.has_perm("campaigns.review_submission", None),
+            "can_review": rules.has_perm("campaigns.review_submission", request.user),
         },
     )
 
@@ -234,7 +235,7 @@ def history(request, pk: int):
 
 def _urging_period(request, pk: int) -> Period:
     period = get_object_or_404(Period.objects.select_related("campaign"), pk=pk)
-    if not request.user.has_perm("campaigns.review_submission", None):
+    if not rules.has_perm("campaigns.review_submission", request.user):
         raise PermissionDenied
     return period
 
