@@ -293,7 +293,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_filter = ("campaign",)
     search_fields = ("unit__code", "unit__name")
     list_select_related = ("unit", "campaign", "target_title", "registered_by")
-    autocomplete_fields = ("unit",)
+    autocomplete_fields = ("unit", "registered_by")
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -355,6 +355,11 @@ class SubmissionAdmin(admin.ModelAdmin):
     )
     inlines = (AnswerInline, TransitionInline)
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return ("period", "unit", *self.readonly_fields)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "period":
             kwargs["queryset"] = Period.objects.select_related("campaign")
@@ -388,7 +393,7 @@ class IndividualAssessmentAdmin(admin.ModelAdmin):
     list_filter = ("period__campaign", "grade", "discipline_level")
     search_fields = ("person__full_name", "person__employee_code")
     list_select_related = ("person", "period__campaign")
-    autocomplete_fields = ("person",)
+    autocomplete_fields = ("person", "updated_by")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "period":
@@ -402,7 +407,7 @@ class ReminderAdmin(admin.ModelAdmin):
     list_filter = ("kind", "period__campaign")
     search_fields = ("unit__code", "unit__name", "recipients")
     list_select_related = ("unit", "period__campaign", "sent_by")
-    autocomplete_fields = ("unit",)
+    autocomplete_fields = ("unit", "sent_by")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "period":

@@ -1,10 +1,12 @@
 import re
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from campaigns.enums import CampaignStatus, Subject
-from campaigns.models import Campaign, Criterion
+from campaigns.models import Answer, Campaign, Criterion, Submission, Transition
 from units.models import EmulationGroup
 
 from ..factories import (
@@ -13,6 +15,8 @@ from ..factories import (
     CriterionFactory,
     EmulationGroupFactory,
     GroupMembershipFactory,
+    PeriodFactory,
+    UnitFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -321,3 +325,71 @@ def test_criteria_import_page_answers_the_superuser(admin_client_en):
         "Subject",
         "Code",
     ]
+
+
+def test_criteria_export_downloads_the_tree_in_order(admin_client_en):
+    campaign = CampaignFactory()
+    _tree(campaign)
+
+    response = admin_client_en.get(
+        reverse("admin:campaigns_criterion_export"), {"campaign__id__exact": campaign.pk}
+    )
+
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = [row[1:4] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert rows == [
+        ("Collective", "1", None),
+        ("Collective", "1.1", "1"),
+        ("Collective", "1.1.1", "1.1"),
+        ("Collective", "1.2", "1"),
+        ("Collective", "2", None),
+        ("Individual", "1", None),
+    ]
+
+
+def _submission():
+    period = PeriodFactory()
+    unit = UnitFactory()
+    submission = Submission.objects.create(period=period, unit=unit)
+    criterion = CriterionFactory(campaign=period.campaign)
+    Answer.objects.create(submission=submission, criterion=criterion, self_score=5)
+    Transition.objects.create(
+        submission=submission, from_state="draft", to_state="submitted", reason="Xong"
+    )
+    return submission
+
+
+def test_submission_change_page_shows_answers_and_steps_read_only(admin_client_en):
+    submission = _submission()
+
+    response = admin_client_en.get(
+        reverse("admin:campaigns_submission_change", args=[submission.pk])
+    )
+
+    form = response.context["adminform"].form
+    assert ("state" in form.fields, "unit" in form.fields, "period" in form.fields) == (
+        False,
+        False,
+        False,
+    )
+    inlines = response.context["inline_admin_formsets"]
+    assert [len(inline.formset.forms) for inline in inlines] == [1, 1]
+    assert [inline.has_add_permission for inline in inlines] == [False, False]
+
+
+def test_submission_state_cannot_be_changed_in_the_admin(admin_client_en):
+    submission = _submission()
+    data = {
+        "state": "accepted",
+        "answers-TOTAL_FORMS": "1",
+        "answers-INITIAL_FORMS": "1",
+        "transitions-TOTAL_FORMS": "1",
+        "transitions-INITIAL_FORMS": "1",
+    }
+
+    response = admin_client_en.post(
+        reverse("admin:campaigns_submission_change", args=[submission.pk]), data
+    )
+
+    submission.refresh_from_db()
+    assert (response.status_code, submission.state) == (302, "draft")
