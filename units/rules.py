@@ -61,27 +61,27 @@ def forget_cached_roles(user) -> None:
 
 
 @rules.predicate
-def is_admin(user) -> bool:
+def is_admin(user, obj=None) -> bool:
     return bool(getattr(user, "is_superuser", False))
 
 
 @rules.predicate
-def is_emulation_officer(user) -> bool:
+def is_emulation_officer(user, obj=None) -> bool:
     return bool(getattr(user, "is_emulation_officer", False))
 
 
 @rules.predicate
-def is_leadership(user) -> bool:
+def is_leadership(user, obj=None) -> bool:
     return bool(getattr(user, "is_leadership", False))
 
 
 @rules.predicate
-def is_council_member(user) -> bool:
+def is_council_member(user, obj=None) -> bool:
     return bool(getattr(user, "is_council_member", False))
 
 
 @rules.predicate
-def has_unit_role(user) -> bool:
+def has_unit_role(user, obj=None) -> bool:
     return bool(unit_roles(user))
 
 
