@@ -10,7 +10,7 @@ from campaigns.models import Campaign, Title
 from units.enums import GroupKind, UnitKind
 from units.models import EmulationGroup, Person, Unit, User
 
-from . import accounts, movement_2024, organization, people
+from . import accounts, current_year, movement_2024, organization, people
 
 
 @transaction.atomic
@@ -19,8 +19,9 @@ def load_demo() -> dict[str, int]:
 
     Loads, in order: the title catalogue (as migration campaigns/0002 does, for a
     database migrated before it existed), the units, the 2024 blocks and clusters, the
-    staff, the 2024 campaign with its contents, tasks, criteria and periods, and the
-    demo accounts. Rows are matched by natural key (unit code, group year and code,
+    staff, the 2024 campaign with its contents, tasks, criteria and periods, its copy
+    for the current year (launched, so a period is open to try the self-assessment),
+    and the demo accounts. Rows are matched by natural key (unit code, group year and code,
     employee code, username, ...); a row that exists is updated only where it differs
     from the demo data, and passwords are set only when an account is created, so a
     second run creates nothing and changes nothing.
@@ -33,8 +34,9 @@ def load_demo() -> dict[str, int]:
     participants = [units[code] for code in organization.participant_codes()]
     ministry = units[organization.MINISTRY_CODE]
     staff, counts["people"] = people.load_people([ministry, *participants])
-    _, movement_counts = movement_2024.load_movement(ministry, participants)
+    campaign, movement_counts = movement_2024.load_movement(ministry, participants)
     counts.update(movement_counts)
+    counts["current_year_campaigns"] = current_year.load_current_year(campaign)
     counts["users"], counts["memberships"] = accounts.load_accounts(units, participants, staff)
     return counts
 

@@ -1,3 +1,4 @@
+import datetime as dt
 import re
 from collections import Counter
 from decimal import Decimal
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from campaigns import scoring
 from campaigns.demo import load_demo
@@ -346,16 +347,32 @@ def test_load_demo_keeps_a_changed_password(demo, settings):
 
 
 def test_load_demo_restores_a_deleted_row(demo):
-    Period.objects.filter(kind=PeriodKind.YEAR_END).delete()
-    before = Counter(Period.objects.values_list("kind", flat=True))
+    periods_2024 = Period.objects.filter(campaign__year=2024)
+    periods_2024.filter(kind=PeriodKind.YEAR_END).delete()
+    before = Counter(periods_2024.values_list("kind", flat=True))
 
     counts = load_demo()
 
-    assert (dict(before), counts["periods"], Period.objects.count()) == (
+    assert (dict(before), counts["periods"], periods_2024.count()) == (
         {PeriodKind.SIX_MONTHLY: 1},
         1,
         2,
     )
+
+
+def test_load_demo_launches_this_years_movement_with_an_open_period(demo):
+    today = timezone.localdate()
+
+    campaign = Campaign.objects.get(year=today.year)
+
+    assert campaign.name == f"Phong trào thi đua năm {today.year}"
+    assert campaign.status == CampaignStatus.LAUNCHED
+    assert campaign.participants.count() == 101
+    assert sorted(campaign.periods.values_list("kind", "opens_on")) == [
+        (PeriodKind.SIX_MONTHLY, dt.date(today.year, 6, 1)),
+        (PeriodKind.YEAR_END, dt.date(today.year, 11, 15)),
+    ]
+    assert EmulationGroup.objects.filter(year=today.year).count() == 16
 
 
 def test_load_demo_prints_a_summary(demo, settings):
