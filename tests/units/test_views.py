@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
+from django.utils import translation
 from django.views.defaults import permission_denied, server_error
 
 from units.enums import GroupKind, Role
@@ -232,7 +233,8 @@ def test_403_page_renders_in_the_layout(rf, head_a):
 
 
 def test_500_page_renders_without_a_request_context(rf):
-    response = server_error(rf.get("/"))
+    with translation.override("vi"):
+        response = server_error(rf.get("/"))
 
     html = response.content.decode()
     assert response.status_code == 500
