@@ -59,3 +59,36 @@ def number(value: Decimal | int | None, places: int = 2) -> str:
     if isinstance(value, int):
         return str(value)
     return f"{value:.{places}f}"
+
+
+def starter_texts(figures: dict, kind: str) -> dict[str, str]:
+    """A first draft of the narrative from the build's key figures, for the officer to
+    rewrite: the numbers are right, the judgement is theirs."""
+    if not figures:
+        return {"strengths": "", "limitations": "", "next_tasks": ""}
+    n = figures["participants"] or 1
+    strengths = [
+        f"{figures['on_time']}/{figures['participants']} đơn vị nộp bản tự đánh giá đúng "
+        f"hạn ({figures['on_time_rate']}%); điểm bình quân tự chấm "
+        f"{figures['self_average'] or '-'}, điểm bình quân thẩm định "
+        f"{figures['reviewed_average'] or '-'} trên tối đa {figures['max_total']} điểm."
+    ]
+    if figures.get("outstanding"):
+        strengths.append("Đơn vị tiêu biểu: " + ", ".join(figures["outstanding"]) + ".")
+    if figures.get("assessed"):
+        grades = "; ".join(f"{label}: {count}" for label, count in figures["grades"])
+        strengths.append(f"Đã đánh giá {figures['assessed']} cá nhân ({grades}).")
+    limitations = (
+        f"{figures['late']} đơn vị nộp muộn và {figures['missing']} đơn vị chưa nộp "
+        f"({round(100 * figures['missing'] / n, 1)}%)."
+    )
+    next_period = "6 tháng cuối năm" if kind == ReportKind.SIX_MONTHLY else "năm tới"
+    next_tasks = (
+        f"Đôn đốc {figures['missing']} đơn vị chưa nộp hoàn thành bản tự đánh giá; "
+        f"tiếp tục triển khai các nội dung thi đua trong {next_period}."
+    )
+    return {
+        "strengths": "\n\n".join(strengths),
+        "limitations": limitations,
+        "next_tasks": next_tasks,
+    }

@@ -1,0 +1,196 @@
+"""Report pages: the movements with their builds, one build's page (status polled
+with htmx, narrative, finalisation), and the permission-checked downloads.
+
+A report outside the user's reach does not exist for them (404); a page their role
+does not allow answers 403."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from campaigns.models import Campaign, Period
+
+from . import services, wording
+from .forms import FinaliseForm, NarrativeForm, RequestForm
+from .models import Report
+
+DETAIL_TEMPLATE = "reports/report_detail.html"
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _require(user, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _get_report(request, pk: int) -> Report:
+    return get_object_or_404(
+        Report.objects.visible_to(request.user).select_related(
+            "campaign", "period", "requested_by", "finalised_by"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@require_GET
+def index(request):
+    """Every movement with its periods and how many builds each has."""
+    _require(request.user, "reports.list_reports")
+    periods = (
+        Period.objects.select_related("campaign")
+        .annotate(builds=Count("reports"), last_build=Max("reports__requested_at"))
+        .order_by("-campaign__year", "campaign__name", "campaign_id", "opens_on")
+    )
+    return TemplateResponse(request, "reports/report_index.html", {"periods": periods})
+
+
+@login_required
+@require_GET
+def campaign_reports(request, campaign_pk: int):
+    """The history of every build of a movement's reports, newest first, and the form
+    to ask for a new one."""
+    _require(request.user, "reports.list_reports")
+    campaign = get_object_or_404(Campaign, pk=campaign_pk)
+    reports = (
+        Report.objects.visible_to(request.user)
+        .filter(campaign=campaign)
+        .select_related("period", "requested_by")
+        .order_by("-requested_at", "-pk")
+    )
+    return TemplateResponse(
+        request,
+        "reports/report_list.html",
+        {"campaign": campaign, "reports": reports, "form": RequestForm(campaign=campaign)},
+    )
+
+
+@login_required
+@require_POST
+def request_build(request, campaign_pk: int):
+    _require(request.user, "reports.request_report")
+    campaign = get_object_or_404(Campaign, pk=campaign_pk)
+    form = RequestForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        messages.error(request, _("Choose a period of this movement."))
+        return redirect("reports:campaign", campaign_pk=campaign.pk)
+    period = form.cleaned_data["period"]
+    try:
+        report = services.request_report(campaign, period, period.kind, by=request.user)
+    except services.ReportError as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:campaign", campaign_pk=campaign.pk)
+    messages.success(request, _("The report is queued; this page shows its progress."))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_GET
+def detail(request, pk: int):
+    report = _get_report(request, pk)
+    context = {"report": report}
+    if request.user.has_perm("reports.change_report", report):
+        context["narrative_form"] = NarrativeForm(initial=_narrative_initial(report))
+        context["finalise_form"] = FinaliseForm()
+    return TemplateResponse(request, DETAIL_TEMPLATE, context)
+
+
+@login_required
+@require_GET
+def status(request, pk: int):
+    """The status fragment the detail page polls every 2 s while the build runs; once
+    it ends, the whole page reloads to show the files and the forms."""
+    report = _get_report(request, pk)
+    response = TemplateResponse(request, f"{DETAIL_TEMPLATE}#status", {"report": report})
+    if request.GET.get("polling") and not report.is_active:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def narrative(request, pk: int):
+    report = _get_report(request, pk)
+    _require(request.user, "reports.change_report", report)
+    form = NarrativeForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, report, narrative_form=form)
+    try:
+        services.save_narrative(report, **form.cleaned_data, by=request.user)
+    except services.ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Saved. The report is being rendered with your text."))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def finalise(request, pk: int):
+    report = _get_report(request, pk)
+    _require(request.user, "reports.finalise_report", report)
+    form = FinaliseForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, report, finalise_form=form)
+    try:
+        services.finalise(report, **form.cleaned_data, by=request.user)
+    except services.ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The report is final; its official version is rendering."))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def retry(request, pk: int):
+    report = _get_report(request, pk)
+    _require(request.user, "reports.request_report", report)
+    try:
+        services.retry_report(report, by=request.user)
+    except services.ReportError as exc:
+        messages.info(request, str(exc))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_GET
+def download(request, pk: int, fmt: str):
+    report = _get_report(request, pk)
+    _require(request.user, "reports.download_report", report)
+    stored = report.pdf if fmt == "pdf" else report.xlsx
+    if not stored:
+        raise Http404(_("This build has no file yet."))
+    name = f"bao-cao-{report.kind.replace('_', '-')}-{report.campaign.year}-{report.pk}.{fmt}"
+    return FileResponse(
+        stored.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt]
+    )
+
+
+def _invalid(request, report, **forms):
+    context = {
+        "report": report,
+        "narrative_form": NarrativeForm(initial=_narrative_initial(report)),
+        "finalise_form": FinaliseForm(),
+        **forms,
+    }
+    return TemplateResponse(request, DETAIL_TEMPLATE, context, status=400)
+
+
+def _narrative_initial(report: Report) -> dict:
+    """The officer's text, or a first draft from the key figures."""
+    starter = wording.starter_texts(report.figures, report.kind)
+    return {
+        "strengths": report.strengths or starter["strengths"],
+        "limitations": report.limitations or starter["limitations"],
+        "next_tasks": report.next_tasks or starter["next_tasks"],
+    }

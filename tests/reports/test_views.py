@@ -1,0 +1,263 @@
+import datetime as dt
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from kombu.exceptions import OperationalError as BrokerError
+
+from reports.enums import ReportStatus
+from reports.models import Report
+from reports.tasks import task_build_report
+
+from .conftest import make_movement, read, report_for
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.reports.urls")]
+
+PDF = b"%PDF-1.7 test"
+XLSX = b"PK\x03\x04 test"
+
+
+def _done(movement, **fields) -> Report:
+    report = report_for(movement, status=ReportStatus.DONE, progress=100, **fields)
+    report.pdf.save("r.pdf", ContentFile(PDF), save=False)
+    report.xlsx.save("r.xlsx", ContentFile(XLSX), save=False)
+    report.pdf_size, report.xlsx_size = len(PDF), len(XLSX)
+    report.figures = {
+        "participants": 3,
+        "on_time": 2,
+        "late": 0,
+        "missing": 1,
+        "accepted": 1,
+        "on_time_rate": "66.7",
+        "self_average": "50.00",
+        "reviewed_average": None,
+        "max_total": "60.00",
+        "outstanding": ["Cục Thi đua số 01"],
+        "groups": 1,
+    }
+    report.save()
+    return report
+
+
+@pytest.fixture
+def small_movement(db):
+    return make_movement(3)
+
+
+@pytest.fixture
+def done_report(small_movement):
+    return _done(small_movement)
+
+
+GET_PAGES = ["index", "campaign", "detail", "status", "download_pdf", "download_xlsx"]
+POST_PAGES = ["request", "narrative", "finalise", "retry"]
+
+
+def _url(name: str, report: Report) -> str:
+    if name == "index":
+        return reverse("reports:index")
+    if name in ("campaign", "request"):
+        return reverse(f"reports:{name}", kwargs={"campaign_pk": report.campaign_id})
+    return reverse(f"reports:{name}", kwargs={"pk": report.pk})
+
+
+# Units, block heads and the council have no business with the ministry's report: a
+# list answers 403, a report does not exist (404). Leadership reads, officers act.
+DENIED_LIST = {"index": 403, "campaign": 403, "request": 403}
+
+
+def _expected(role: str, name: str, method: str) -> int:
+    if role == "anonymous":
+        return 302
+    if role in ("head_a", "head_b", "block_head", "council"):
+        return DENIED_LIST.get(name, 404)
+    if role == "leader":
+        return 200 if method == "get" else 403
+    return 200 if method == "get" else 302
+
+
+@pytest.mark.parametrize("name", GET_PAGES)
+@pytest.mark.parametrize(
+    "role", ["anonymous", "head_a", "head_b", "block_head", "council", "leader", "officer"]
+)
+def test_get_pages_by_role(cast, client_for, done_report, role, name):
+    response = client_for(cast[role]).get(_url(name, done_report))
+    response.close()  # a download holds the file open
+
+    assert response.status_code == _expected(role, name, "get")
+    if response.status_code == 302:
+        assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", POST_PAGES)
+@pytest.mark.parametrize(
+    "role", ["anonymous", "head_a", "head_b", "block_head", "council", "leader", "officer"]
+)
+def test_post_actions_by_role(cast, client_for, small_movement, role, name):
+    status = ReportStatus.FAILED if name == "retry" else ReportStatus.DONE
+    report = _done(small_movement, strengths="A", limitations="B", next_tasks="C")
+    Report.objects.filter(pk=report.pk).update(status=status)
+    data = {
+        "request": {"period": small_movement.period.pk},
+        "narrative": {"strengths": "S", "limitations": "L", "next_tasks": "N"},
+        "finalise": {"number": "7", "issued_on": "05/02/2025"},
+        "retry": {},
+    }[name]
+
+    response = client_for(cast[role]).post(_url(name, report), data)
+
+    assert response.status_code == _expected(role, name, "post")
+    changed = Report.objects.filter(status=ReportStatus.QUEUED).exists()
+    assert changed is (role == "officer")
+
+
+def test_officer_builds_a_report_from_the_browser(
+    client_for, officer, small_movement, django_capture_on_commit_callbacks
+):
+    client = client_for(officer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:request", kwargs={"campaign_pk": small_movement.campaign.pk}),
+            {"period": small_movement.period.pk},
+        )
+
+    report = Report.objects.get()
+    assert response.url == reverse("reports:detail", kwargs={"pk": report.pk})
+    assert (report.status, report.requested_by) == (ReportStatus.DONE, officer)
+    page = client.get(response.url).content.decode()
+    assert reverse("reports:download_pdf", kwargs={"pk": report.pk}) in page
+    assert "<svg" in page
+    download = client.get(reverse("reports:download_pdf", kwargs={"pk": report.pk}))
+    assert b"".join(download.streaming_content) == read(report.pdf)
+    download.close()
+
+
+def test_running_report_page_polls_its_status(client_for, officer, small_movement):
+    report = report_for(small_movement, status=ReportStatus.RUNNING, progress=40, step="pdf")
+
+    page = client_for(officer).get(reverse("reports:detail", kwargs={"pk": report.pk}))
+
+    html = page.content.decode()
+    status_url = reverse("reports:status", kwargs={"pk": report.pk})
+    assert f'hx-get="{status_url}?polling=1" hx-trigger="every 2s"' in html
+    assert '<progress class="report-progress" max="100" value="40">' in html
+    assert "style=" not in html
+
+
+def test_status_fragment_reloads_the_page_when_the_build_ends(client_for, officer, done_report):
+    url = reverse("reports:status", kwargs={"pk": done_report.pk})
+
+    response = client_for(officer).get(url + "?polling=1", headers={"HX-Request": "true"})
+
+    assert response["HX-Refresh"] == "true"
+    assert "hx-get" not in response.content.decode()
+    assert response.content.decode().lstrip().startswith('<div id="report-status"')
+
+
+def test_failed_report_shows_its_error(client_for, officer, small_movement):
+    report = report_for(small_movement, status=ReportStatus.FAILED, error="OSError: disk full")
+
+    page = client_for(officer).get(reverse("reports:detail", kwargs={"pk": report.pk}))
+
+    assert "OSError: disk full" in page.content.decode()
+
+
+def test_unreachable_broker_is_told_to_the_officer(
+    client_for, officer, small_movement, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise BrokerError("Connection refused")
+
+    monkeypatch.setattr(task_build_report, "apply_async", broker_down)
+    client = client_for(officer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:request", kwargs={"campaign_pk": small_movement.campaign.pk}),
+            {"period": small_movement.period.pk},
+        )
+
+    page = client.get(response.url).content.decode()
+    assert Report.objects.get().status == ReportStatus.QUEUED
+    assert "The task queue could not be reached." in page
+
+
+def test_narrative_form_starts_from_the_key_figures(client_for, officer, done_report):
+    page = client_for(officer).get(reverse("reports:detail", kwargs={"pk": done_report.pk}))
+
+    assert "2/3 đơn vị nộp bản tự đánh giá đúng hạn (66.7%)" in page.content.decode()
+
+
+def test_finalise_rejects_a_bad_number_with_a_message(client_for, officer, done_report):
+    response = client_for(officer).post(
+        reverse("reports:finalise", kwargs={"pk": done_report.pk}),
+        {"number": "12/BC", "issued_on": "05/02/2025"},
+    )
+
+    assert response.status_code == 400
+    assert "Enter the number only" in response.content.decode()
+    assert Report.objects.get().is_final is False
+
+
+def test_final_report_offers_no_forms(client_for, officer, small_movement):
+    report = _done(
+        small_movement,
+        strengths="A",
+        limitations="B",
+        next_tasks="C",
+        number="9",
+        issued_on=dt.date(2025, 2, 5),
+        finalised_at=dt.datetime(2025, 2, 5, tzinfo=dt.UTC),
+    )
+
+    html = client_for(officer).get(reverse("reports:detail", kwargs={"pk": report.pk})).content
+
+    assert reverse("reports:narrative", kwargs={"pk": report.pk}).encode() not in html
+    assert reverse("reports:finalise", kwargs={"pk": report.pk}).encode() not in html
+
+
+def test_download_is_an_attachment_with_the_right_type(client_for, leader, done_report):
+    response = client_for(leader).get(
+        reverse("reports:download_xlsx", kwargs={"pk": done_report.pk})
+    )
+
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="bao-cao-year-end-2024-{done_report.pk}.xlsx"'
+    )
+    assert b"".join(response.streaming_content) == XLSX
+    response.close()
+
+
+@pytest.mark.parametrize("builds", [1, 3])
+def test_campaign_reports_page_query_count(
+    client_for, officer, small_movement, builds, django_assert_num_queries
+):
+    for _ in range(builds):
+        _done(small_movement, requested_by=officer)
+    client = client_for(officer)
+    url = reverse("reports:campaign", kwargs={"campaign_pk": small_movement.campaign.pk})
+
+    # session, user, campaign, reports with their period and requester, periods of the form
+    with django_assert_num_queries(5):
+        response = client.get(url)
+
+    assert len(response.context["reports"]) == builds
+
+
+@pytest.mark.parametrize("builds", [1, 3])
+def test_index_and_detail_query_counts(
+    client_for, officer, small_movement, builds, django_assert_num_queries
+):
+    reports = [_done(small_movement, requested_by=officer) for _ in range(builds)]
+    client = client_for(officer)
+
+    # session, user, periods with their movement and build counts
+    with django_assert_num_queries(3):
+        client.get(reverse("reports:index"))
+    # session, user, the report with its movement, period and people
+    with django_assert_num_queries(3):
+        client.get(reverse("reports:detail", kwargs={"pk": reports[-1].pk}))
