@@ -133,7 +133,7 @@ rules.add_perm(
 )
 rules.add_perm(
     "campaigns.change_registration",
-    campaign_of_is_public & manages_unit_of & campaign_of_is_launched,
+    manages_unit_of & campaign_of_is_launched,
 )
 rules.add_perm("campaigns.list_registrations", has_ministry_wide_view)
 # Grades and discipline are personal: the unit's managers, the ministry and the head
@@ -144,5 +144,5 @@ rules.add_perm(
 )
 rules.add_perm(
     "campaigns.change_individual_assessments",
-    campaign_of_is_public & manages_unit_of & period_of_is_open,
+    manages_unit_of & campaign_of_is_launched & period_of_is_open,
 )

@@ -1,0 +1,207 @@
+"""Forms of a unit's year: its registration and its people's year-end assessments.
+
+The forms only read what was typed (numbers, dates, a title from the list); the
+rules (which titles fit, months 0–12, discipline dates) live in campaigns.registration
+and campaigns.individuals, whose ValidationErrors the forms show field by field.
+"""
+
+from collections.abc import Iterable, Sequence
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.enums import DisciplineLevel, PerformanceGrade, RecognitionLevel, TitleSubject
+from campaigns.individuals import FIELDS
+from campaigns.models import Criterion, IndividualAssessment, Title
+from campaigns.registration import EntryChoice
+from units.models import Person
+
+DATE_PLACEHOLDER = _("dd/mm/yyyy")
+EMPTY_CHOICE = ("", "—")
+
+
+class TitleField(forms.Field):
+    """A title picked from a list; any title in `titles` is accepted here so that the
+    domain says why a wrong one does not fit (collective, no longer awarded)."""
+
+    def __init__(self, *, titles: dict[int, Title], choices: Sequence[Title], **kwargs):
+        self.titles = titles
+        kwargs.setdefault("required", False)
+        widget = forms.Select(choices=[EMPTY_CHOICE, *((t.pk, t.name) for t in choices)])
+        super().__init__(widget=widget, **kwargs)
+
+    def to_python(self, value) -> Title | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return self.titles[int(value)]
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError(_("Choose a title from the list."), code="invalid") from None
+
+    def prepare_value(self, value):
+        return value.pk if isinstance(value, Title) else value
+
+
+def _titles_of(titles: Iterable[Title], subject: str) -> list[Title]:
+    return [t for t in titles if t.subject == subject and t.active]
+
+
+class RegistrationForm(forms.Form):
+    """The unit's commitments, its target collective title and, for each person of
+    the unit, the individual title they register for (or none)."""
+
+    commitments = forms.CharField(
+        label=_("Commitments"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What the unit commits to achieve in the movement this year."),
+    )
+
+    def __init__(self, *args, people: Sequence[Person], titles: Sequence[Title], **kwargs):
+        super().__init__(*args, **kwargs)
+        by_id = {t.pk: t for t in titles}
+        self.titles_by_id = by_id
+        self.people = list(people)
+        self.fields["target_title"] = TitleField(
+            label=_("Collective title aimed for"),
+            titles=by_id,
+            choices=_titles_of(titles, TitleSubject.COLLECTIVE),
+        )
+        individual = _titles_of(titles, TitleSubject.INDIVIDUAL)
+        for person in self.people:
+            self.fields[f"person_{person.pk}"] = TitleField(
+                label=person.full_name, titles=by_id, choices=individual
+            )
+
+    def person_fields(self):
+        """(person, bound field) for each person, in table order."""
+        return [(person, self[f"person_{person.pk}"]) for person in self.people]
+
+    def entries(self) -> list[EntryChoice]:
+        return [
+            EntryChoice(person, self.cleaned_data[f"person_{person.pk}"]) for person in self.people
+        ]
+
+    def add_domain_errors(self, error: ValidationError) -> None:
+        for key, messages in error.message_dict.items():
+            for message in messages:
+                self.add_error(key if key in self.fields else None, message)
+
+
+class AssessmentRowForm(forms.Form):
+    """One row of the assessment table: one person. Field names carry the person's
+    prefix so that fifty rows live on one page."""
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    grade = forms.ChoiceField(
+        label=_("Performance grade"),
+        required=False,
+        choices=[EMPTY_CHOICE, *PerformanceGrade.choices],
+    )
+    initiatives = forms.CharField(
+        label=_("Initiatives or scientific works"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    initiative_level = forms.ChoiceField(
+        label=_("Recognition level"), required=False, choices=RecognitionLevel.choices
+    )
+    initiative_decision = forms.CharField(
+        label=_("Recognition decision"), required=False, max_length=200
+    )
+    discipline_level = forms.ChoiceField(
+        label=_("Discipline"), required=False, choices=DisciplineLevel.choices
+    )
+    discipline_from = forms.DateField(
+        label=_("Discipline from"),
+        required=False,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": DATE_PLACEHOLDER}),
+    )
+    discipline_to = forms.DateField(
+        label=_("Discipline to"),
+        required=False,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": DATE_PLACEHOLDER}),
+    )
+    months_worked = forms.IntegerField(
+        label=_("Months worked"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input--short"}),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(
+        self,
+        *args,
+        person: Person,
+        criteria: Sequence[Criterion],
+        titles: Sequence[Title],
+        **kwargs,
+    ):
+        kwargs.setdefault("prefix", f"p{person.pk}")
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.criteria = list(criteria) if person.is_leader else []
+        self.fields["proposed_title"] = TitleField(
+            label=_("Proposed title"),
+            titles={t.pk: t for t in titles},
+            choices=_titles_of(titles, TitleSubject.INDIVIDUAL),
+        )
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.CharField(
+                label=criterion.code,
+                required=False,
+                max_length=20,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input--short"}),
+            )
+        # The row's <form> sits in its first cell; the inputs in the other cells of
+        # the <tr> join it through the form attribute.
+        self.form_id = f"row-form-{person.pk}"
+        for field in self.fields.values():
+            field.widget.attrs["form"] = self.form_id
+
+    @classmethod
+    def initial_for(cls, assessment: IndividualAssessment | None) -> dict:
+        """The form's initial values from a saved row (or the defaults)."""
+        if assessment is None:
+            return {"version": 0, "months_worked": 12}
+        initial = {name: getattr(assessment, name) for name in FIELDS}
+        initial["version"] = assessment.version
+        initial.update({f"score_{key}": value for key, value in assessment.leader_scores.items()})
+        return initial
+
+    def score_fields(self):
+        """(criterion, bound field) for each leader criterion of a leader's row."""
+        return [(c, self[f"score_{c.pk}"]) for c in self.criteria]
+
+    def to_data(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in FIELDS}
+        data["leader_scores"] = {
+            str(c.pk): self.cleaned_data.get(f"score_{c.pk}", "") for c in self.criteria
+        }
+        return data
+
+    def add_domain_errors(self, error: ValidationError) -> None:
+        for key, messages in error.message_dict.items():
+            field = key.replace("leader_scores.", "score_", 1)
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+    def with_version(self, version: int) -> "AssessmentRowForm":
+        """The same typed values bound again with another version: after a refused
+        save, saving again knowingly overwrites the newer row."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(version)
+        return type(self)(data, person=self.person, criteria=self.criteria, titles=self._titles())
+
+    def _titles(self) -> list[Title]:
+        return list(self.fields["proposed_title"].titles.values())
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        help_text=_("The columns of the export. Nothing is saved unless every row is correct."),
+    )
