@@ -1,7 +1,7 @@
 from django.urls import path
 
 from campaigns import views
-from campaigns.views import review, submission
+from campaigns.views import individuals, registration, review, submission
 
 app_name = "campaigns"
 
@@ -26,4 +26,40 @@ urlpatterns = [
     path("answers/<int:pk>/review/", review.answer_review, name="answer_review"),
     path("periods/<int:pk>/urging/", review.urging, name="urging"),
     path("periods/<int:pk>/remind/", review.remind, name="remind"),
+    # The unit's year: registration at the start, its people's assessments at the end
+    path(
+        "<int:campaign_pk>/units/<int:unit_pk>/registration/",
+        registration.RegistrationView.as_view(),
+        name="registration",
+    ),
+    path(
+        "<int:campaign_pk>/registrations/",
+        registration.RegistrationListView.as_view(),
+        name="registration_list",
+    ),
+    path(
+        "<int:campaign_pk>/registrations/export/",
+        registration.registrations_export,
+        name="registrations_export",
+    ),
+    path(
+        "periods/<int:period_pk>/units/<int:unit_pk>/individuals/",
+        individuals.IndividualListView.as_view(),
+        name="individuals",
+    ),
+    path(
+        "periods/<int:period_pk>/units/<int:unit_pk>/individuals/<int:person_pk>/",
+        individuals.individual_row,
+        name="individual_row",
+    ),
+    path(
+        "periods/<int:period_pk>/units/<int:unit_pk>/individuals/export/",
+        individuals.individuals_export,
+        name="individuals_export",
+    ),
+    path(
+        "periods/<int:period_pk>/units/<int:unit_pk>/individuals/import/",
+        individuals.individuals_import,
+        name="individuals_import",
+    ),
 ]

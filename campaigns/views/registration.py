@@ -1,0 +1,134 @@
+"""A unit's emulation registration, and the officers' list of all registrations."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from campaigns.individual_forms import RegistrationForm
+from campaigns.models import Campaign, Registration, Title
+from campaigns.registration import (
+    current_entries,
+    export_registrations,
+    registration_for,
+    registration_rows,
+    save_registration,
+)
+from units.models import Unit
+from units.spreadsheets import XLSX_CONTENT_TYPE
+
+
+def load_registration(request, campaign_pk: int, unit_pk: int) -> Registration:
+    """The unit's registration (unsaved when there is none yet), or 404 when the unit
+    does not take part in the campaign or the user may not see it."""
+    campaign = get_object_or_404(Campaign, pk=campaign_pk)
+    unit = get_object_or_404(Unit, pk=unit_pk, campaigns=campaign)
+    registration = registration_for(campaign, unit)
+    if not request.user.has_perm("campaigns.view_registration", registration):
+        raise Http404
+    return registration
+
+
+class RegistrationView(LoginRequiredMixin, View):
+    """The unit's registration: editable by its managers while the movement runs,
+    read-only for everyone else who may see it."""
+
+    template_name = "campaigns/registration_detail.html"
+
+    def get(self, request, campaign_pk: int, unit_pk: int):
+        registration = load_registration(request, campaign_pk, unit_pk)
+        return self._render(registration, self._form(registration))
+
+    def post(self, request, campaign_pk: int, unit_pk: int):
+        registration = load_registration(request, campaign_pk, unit_pk)
+        if not request.user.has_perm("campaigns.change_registration", registration):
+            raise PermissionDenied
+        form = self._form(registration, data=request.POST)
+        if form.is_valid():
+            try:
+                save_registration(
+                    registration,
+                    by=request.user,
+                    commitments=form.cleaned_data["commitments"],
+                    target_title=form.cleaned_data["target_title"],
+                    entries=form.entries(),
+                )
+            except ValidationError as exc:
+                form.add_domain_errors(exc)
+            else:
+                messages.success(request, _("The registration is saved."))
+                return redirect(reverse("campaigns:registration", args=[campaign_pk, unit_pk]))
+        return self._render(registration, form)
+
+    def _form(self, registration: Registration, data=None) -> RegistrationForm:
+        people = registration.unit.people.filter(active=True).order_by(
+            "-is_leader", "full_name", "pk"
+        )
+        entries = current_entries(registration)
+        initial = {"commitments": registration.commitments}
+        initial["target_title"] = registration.target_title_id
+        initial.update({f"person_{pk}": title for pk, title in entries.items()})
+        form = RegistrationForm(
+            data, people=people, titles=list(Title.objects.all()), initial=initial
+        )
+        form.saved_entries = entries
+        return form
+
+    def _render(self, registration: Registration, form: RegistrationForm):
+        can_edit = self.request.user.has_perm("campaigns.change_registration", registration)
+        chosen = form.saved_entries
+        registered = [
+            (person, form.titles_by_id.get(chosen[person.pk]))
+            for person in form.people
+            if person.pk in chosen
+        ]
+        context = {
+            "registration": registration,
+            "campaign": registration.campaign,
+            "unit": registration.unit,
+            "form": form,
+            "can_edit": can_edit,
+            "registered": registered,
+        }
+        return render(self.request, self.template_name, context)
+
+
+class RegistrationListView(LoginRequiredMixin, TemplateView):
+    """Every participating unit of a campaign with its registration, for officers."""
+
+    template_name = "campaigns/registration_list.html"
+
+    def get_context_data(self, **kwargs):
+        campaign = load_campaign_for_list(self.request, kwargs["campaign_pk"])
+        rows = registration_rows(campaign)
+        return super().get_context_data(
+            campaign=campaign,
+            rows=rows,
+            registered_count=sum(1 for row in rows if row.registration),
+            **kwargs,
+        )
+
+
+def load_campaign_for_list(request, campaign_pk: int) -> Campaign:
+    """404 outside the user's campaigns, 403 without the right to list registrations."""
+    campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=campaign_pk)
+    if not request.user.has_perm("campaigns.list_registrations", campaign):
+        raise PermissionDenied
+    return campaign
+
+
+@login_required
+def registrations_export(request, campaign_pk: int):
+    campaign = load_campaign_for_list(request, campaign_pk)
+    content = export_registrations(registration_rows(campaign))
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    filename = f"registrations-{campaign.year}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
