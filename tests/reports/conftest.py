@@ -209,8 +209,8 @@ def _write_individuals(period, units, titles) -> None:
         for k in range(i % 4):
             grade = GRADE_CYCLE[(i + k) % 4]
             title = {
-                PerformanceGrade.EXCELLENT: titles["CSTDCS"],
-                PerformanceGrade.GOOD: titles["LDTT"],
+                PerformanceGrade.EXCELLENT: titles.get("CSTDCS"),
+                PerformanceGrade.GOOD: titles.get("LDTT"),
             }.get(grade)
             person = PersonFactory(unit=data.unit)
             IndividualAssessment.objects.create(
