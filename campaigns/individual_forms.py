@@ -85,8 +85,9 @@ class RegistrationForm(forms.Form):
 
     def add_domain_errors(self, error: ValidationError) -> None:
         for key, messages in error.message_dict.items():
+            field = key.replace("entries.", "person_", 1)
             for message in messages:
-                self.add_error(key if key in self.fields else None, message)
+                self.add_error(field if field in self.fields else None, message)
 
 
 class AssessmentRowForm(forms.Form):

@@ -54,8 +54,8 @@ def save_registration(
 
     The target title must be an active collective title; each entry a person of the
     unit with an active individual title (entries without a title are dropped). Raises
-    PermissionDenied when `by` may not change it, ValidationError (keyed by field, the
-    entries under "entries") when the choices are wrong; nothing is saved then.
+    PermissionDenied when `by` may not change it, ValidationError (keyed by field, an
+    entry under "entries.<person id>") when the choices are wrong; nothing is saved then.
     """
     if not by.has_perm("campaigns.change_registration", registration):
         raise PermissionDenied
@@ -80,24 +80,21 @@ def _validate(registration: Registration, target: Title | None, entries: list[En
         errors["target_title"] = [
             _("“{title}” is not a collective title that is still awarded.").format(title=target)
         ]
-    messages = []
     seen = set()
     for entry in entries:
+        key = f"entries.{entry.person.pk}"
         if entry.person.unit_id != registration.unit_id or not entry.person.active:
-            messages.append(
-                _("{person} is not a current member of the unit.").format(person=entry.person)
-            )
+            message = _("{person} is not a current member of the unit.")
+            errors.setdefault(key, []).append(message.format(person=entry.person))
         elif entry.person.pk in seen:
-            messages.append(_("{person} is listed twice.").format(person=entry.person))
+            message = _("{person} is listed twice.")
+            errors.setdefault(key, []).append(message.format(person=entry.person))
         if entry.title.subject != TitleSubject.INDIVIDUAL or not entry.title.active:
-            messages.append(
-                _("{person}: “{title}” is not an individual title that is still awarded.").format(
-                    person=entry.person, title=entry.title
-                )
+            message = _("{person}: “{title}” is not an individual title that is still awarded.")
+            errors.setdefault(key, []).append(
+                message.format(person=entry.person, title=entry.title)
             )
         seen.add(entry.person.pk)
-    if messages:
-        errors["entries"] = messages
     if errors:
         raise ValidationError(errors)
 
