@@ -22,3 +22,12 @@ SECURE_SSL_REDIRECT = False
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_REAL_BROKER_URL = CELERY_BROKER_URL if CELERY_BROKER_URL != "memory://" else ""
+
+# A file, not SQLite's shared in-memory database: the browser tests' live server
+# answers requests in threads, and only a file database makes a second writer wait
+# instead of failing with "table is locked".
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"thidua-test-{os.getpid()}.sqlite3")
+    }
+WHITENOISE_AUTOREFRESH = True  # serve from the finders: no collectstatic before tests

@@ -1,0 +1,112 @@
+"""The whole loop of a unit's self-assessment in a real browser."""
+
+import struct
+
+import pytest
+from django.urls import reverse
+
+from campaigns.enums import SubmissionState
+from campaigns.models import Answer, Submission
+from units.enums import Role
+
+from ..campaigns.sheet import PDF, make_sheet
+from ..factories import MembershipFactory, UnitFactory, UserFactory
+from .conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "secret-pass-123"
+
+
+@pytest.fixture
+def loop_data():
+    unit = UnitFactory(name="Vụ Pháp chế", short_name="VPC")
+    head = MembershipFactory(unit=unit, role=Role.HEAD, user__username="truong.vu").user
+    officer = UserFactory(username="tccb", is_emulation_officer=True)
+    sheet = make_sheet([unit])
+    return unit, head, officer, sheet
+
+
+def _answer_ids(submission):
+    return dict(Answer.objects.filter(submission=submission).values_list("criterion__code", "pk"))
+
+
+def _state(unit) -> str:
+    return Submission.objects.get(unit=unit).state
+
+
+def test_unit_and_officer_complete_the_loop(live_server, new_page, loop_data):
+    from playwright.sync_api import expect
+
+    unit, head, officer, sheet = loop_data
+    unit_page = new_page()
+    log_in(unit_page, live_server, head.username, PASSWORD)
+
+    # The unit head opens the self-assessment and answers every criterion.
+    unit_page.goto(live_server.url + reverse("campaigns:my_submission", args=[sheet.period.pk]))
+    submission = Submission.objects.get(unit=unit)
+    ids = _answer_ids(submission)
+    unit_page.fill(f"#score-{ids['1.1']}", "55")
+    unit_page.fill(f"#narrative-{ids['1.1']}", "Hoàn thành 100% kế hoạch năm")
+    unit_page.keyboard.press("Tab")
+    expect(unit_page.locator("#running-total")).to_have_text("55")
+    unit_page.select_option(f"#score-{ids['1.2']}", "40")
+    expect(unit_page.locator("#running-total")).to_have_text("95")
+    unit_page.set_input_files(
+        f"#file-{ids['1.1']}",
+        files=[{"name": "ke-hoach.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
+    unit_page.locator(f"#evidence-{ids['1.1']} form.evidence__upload button").click()
+    expect(unit_page.locator(f"#evidence-{ids['1.1']}")).to_contain_text("ke-hoach.pdf")
+    submit_url = reverse("campaigns:submission_submit", args=[submission.pk])
+    unit_page.locator(f"form[action='{submit_url}'] button").click()
+    unit_page.wait_for_load_state()
+    assert _state(unit) == SubmissionState.SUBMITTED
+
+    # The officer returns it with a reason.
+    officer_page = new_page()
+    log_in(officer_page, live_server, officer.username, PASSWORD)
+    officer_page.goto(live_server.url + reverse("campaigns:review", args=[submission.pk]))
+    officer_page.fill("#reason", "Thiếu quyết định phê duyệt kế hoạch")
+    return_url = reverse("campaigns:submission_return", args=[submission.pk])
+    officer_page.locator(f"form[action='{return_url}'] button").click()
+    officer_page.wait_for_load_state()
+    assert _state(unit) == SubmissionState.RETURNED
+
+    # The unit head sees the reason, revises and resubmits.
+    unit_page.goto(live_server.url + reverse("campaigns:submission_detail", args=[submission.pk]))
+    expect(unit_page.locator("[data-testid=return-reason]")).to_contain_text(
+        "Thiếu quyết định phê duyệt kế hoạch"
+    )
+    unit_page.fill(f"#score-{ids['1.1']}", "58")
+    unit_page.keyboard.press("Tab")
+    expect(unit_page.locator("#running-total")).to_have_text("98")
+    unit_page.locator(f"form[action='{submit_url}'] button").click()
+    unit_page.wait_for_load_state()
+    assert _state(unit) == SubmissionState.SUBMITTED
+
+    # The officer accepts; the timeline shows the four steps.
+    officer_page.goto(live_server.url + reverse("campaigns:review", args=[submission.pk]))
+    accept_url = reverse("campaigns:submission_accept", args=[submission.pk])
+    officer_page.locator(f"form[action='{accept_url}'] button").click()
+    officer_page.wait_for_load_state()
+    assert _state(unit) == SubmissionState.ACCEPTED
+    unit_page.goto(live_server.url + reverse("campaigns:submission_detail", args=[submission.pk]))
+    expect(unit_page.locator("[data-testid=timeline] li")).to_have_count(4)
+    assert Answer.objects.get(pk=ids["1.1"]).self_score == 58
+
+
+def test_self_assessment_fits_a_phone(live_server, new_page, loop_data, tmp_path):
+    unit, head, _officer, sheet = loop_data
+    page = new_page(width=390, height=844)
+    log_in(page, live_server, head.username, PASSWORD)
+
+    page.goto(live_server.url + reverse("campaigns:my_submission", args=[sheet.period.pk]))
+    shot = tmp_path / "self-assessment-390.png"
+    page.screenshot(path=str(shot), full_page=True)
+
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    width = struct.unpack(">I", shot.read_bytes()[16:20])[0]
+    assert overflow == 0
+    assert width == 390
+    assert page.locator("#running-total").is_visible()
