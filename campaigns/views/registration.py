@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from campaigns.enums import PeriodKind
 from campaigns.individual_forms import RegistrationForm
 from campaigns.models import Campaign, Registration, Title
 from campaigns.registration import (
@@ -96,6 +97,7 @@ class RegistrationView(LoginRequiredMixin, View):
             "form": form,
             "can_edit": can_edit,
             "registered": registered,
+            "year_end": year_end_of(registration.campaign),
         }
         return render(self.request, self.template_name, context)
 
@@ -112,8 +114,14 @@ class RegistrationListView(LoginRequiredMixin, TemplateView):
             campaign=campaign,
             rows=rows,
             registered_count=sum(1 for row in rows if row.registration),
+            year_end=year_end_of(campaign),
             **kwargs,
         )
+
+
+def year_end_of(campaign: Campaign):
+    """The campaign's year-end period (for links to the assessments), or None."""
+    return campaign.periods.filter(kind=PeriodKind.YEAR_END).first()
 
 
 def load_campaign_for_list(request, campaign_pk: int) -> Campaign:

@@ -378,8 +378,9 @@ def test_registration_list_queries_do_not_grow_with_units(
         )
     client.force_login(officer)
 
-    # session, user, campaign, registrations with their entry counts, participating units
-    with django_assert_num_queries(5):
+    # session, user, campaign, registrations with their entry counts, participating units,
+    # year-end period
+    with django_assert_num_queries(6):
         response = client.get(list_url(unit_year))
 
     assert len(response.context["rows"]) == item_count
@@ -427,3 +428,35 @@ def test_registration_export_by_role(registration_b, unit_year, cast, client_for
     response = client_for(cast[role]).get(url)
 
     assert response.status_code == status
+
+
+# ---------------------------------------------------------------------------
+# Where the pages are linked from.
+
+
+def test_home_links_the_unit_year_for_its_managers(unit_year, unit_a, head_a, client):
+    client.force_login(head_a)
+
+    response = client.get(reverse("home"))
+
+    assert unit_url(unit_year, unit_a) in response.text
+    individuals = reverse("campaigns:individuals", args=[unit_year.period.pk, unit_a.pk])
+    assert individuals in response.text
+
+
+def test_campaign_page_links_the_managed_units_only(unit_year, unit_a, unit_b, head_a, client):
+    client.force_login(head_a)
+
+    response = client.get(reverse("campaigns:detail", args=[unit_year.campaign.pk]))
+
+    assert unit_url(unit_year, unit_a) in response.text
+    assert unit_url(unit_year, unit_b) not in response.text
+    assert list_url(unit_year) not in response.text
+
+
+def test_campaign_page_links_the_officers_list(unit_year, officer, client):
+    client.force_login(officer)
+
+    response = client.get(reverse("campaigns:detail", args=[unit_year.campaign.pk]))
+
+    assert list_url(unit_year) in response.text
