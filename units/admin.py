@@ -1,8 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -213,8 +214,36 @@ class PersonAdmin(SpreadsheetAdmin):
     autocomplete_fields = ("unit", "user")
 
 
+class GroupMembershipFormSet(BaseInlineFormSet):
+    def clean(self):
+        """GroupMembership.clean checks a unit's other groups only once the group is
+        saved; for a new group check here, so a clash is a message and not a 500."""
+        super().clean()
+        group = self.instance
+        if group.pk or not group.year or not group.kind:
+            return
+        units = [
+            form.cleaned_data["unit"]
+            for form in self.forms
+            if form.cleaned_data.get("unit") and not form.cleaned_data.get("DELETE")
+        ]
+        clashes = GroupMembership.objects.filter(
+            unit__in=units, year=group.year, kind=group.kind
+        ).select_related("unit", "group")
+        if clashes:
+            raise ValidationError(
+                [
+                    _("{unit} already belongs to {group} in {year}.").format(
+                        unit=clash.unit, group=clash.group.name, year=group.year
+                    )
+                    for clash in clashes
+                ]
+            )
+
+
 class GroupMembershipInline(admin.TabularInline):
     model = GroupMembership
+    formset = GroupMembershipFormSet
     extra = 0
     autocomplete_fields = ("unit",)
 

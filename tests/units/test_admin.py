@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from units.enums import Role
-from units.models import Unit, User
+from units.models import EmulationGroup, Unit, User
 
 from ..factories import (
     EmulationGroupFactory,
@@ -199,3 +199,26 @@ def test_unit_autocomplete_answers_for_the_parent_field(admin_client_en, ministr
 
     assert [item["id"] for item in response.json()["results"]] == [str(ministry.pk)]
     assert Unit.objects.count() == 1
+
+
+def test_new_group_with_a_unit_already_in_a_block_that_year_gets_a_message(
+    admin_client_en, block, unit_a
+):
+    data = {
+        "kind": "block",
+        "year": "2024",
+        "code": "K-NEW",
+        "name": "Khối mới",
+        "order": "0",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-0-unit": unit_a.pk,
+    }
+
+    response = admin_client_en.post(reverse("admin:units_emulationgroup_add"), data)
+
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.non_form_errors() == [
+        f"{unit_a} already belongs to {block.name} in 2024."
+    ]
+    assert EmulationGroup.objects.filter(code="K-NEW").exists() is False
