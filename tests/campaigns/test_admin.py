@@ -2,6 +2,7 @@ import re
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -37,7 +38,7 @@ READ_ONLY = {"evidence"}
 @pytest.fixture
 def admin_client_en(client, admin_user):
     client.force_login(admin_user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from units.enums import Role
@@ -21,7 +22,7 @@ MODELS = ["unit", "user", "membership", "person", "emulationgroup"]
 @pytest.fixture
 def admin_client_en(client, admin_user):
     client.force_login(admin_user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 
