@@ -185,3 +185,13 @@ def test_header_shows_name_and_a_post_logout_form(client_for, unit_a):
 
     assert '<span class="user-name">Lê Thị Hoa</span>' in html
     assert f'<form action="{reverse("logout")}" method="post">' in html
+
+
+@pytest.mark.django_db
+def test_interface_is_vietnamese_whatever_the_browser_asks(client, head_a):
+    client.force_login(head_a)
+
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert response.headers["Content-Language"] == "vi"
+    assert '<html lang="vi">' in response.text

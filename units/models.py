@@ -12,12 +12,17 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(active=True)
 
     def visible_to(self, user):
-        """Units a user may look at: all for ministry-wide roles, else their own."""
+        """Units a user may look at: all for ministry-wide roles; else their own and,
+        for the managers of a block or cluster's head unit, its members."""
         if not user.is_authenticated:
             return self.none()
         if user.has_ministry_wide_view:
             return self.all()
-        return self.filter(memberships__user=user).distinct()
+        headed = GroupMembership.objects.filter(
+            group__head_unit__memberships__user=user,
+            group__head_unit__memberships__role__in=UNIT_MANAGING_ROLES,
+        ).values("unit_id")
+        return self.filter(Q(memberships__user=user) | Q(pk__in=headed)).distinct()
 
 
 class Unit(models.Model):

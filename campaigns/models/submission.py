@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.enums import ReminderKind, SubmissionState
+from units.enums import UNIT_MANAGING_ROLES
 
 from .campaign import Campaign, Criterion, Period, Title
 
@@ -83,8 +84,8 @@ class RegistrationEntry(models.Model):
 
 class SubmissionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Officers, leadership and admins see all; a unit sees its own; a block or
-        cluster head sees the submissions of its members for the group's year."""
+        """Officers, leadership and admins see all; a unit sees its own; the managers
+        of a block or cluster's head unit see its members' for the group's year."""
         if not user.is_authenticated:
             return self.none()
         if user.has_ministry_wide_view:
@@ -92,6 +93,7 @@ class SubmissionQuerySet(models.QuerySet):
         own = Q(unit__memberships__user=user)
         headed = Q(
             unit__group_memberships__group__head_unit__memberships__user=user,
+            unit__group_memberships__group__head_unit__memberships__role__in=UNIT_MANAGING_ROLES,
             unit__group_memberships__year=models.F("period__campaign__year"),
         )
         return self.filter(own | headed).distinct()

@@ -118,3 +118,13 @@ def test_group_head_and_deputy_differ():
 def test_unit_visible_to_head_is_only_own_unit(head_a, unit_a, unit_b, officer):
     assert list(Unit.objects.visible_to(head_a)) == [unit_a]
     assert set(Unit.objects.visible_to(officer)) == set(Unit.objects.all())
+
+
+def test_unit_visible_to_block_head_includes_members(block_head, unit_a, unit_b, unit_c):
+    assert set(Unit.objects.visible_to(block_head)) == {unit_a, unit_c}
+
+
+def test_plain_member_of_head_unit_does_not_see_members(unit_a, unit_c, block):
+    member = MembershipFactory(unit=unit_c, role=Role.MEMBER).user
+
+    assert list(Unit.objects.visible_to(member)) == [unit_c]
