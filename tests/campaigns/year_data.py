@@ -9,6 +9,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
@@ -41,8 +42,9 @@ class Year:
 
 @pytest.fixture
 def en_client(client):
-    """Messages are asserted in English, the source language."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    """Messages are asserted in English, the source language, chosen as a user does
+    with the language switch (the browser's Accept-Language is not asked)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 
