@@ -433,8 +433,9 @@ def test_campaign_page_query_count(
     client = client_for(head_a)
 
     # session, user, campaign, user's memberships (rules), campaigns of their units (rules),
-    # contents, tasks, periods, criteria, number of participants
-    with django_assert_num_queries(10):
+    # contents, tasks, periods, criteria, number of participants, units the user manages in
+    # the movement (links to their registration and assessments)
+    with django_assert_num_queries(11):
         response = client.get(reverse("campaigns:detail", kwargs={"pk": campaign.pk}))
 
     assert len(response.context["contents"]) == item_count
