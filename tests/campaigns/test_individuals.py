@@ -1,10 +1,12 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.enums import CampaignStatus, DisciplineLevel, PerformanceGrade
+from campaigns.individuals import save_assessment
 from campaigns.models import IndividualAssessment
 from units.models import Person
 
@@ -717,3 +719,27 @@ def test_import_is_refused_when_the_movement_is_closed(
     response = en_client.post(import_url(unit_year, unit_a), {"file": xlsx([HEADER])})
 
     assert response.status_code == 403
+
+
+def test_row_on_its_own_page_without_htmx(people_a, unit_year, head_a, client):
+    person = people_a[1]
+    client.force_login(head_a)
+
+    response = client.get(row_url(unit_year, person))
+
+    assert [t.name for t in response.templates][:1] == ["campaigns/individual_edit.html"]
+    assert f'id="row-form-{person.pk}"' in response.text
+
+
+def test_save_assessment_checks_who_saves(people_a, unit_year, head_b):
+    with pytest.raises(PermissionDenied):
+        save_assessment(
+            None,
+            period=unit_year.period,
+            person=people_a[1],
+            by=head_b,
+            expected_version=0,
+            data={"grade": "good", "months_worked": 12},
+        )
+
+    assert IndividualAssessment.objects.count() == 0
