@@ -458,7 +458,7 @@ class AssessmentSheet(SheetSpec):
             message = _("no current member of this unit has the employee code '{code}'.")
             return [RowError(row.number, self.header("employee_code"), message.format(code=code))]
         person.unit = self.scope.unit
-        data, errors = self._merged(row, present, self._found.get(code), titles)
+        data, errors = self._merged(row, present, person, titles)
         try:
             row.related["cleaned"] = clean_assessment(data, person=person, criteria=self.criteria)
         except ValidationError as exc:
@@ -470,11 +470,14 @@ class AssessmentSheet(SheetSpec):
         row.related["person"] = person
         return errors
 
-    def _merged(self, row: Row, present: set[str], saved, titles: dict):
-        """The saved values (or the defaults) overlaid with the columns in the file."""
-        saved = saved or IndividualAssessment()
+    def _merged(self, row: Row, present: set[str], person: Person, titles: dict):
+        """The saved values (or the defaults) overlaid with the columns in the file.
+        Saved scores of criteria since removed, or of a person no longer leading the
+        unit, are dropped rather than reported."""
+        saved = self._found.get(person.employee_code) or IndividualAssessment()
         data = {name: getattr(saved, name) for name in FIELDS}
-        data["leader_scores"] = dict(saved.leader_scores)
+        current = {str(c.pk) for c in self.criteria} if person.is_leader else set()
+        data["leader_scores"] = {k: v for k, v in saved.leader_scores.items() if k in current}
         errors = []
         for column in self.columns:
             if column.key not in present or column.key in ("employee_code", "full_name"):

@@ -743,3 +743,19 @@ def test_save_assessment_checks_who_saves(people_a, unit_year, head_b):
         )
 
     assert IndividualAssessment.objects.count() == 0
+
+
+def test_import_drops_scores_of_someone_no_longer_leading(
+    people_a, unit_year, unit_a, head_a, en_client
+):
+    former = people_a[1]
+    IndividualAssessment.objects.create(
+        period=unit_year.period, person=former, leader_scores={str(unit_year.leader_1.pk): "7.00"}
+    )
+    en_client.force_login(head_a)
+    file = xlsx([["Employee code", "Performance grade"], ["A001", "good"]])
+
+    en_client.post(import_url(unit_year, unit_a), {"file": file})
+
+    saved = IndividualAssessment.objects.get(person=former)
+    assert (saved.grade, saved.leader_scores) == ("good", {})
