@@ -109,6 +109,10 @@ class GroupResult:
         return len(self.members)
 
     @property
+    def leaders(self) -> list[RankedUnit]:
+        return [m for m in self.members if m.rank == 1]
+
+    @property
     def on_time_rate(self) -> Decimal:
         return percent(self.on_time, self.size)
 
@@ -207,6 +211,16 @@ class ReportContext:
     @property
     def outstanding_units(self) -> list[UnitResult]:
         return [u for u in self.units if u.outstanding]
+
+    @property
+    def ungrouped_units(self) -> list[UnitResult]:
+        return [u for u in self.units if not (u.block or u.cluster)]
+
+    @property
+    def annex_columns(self) -> int:
+        """Columns of the score table: number, unit, state, one per content, the
+        totals and the rank."""
+        return 5 + len(self.content_results)
 
     @property
     def ranked_units(self) -> list[UnitResult]:

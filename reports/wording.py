@@ -54,11 +54,11 @@ def date_line(place: str, day: dt.date | None) -> str:
 
 def number(value: Decimal | int | None, places: int = 2) -> str:
     """A score or a rate as printed in the documents: fixed decimals, "-" when empty."""
-    if value is None:
+    if value is None or value == "":
         return "-"
     if isinstance(value, int):
         return str(value)
-    return f"{value:.{places}f}"
+    return f"{Decimal(value):.{places}f}"
 
 
 def starter_texts(figures: dict, kind: str) -> dict[str, str]:

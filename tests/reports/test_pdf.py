@@ -77,21 +77,43 @@ def test_pdf_annex_lists_every_unit_total_and_the_missing_units(movement, year_e
     annex_one = text.split("PHỤ LỤC I\n", 1)[1].split("PHỤ LỤC II", 1)[0]
     annex_two = text.split("PHỤ LỤC II", 1)[1]
 
-    totals = re.findall(r"^\d+ (Cục Thi đua số \d\d) .* (\S+) (\S+) \S+ \S+$", annex_one, re.M)
+    # Row: number, unit, state, one "self / reviewed" cell per content, the totals, rank.
+    rows = re.findall(r"^\d+ (Cục Thi đua số \d\d) .* (\S+) / (\S+) (\d+|-)$", annex_one, re.M)
 
-    assert totals == [
-        (
-            u.unit.name,
+    assert {name: (own, reviewed) for name, own, reviewed, _rank in rows} == {
+        u.unit.name: (
             f"{expected.self_points(u, movement.criteria):.2f}" if u.submitted else "-",
             f"{expected.reviewed_points(u, movement.criteria):.2f}"
             if expected.accepted(u)
             else "-",
         )
         for u in movement.units
-    ]
+    }
     assert re.findall(r"^\d+ (Cục Thi đua số \d\d)", annex_two, re.M) == [
         u.unit.name for u in movement.units if not u.submitted
     ]
+
+
+def test_pdf_annex_ranks_the_units_of_each_block_and_cluster(movement, year_end_pdf):
+    text = _text(year_end_pdf)
+    annex_one = text.split("PHỤ LỤC I\n", 1)[1].split("PHỤ LỤC II", 1)[0]
+    sections = re.split(
+        r"^(Khối \d|Cụm Miền Bắc)(?: \(trưởng khối, cụm: .*\))?$", annex_one, flags=re.M
+    )
+
+    ranks = {
+        name: {
+            unit: int(rank)
+            for unit, rank in re.findall(r"^\d+ (Cục Thi đua số \d\d) .* (\d+|-)$", body, re.M)
+            if rank != "-"
+        }
+        for name, body in zip(sections[1::2], sections[2::2], strict=True)
+    }
+
+    assert ranks == {
+        group.name: expected.ranks(movement, group)
+        for group in [*movement.blocks, *movement.clusters]
+    }
 
 
 def test_pdf_year_end_counts_titles_with_diacritics(movement, year_end_pdf):
