@@ -131,6 +131,14 @@ def _render_row(request, answer: Answer, *, status="", error="", stale=None, typ
 
 
 @login_required
+@require_GET
+def submission_total(request, pk: int):
+    """The running total of a self-assessment (htmx fragment)."""
+    submission = _get_submission(request, pk)
+    return render(request, f"{SHEET_TEMPLATE}#running_total", {"submission": submission})
+
+
+@login_required
 @require_POST
 def answer_save(request, pk: int):
     """Save one answer's score and narrative. With htmx, answers the row's status
@@ -156,7 +164,11 @@ def answer_save(request, pk: int):
     except workflow.WorkflowError as error:
         return _refused(request, answer, str(error), typed)
     if request.htmx:
-        return _render_row(request, saved, status=_("Saved"))
+        response = _render_row(request, saved, status=_("Saved"))
+        # The running total asks for itself after every save, so responses that
+        # arrive out of order never show an older total.
+        response["HX-Trigger"] = "answer-saved"
+        return response
     messages.success(request, _("Saved."))
     return redirect(_row_url(saved))
 

@@ -66,13 +66,15 @@ def test_answer_save_permissions(cast, client_for, submission_a, sheet, role, ex
     assert answer.self_score == (Decimal("30") if expected == 200 else None)
 
 
-def test_answer_save_shows_running_total(client_for, head_a, submission_a, sheet):
+def test_answer_save_updates_the_running_total(client_for, head_a, submission_a, sheet):
     answer = answer_for(submission_a, sheet.scored)
+    client = client_for(head_a)
 
-    response = _post_answer(client_for(head_a), answer, self_score="45,5", narrative="Xong")
+    response = _post_answer(client, answer, self_score="45,5", narrative="Xong")
+    total = client.get(reverse("campaigns:submission_total", args=[submission_a.pk]), **HTMX)
 
-    assert response.status_code == 200
-    assert 'id="running-total" hx-swap-oob="true">45,5<' in response.text
+    assert response["HX-Trigger"] == "answer-saved"
+    assert ">45,5</span>" in total.text
     answer.refresh_from_db()
     assert (answer.self_score, answer.narrative, answer.version) == (Decimal("45.50"), "Xong", 2)
 
