@@ -333,9 +333,7 @@ def _add_content_scores(units: dict[int, UnitResult], period, criteria) -> None:
         reviewed_scores[unit_id][criterion_id] = (
             reviewer_score if reviewer_score is not None else self_score
         )
-    by_content = defaultdict(list)
-    for criterion in criteria:
-        by_content[criterion.content_id].append(criterion)
+    by_content = _leaves_by_content(criteria)
     for unit in units.values():
         if not unit.has_submitted:
             continue
@@ -349,13 +347,20 @@ def _add_content_scores(units: dict[int, UnitResult], period, criteria) -> None:
             unit.by_content[content_id] = (own, reviewed)
 
 
-def _content_results(contents, criteria, units) -> list[ContentResult]:
+def _leaves_by_content(criteria) -> dict[int | None, list]:
+    """The answered criteria of each content. Leaves are found among all criteria
+    first: a section may belong to no content while its rows do."""
     by_content = defaultdict(list)
-    for criterion in criteria:
+    for criterion in scoring.leaves(criteria):
         by_content[criterion.content_id].append(criterion)
+    return by_content
+
+
+def _content_results(contents, criteria, units) -> list[ContentResult]:
+    by_content = _leaves_by_content(criteria)
     rows = [(pk, number, title) for pk, number, title in contents]
     if by_content.get(None):
-        rows.append((None, None, "Tiêu chí chung"))
+        rows.append((None, None, "Tiêu chí khác (không gắn nội dung thi đua)"))
     for unit in units.values():
         unit.score_cells = [unit.by_content.get(pk, (None, None)) for pk, _n, _t in rows]
     return [

@@ -77,7 +77,7 @@ class Report(models.Model):
     queue_error = models.TextField(
         _("queue error"),
         blank=True,
-        help_text=_("Why the build could not be handed to the task queue; it is retried."),
+        help_text=_("Why the build could not be handed to the task queue; it is queued again."),
     )
     error = models.TextField(_("error"), blank=True)
 

@@ -184,10 +184,7 @@ def enqueue(report_id: int, task_id: str) -> bool:
     except BROKER_ERRORS as exc:
         logger.warning("Report %s could not be queued: %s", report_id, exc)
         Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
-            queue_error=_(
-                "The task queue could not be reached. The build is recorded and will "
-                "start automatically when the queue is back."
-            )
+            queue_error=f"{type(exc).__name__}: {exc}"[:1000]
         )
         return False
     return True

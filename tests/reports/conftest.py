@@ -109,14 +109,21 @@ def make_movement(n_units: int = 10, *, kind: str = PeriodKind.YEAR_END) -> Move
             ["Chuyển đổi số", "Cải cách hành chính", "Đoàn kết, kỷ cương"], start=1
         )
     ]
+    # A section outside any content heading rows that belong to contents: only the
+    # rows (leaves) count.
+    section = CriterionFactory(campaign=campaign, code="A", max_points=Decimal("20"))
     criteria = []
     code = 0
     for content in contents:
         for _ in range(2):
             code += 1
-            criteria.append(
-                (CriterionFactory(campaign=campaign, content=content, code=str(code)), content)
+            criterion = CriterionFactory(
+                campaign=campaign,
+                content=content,
+                code=f"A.{code}",
+                parent=section if content.number == 1 else None,
             )
+            criteria.append((criterion, content))
     penalty = CriterionFactory(
         campaign=campaign,
         content=contents[2],

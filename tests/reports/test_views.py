@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from kombu.exceptions import OperationalError as BrokerError
@@ -178,6 +179,7 @@ def test_unreachable_broker_is_told_to_the_officer(
             {"period": small_movement.period.pk},
         )
 
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # messages asserted in English
     page = client.get(response.url).content.decode()
     assert Report.objects.get().status == ReportStatus.QUEUED
     assert "The task queue could not be reached." in page
@@ -190,7 +192,10 @@ def test_narrative_form_starts_from_the_key_figures(client_for, officer, done_re
 
 
 def test_finalise_rejects_a_bad_number_with_a_message(client_for, officer, done_report):
-    response = client_for(officer).post(
+    client = client_for(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # messages asserted in English
+
+    response = client.post(
         reverse("reports:finalise", kwargs={"pk": done_report.pk}),
         {"number": "12/BC", "issued_on": "05/02/2025"},
     )
