@@ -6,7 +6,9 @@ from campaigns.models import Period
 
 
 class RequestForm(forms.Form):
-    period = forms.ModelChoiceField(label=_("Period"), queryset=Period.objects.none())
+    period = forms.ModelChoiceField(
+        label=_("Period"), queryset=Period.objects.none(), empty_label=None
+    )
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
