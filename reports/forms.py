@@ -6,9 +6,7 @@ from campaigns.models import Period
 
 
 class RequestForm(forms.Form):
-    period = forms.ModelChoiceField(
-        label=_("Period"), queryset=Period.objects.none(), empty_label=None
-    )
+    period = forms.ModelChoiceField(label=_("Period"), queryset=Period.objects.none())
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
