@@ -49,15 +49,18 @@ def _manage(env: dict, *args: str) -> str:
 
 def seed(scale: int, directory: Path, reseed: bool) -> tuple[Path, float | None]:
     db = directory / f"thidua-bench-x{scale}.sqlite3"
+    timing = db.with_suffix(".seed-seconds")
     if db.exists() and not reseed:
-        return db, None
-    for leftover in directory.glob(f"{db.name}*"):
+        return db, float(timing.read_text()) if timing.exists() else None
+    for leftover in directory.glob(f"{db.stem}*"):
         leftover.unlink()
     env = _env(db)
     _manage(env, "migrate", "--noinput", "-v0")
     started = time.perf_counter()
     print(_manage(env, "seed_scale", "--scale", str(scale)).strip().splitlines()[-1])
-    return db, time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    timing.write_text(f"{seconds:.1f}")
+    return db, seconds
 
 
 def measure(db: Path, runs: int) -> dict:
