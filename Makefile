@@ -39,7 +39,7 @@ test: $(STAMP) messages-compiled
 	env -u DATABASE_URL -u CELERY_BROKER_URL $(PY) -m pytest -q -m "not celery_worker" $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(PY) -m pytest -q tests/bench -p no:randomly -o addopts="" $(PYTEST_ARGS)
+	$(PY) tests/bench/run_report_bench.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

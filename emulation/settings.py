@@ -254,6 +254,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.send_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "build-due-reports": {
+        "task": "reports.daily",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 # Security. With DEBUG off the defaults pass `manage.py check --deploy`; behind a
@@ -290,11 +294,21 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # The product's own settings.
 SITE_NAME = env.str("THIDUA_SITE_NAME", default="Thi đua")
+# The letterhead of the reports to the Minister (Decree 30/2020 layout).
+REPORT_PLACE = env.str("THIDUA_REPORT_PLACE", default="Hà Nội")
+REPORT_ISSUER = env.str("THIDUA_REPORT_ISSUER", default="Vụ Tổ chức cán bộ")
+REPORT_ISSUER_ABBR = env.str("THIDUA_REPORT_ISSUER_ABBR", default="TCCB")
+REPORT_SIGNER_TITLE = env.str("THIDUA_REPORT_SIGNER_TITLE", default="Vụ trưởng")
 # The address users reach the site at, for links in emails.
 SITE_URL = env.str("THIDUA_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEMO_PASSWORD = "ThiDua@2024"  # noqa: S105 — only load_demo uses it, and it refuses to run in production

@@ -26,6 +26,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("campaigns/", include("campaigns.urls")),
     path("units/", include("units.urls")),
+    path("reports/", include("reports.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -109,3 +109,14 @@ def client_for(client):
         return client
 
     return _client_for
+
+
+@pytest.fixture
+def english(settings):
+    """Run a test in English, the language of the source strings, so it can assert
+    the messages as written in the code. Vietnamese is the default everywhere else."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

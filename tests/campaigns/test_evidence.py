@@ -9,6 +9,9 @@ from django.template.defaultfilters import filesizeformat
 
 from campaigns.evidence import MAX_EVIDENCE_BYTES, check_upload
 
+# Messages are asserted as written in the code (English).
+pytestmark = pytest.mark.usefixtures("english")
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

@@ -13,7 +13,8 @@ from campaigns.tasks import task_send_reminders
 from ..factories import MembershipFactory, UnitFactory
 from .sheet import answer_for, fill, make_sheet
 
-pytestmark = pytest.mark.django_db
+# Messages are asserted as written in the code (English); see test_*_in_vietnamese.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -7,6 +7,9 @@ from campaigns import scoring
 from campaigns.enums import CriterionKind
 from campaigns.models import Criterion
 
+# Messages are asserted as written in the code (English).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def _criterion(pk, kind=CriterionKind.SCORED, max_points="10", parent_id=None, evidence=False):
     return Criterion(

@@ -11,7 +11,8 @@ from campaigns.models import AnswerChange, Evidence
 from ..factories import CriterionFactory
 from .sheet import PDF, answer_for, fill
 
-pytestmark = pytest.mark.django_db
+# Messages are asserted as written in the code (English); see test_*_in_vietnamese.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -74,7 +75,7 @@ def test_answer_save_updates_the_running_total(client_for, head_a, submission_a,
     total = client.get(reverse("campaigns:submission_total", args=[submission_a.pk]), **HTMX)
 
     assert response["HX-Trigger"] == "answer-saved"
-    assert ">45,5</span>" in total.text
+    assert ">45.5</span>" in total.text
     answer.refresh_from_db()
     assert (answer.self_score, answer.narrative, answer.version) == (Decimal("45.50"), "Xong", 2)
 
@@ -261,3 +262,20 @@ def test_submission_page_query_count(
         response = client.get(reverse("campaigns:submission_detail", args=[submission.pk]))
 
     assert response.text.count('class="card answer') == item_count
+
+
+def test_refusals_are_in_vietnamese_by_default(settings, client, head_a, submission_a, sheet):
+    settings.LANGUAGE_CODE = "vi"
+    client.force_login(head_a)
+    answer = answer_for(submission_a, sheet.scored)
+
+    refused = client.post(
+        reverse("campaigns:answer_save", args=[answer.pk]),
+        {"version": answer.version, "self_score": "61"},
+        **HTMX,
+    )
+    incomplete = client.post(reverse("campaigns:submission_submit", args=[submission_a.pk]))
+
+    assert "Điểm không được vượt quá mức tối đa 60 điểm." in refused.text
+    assert "Bản tự đánh giá chưa đầy đủ: còn thiếu 2 mục." in incomplete.text
+    assert "1.1</a> – chưa chấm điểm" in incomplete.text

@@ -21,7 +21,8 @@ from ..factories import (
     UnitFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# Messages are asserted as written in the code (English); see test_*_in_vietnamese.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from campaigns.models import Transition
 
 from .sheet import answer_for, fill
 
-pytestmark = pytest.mark.django_db
+# Messages are asserted as written in the code (English); see test_*_in_vietnamese.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _steps(submission):

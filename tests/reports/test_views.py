@@ -12,7 +12,7 @@ from reports.tasks import task_build_report
 
 from .conftest import make_movement, read, report_for
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.reports.urls")]
+pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.7 test"
 XLSX = b"PK\x03\x04 test"

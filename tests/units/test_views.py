@@ -174,6 +174,7 @@ def test_groups_page_links_only_units_the_user_may_open(client_for, head_a, bloc
     assert unit_c.name in html
 
 
+@pytest.mark.usefixtures("english")
 def test_groups_page_without_groups_says_so(client_for, council):
     response = client_for(council).get(reverse("units:list"))
 
