@@ -48,7 +48,7 @@ class TitleCategory(models.TextChoices):
 
 
 class TitleLevel(models.TextChoices):
-    STATE = "state", _("State")
+    STATE = "state", pgettext_lazy("title level", "State")
     MINISTRY = "ministry", _("Ministry / province")
     GRASSROOTS = "grassroots", _("Grassroots (unit)")
 

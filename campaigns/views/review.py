@@ -30,10 +30,13 @@ REVIEW_TEMPLATE = "campaigns/submission_review.html"
 
 class QueueFilter(forms.Form):
     campaign = forms.ModelChoiceField(
-        label=gettext_lazy("Movement"), queryset=Campaign.objects.none(), required=False
+        label=gettext_lazy("Movement"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label="—",
     )
     period = forms.ModelChoiceField(
-        label=gettext_lazy("Period"), queryset=Period.objects.none(), required=False
+        label=gettext_lazy("Period"), queryset=Period.objects.none(), required=False, empty_label="—"
     )
     state = forms.ChoiceField(
         label=gettext_lazy("State"),
@@ -44,6 +47,7 @@ class QueueFilter(forms.Form):
         label=gettext_lazy("Block or cluster"),
         queryset=EmulationGroup.objects.none(),
         required=False,
+        empty_label="—",
     )
     late = forms.ChoiceField(
         label=gettext_lazy("Lateness"),
