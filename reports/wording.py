@@ -31,10 +31,10 @@ GRADES = {
 GROUP_KINDS = {GroupKind.BLOCK: "Khối thi đua", GroupKind.CLUSTER: "Cụm thi đua"}
 
 STATES = {
-    SubmissionState.DRAFT: "Đang soạn",
+    SubmissionState.DRAFT: "Bản nháp",
     SubmissionState.SUBMITTED: "Đã gửi",
-    SubmissionState.RETURNED: "Trả lại để bổ sung",
-    SubmissionState.ACCEPTED: "Đã thẩm định",
+    SubmissionState.RETURNED: "Trả lại để chỉnh sửa",
+    SubmissionState.ACCEPTED: "Đã chấp nhận",
     None: "Chưa có",
 }
 

@@ -48,8 +48,8 @@ def test_pdf_states_the_participation_figures(movement, year_end_pdf):
         f"{want['on_time'] + want['late']} đơn vị đã nộp bản tự đánh giá, trong đó "
         f"{want['on_time']} đơn vị nộp đúng hạn ({want['on_time_rate']}%) và {want['late']} "
         f"đơn vị nộp muộn ({want['late_rate']}%); {want['missing']} đơn vị chưa nộp "
-        f"({want['missing_rate']}%, danh sách tại Phụ lục II). Đã thẩm định "
-        f"{want['accepted']} bản tự đánh giá."
+        f"({want['missing_rate']}%, danh sách tại Phụ lục II). Vụ Tổ chức cán bộ đã "
+        f"chấp nhận {want['accepted']} bản tự đánh giá."
     ) in text
 
 
