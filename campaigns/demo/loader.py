@@ -10,7 +10,7 @@ from campaigns.models import Campaign, Title
 from units.enums import GroupKind, UnitKind
 from units.models import EmulationGroup, Person, Unit, User
 
-from . import accounts, current_year, movement_2024, organization, people
+from . import accounts, current_year, movement_2024, organization, people, results_2024
 
 
 @transaction.atomic
@@ -21,10 +21,12 @@ def load_demo() -> dict[str, int]:
     database migrated before it existed), the units, the 2024 blocks and clusters, the
     staff, the 2024 campaign with its contents, tasks, criteria and periods, its copy
     for the current year (launched, so a period is open to try the self-assessment),
-    and the demo accounts. Rows are matched by natural key (unit code, group year and code,
-    employee code, username, ...); a row that exists is updated only where it differs
-    from the demo data, and passwords are set only when an account is created, so a
-    second run creates nothing and changes nothing.
+    the demo accounts, and the 2024 results (self-assessments, reviews, individual
+    assessments) so that reports and the review queue have figures. Rows are matched
+    by natural key (unit code, group year and code, employee code, username, ...); a
+    row that exists is updated only where it differs from the demo data, and
+    passwords are set only when an account is created, so a second run creates
+    nothing and changes nothing.
 
     Returns how many rows of each kind were created.
     """
@@ -38,6 +40,7 @@ def load_demo() -> dict[str, int]:
     counts.update(movement_counts)
     counts["current_year_campaigns"] = current_year.load_current_year(campaign)
     counts["users"], counts["memberships"] = accounts.load_accounts(units, participants, staff)
+    counts.update(results_2024.load_results(campaign))
     return counts
 
 

@@ -12,8 +12,16 @@ from django.utils import timezone, translation
 
 from campaigns import scoring
 from campaigns.demo import load_demo
-from campaigns.enums import CampaignStatus, CriterionKind, PeriodKind, Subject
-from campaigns.models import Campaign, Content, Criterion, Period, Task
+from campaigns.enums import CampaignStatus, CriterionKind, PeriodKind, Subject, SubmissionState
+from campaigns.models import (
+    Campaign,
+    Content,
+    Criterion,
+    IndividualAssessment,
+    Period,
+    Submission,
+    Task,
+)
 from units.enums import GroupKind, Role, UnitKind
 from units.models import EmulationGroup, GroupMembership, Membership, Person, Unit
 
@@ -413,3 +421,22 @@ def test_load_demo_with_force_loads_when_debug_is_off(settings):
 
     assert Unit.objects.filter(kind=UnitKind.PROVINCIAL_DEPARTMENT).count() == 63
     assert Campaign.objects.filter(year=2024).count() == 1
+
+
+def test_load_demo_answers_the_2024_periods(demo):
+    submissions = Submission.objects.filter(period__campaign__year=2024)
+    accepted = submissions.filter(state=SubmissionState.ACCEPTED).first()
+    criteria = list(accepted.period.campaign.criteria.filter(subject=Subject.COLLECTIVE))
+    reviewed = {a.criterion_id: a.reviewer_score for a in accepted.answers.all()}
+
+    assert set(submissions.values_list("period__kind", flat=True)) == {
+        PeriodKind.SIX_MONTHLY,
+        PeriodKind.YEAR_END,
+    }
+    assert 150 <= submissions.count() < 2 * 101
+    assert accepted.reviewer_total == scoring.total(criteria, reviewed)
+    assert list(accepted.transitions.values_list("from_state", "to_state")) == [
+        ("draft", "submitted"),
+        ("submitted", "accepted"),
+    ]
+    assert IndividualAssessment.objects.filter(period__campaign__year=2024).count() > 500
