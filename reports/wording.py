@@ -53,12 +53,13 @@ def date_line(place: str, day: dt.date | None) -> str:
 
 
 def number(value: Decimal | int | None, places: int = 2) -> str:
-    """A score or a rate as printed in the documents: fixed decimals, "-" when empty."""
+    """A score or a rate as printed in Vietnamese documents: fixed decimals with a
+    decimal comma (92,36), "-" when empty."""
     if value is None or value == "":
         return "-"
     if isinstance(value, int):
         return str(value)
-    return f"{Decimal(value):.{places}f}"
+    return f"{Decimal(value):.{places}f}".replace(".", ",")
 
 
 def starter_texts(figures: dict, kind: str) -> dict[str, str]:

@@ -3,6 +3,7 @@ import hashlib
 import io
 import re
 import socket
+from decimal import Decimal
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -17,6 +18,13 @@ from . import expected
 from .conftest import read, report_for
 
 pytestmark = pytest.mark.django_db
+
+
+def vn(value, places: int = 2) -> str:
+    """A number as the report prints it: a decimal comma (rates keep their own places)."""
+    if isinstance(value, Decimal) and value.as_tuple().exponent == -1:
+        places = 1
+    return f"{Decimal(value):.{places}f}".replace(".", ",")
 
 
 def _render(movement, **fields) -> tuple[bytes, object]:
@@ -46,9 +54,9 @@ def test_pdf_states_the_participation_figures(movement, year_end_pdf):
     assert (
         f"Có {want['participants']} đơn vị tham gia phong trào. Đến nay có "
         f"{want['on_time'] + want['late']} đơn vị đã nộp bản tự đánh giá, trong đó "
-        f"{want['on_time']} đơn vị nộp đúng hạn ({want['on_time_rate']}%) và {want['late']} "
-        f"đơn vị nộp muộn ({want['late_rate']}%); {want['missing']} đơn vị chưa nộp "
-        f"({want['missing_rate']}%, danh sách tại Phụ lục II). Vụ Tổ chức cán bộ đã "
+        f"{want['on_time']} đơn vị nộp đúng hạn ({vn(want['on_time_rate'])}%) và {want['late']} "
+        f"đơn vị nộp muộn ({vn(want['late_rate'])}%); {want['missing']} đơn vị chưa nộp "
+        f"({vn(want['missing_rate'])}%, danh sách tại Phụ lục II). Vụ Tổ chức cán bộ đã "
         f"chấp nhận {want['accepted']} bản tự đánh giá."
     ) in text
 
@@ -59,11 +67,11 @@ def test_pdf_tables_hold_the_content_averages(movement, year_end_pdf):
     rows = [
         line
         for line in lines
-        if re.match(r"^\d (Chuyển đổi số|Cải cách hành chính|Đoàn kết, kỷ cương) 20\.00", line)
+        if re.match(r"^\d (Chuyển đổi số|Cải cách hành chính|Đoàn kết, kỷ cương) 20,00", line)
     ]
 
     assert rows == [
-        f"{number} {title} 20.00 {own:.2f} {reviewed:.2f}"
+        f"{number} {title} 20,00 {vn(own)} {vn(reviewed)}"
         for (number, own, reviewed), title in zip(
             expected.by_content(movement),
             ["Chuyển đổi số", "Cải cách hành chính", "Đoàn kết, kỷ cương"],
@@ -82,10 +90,8 @@ def test_pdf_annex_lists_every_unit_total_and_the_missing_units(movement, year_e
 
     assert {name: (own, reviewed) for name, own, reviewed, _rank in rows} == {
         u.unit.name: (
-            f"{expected.self_points(u, movement.criteria):.2f}" if u.submitted else "-",
-            f"{expected.reviewed_points(u, movement.criteria):.2f}"
-            if expected.accepted(u)
-            else "-",
+            vn(expected.self_points(u, movement.criteria)) if u.submitted else "-",
+            vn(expected.reviewed_points(u, movement.criteria)) if expected.accepted(u) else "-",
         )
         for u in movement.units
     }
