@@ -36,7 +36,10 @@ class QueueFilter(forms.Form):
         empty_label="—",
     )
     period = forms.ModelChoiceField(
-        label=gettext_lazy("Period"), queryset=Period.objects.none(), required=False, empty_label="—"
+        label=gettext_lazy("Period"),
+        queryset=Period.objects.none(),
+        required=False,
+        empty_label="—",
     )
     state = forms.ChoiceField(
         label=gettext_lazy("State"),
