@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from emulation.celery import app
 
@@ -81,6 +82,7 @@ def celery_worker_process(transactional_db, tmp_path):
         except subprocess.TimeoutExpired:
             worker.kill()
         log.close()
+        _close_connections()
         app.conf.task_always_eager, app.conf.result_backend, app.conf.broker_url = saved
         app._local.__dict__.pop("backend", None)
 
@@ -94,3 +96,19 @@ def _wait_until_ready(worker, log_path: Path, timeout: float = 60) -> None:
             return
         time.sleep(0.3)
     pytest.fail(f"The Celery worker did not start in {timeout} s:\n{log_path.read_text()}")
+
+
+def _close_connections() -> None:
+    """Close this process's sockets to Redis (result backend and broker pool), which
+    would otherwise be reported as unclosed when the test ends."""
+    backend = app._local.__dict__.get("backend")
+    client = getattr(backend, "client", None)
+    if client is not None:
+        client.connection_pool.disconnect()
+    if app._pool is not None:
+        app._pool.force_close_all()
+    # kombu keeps process-wide pools keyed by connection: clear them so the next
+    # test starts fresh ones instead of acquiring from a closed pool.
+    kombu_pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
