@@ -109,7 +109,7 @@ def review_queue(user, *, campaign=None, period=None, state=None, group=None, la
         )
     if late is not None:
         queryset = queryset.filter(is_late=late)
-    return queryset.order_by("period__due_on", "unit__order", "unit__name")
+    return queryset.order_by("-period__due_on", "unit__order", "unit__name")
 
 
 def state_counts(queryset) -> dict[str, int]:
