@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -35,7 +34,6 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -367,6 +365,14 @@ class SheetSpec:
     def key(self, row: Row) -> tuple:
         return tuple(row.values[name] for name in self.key_columns)
 
+    def missing_columns(self, found: set[str]) -> list[str]:
+        """Headers of the columns the file must have and lacks (keys in `found`)."""
+        return [str(c.header) for c in self.columns if c.required and c.key not in found]
+
+    def prepare(self, rows: list[Row], present: set[str]) -> list[RowError]:
+        """Resolve what the natural key needs, before duplicates are looked for."""
+        return []
+
     def check(self, rows: list[Row], present: set[str]) -> list[RowError]:
         """Resolve related rows and check what one cell alone cannot tell."""
         return []
@@ -454,60 +460,76 @@ def import_workbook(file, spec: SheetSpec) -> ImportResult:
     Nothing is saved unless every row is good; then rows are created or updated by
     natural key in one transaction.
     """
-    problem = _file_problem(file)
-    if problem:
-        return ImportResult(problem=problem)
+    try:
+        positions, rows, errors = read_workbook(file, spec)
+    except FileProblem as problem:
+        return ImportResult(problem=str(problem))
+    return _validate_and_save(spec, rows, errors, present={c.key for c in positions.values()})
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be imported; str() is the message for the user."""
+
+
+def _not_xlsx() -> FileProblem:
+    return FileProblem(_("The file is not an Excel workbook (.xlsx)."))
+
+
+def read_workbook(file, spec: SheetSpec) -> tuple[dict[int, Column], list[Row], list[RowError]]:
+    """The columns found in the header row (by position), the parsed data rows of the
+    first sheet and the cells that could not be read. Raises FileProblem."""
+    _check_file(file)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it does not know; harmless.
             warnings.simplefilter("ignore")
             workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        return ImportResult(problem=_("The file is not an Excel workbook (.xlsx)."))
+    except Exception as exc:
+        # A damaged file fails in whatever part openpyxl meets first (zip, XML parser,
+        # a missing part); for the user it is one answer, and never a server error.
+        raise _not_xlsx() from exc
     try:
-        return _import_sheet(workbook.worksheets[0], spec)
+        return _read_sheet(workbook, spec)
+    except FileProblem:
+        raise
+    except Exception as exc:
+        # Read-only mode parses the sheet while its rows are read: same answer.
+        raise _not_xlsx() from exc
     finally:
         workbook.close()
 
 
-def _file_problem(file) -> str:
+def _check_file(file) -> None:
     name = getattr(file, "name", "") or ""
     if name and not name.lower().endswith(".xlsx"):
-        return _("The file is not an Excel workbook (.xlsx).")
+        raise _not_xlsx()
     size = getattr(file, "size", None)
     if size is not None and size > MAX_FILE_SIZE:
-        return _("The file is larger than {limit} MB.").format(limit=MAX_FILE_SIZE // 1024 // 1024)
+        raise FileProblem(
+            _("The file is larger than {limit} MB.").format(limit=MAX_FILE_SIZE // 1024 // 1024)
+        )
     if size == 0:
-        return _("The file is empty.")
-    return ""
+        raise FileProblem(_("The file is empty."))
 
 
-def _import_sheet(sheet, spec: SheetSpec) -> ImportResult:
-    lines = _non_empty_lines(sheet)
-    try:
-        header_number, header = next(lines)
-    except StopIteration:
-        return ImportResult(problem=_("The sheet is empty."))
-    except (ValueError, KeyError, TypeError, zipfile.BadZipFile):
-        return ImportResult(problem=_("The file is not an Excel workbook (.xlsx)."))
-    positions, problem = _map_header(header, spec)
-    if problem:
-        return ImportResult(problem=problem)
+def _read_sheet(workbook, spec: SheetSpec):
+    if not workbook.worksheets:
+        raise FileProblem(_("The sheet is empty."))
+    lines = _non_empty_lines(workbook.worksheets[0])
+    first = next(lines, None)
+    if first is None:
+        raise FileProblem(_("The sheet is empty."))
+    positions = _map_header(first[1], spec)
     rows, errors = [], []
-    try:
-        for number, cells in lines:
-            if len(rows) >= MAX_ROWS:
-                return ImportResult(
-                    problem=_("The sheet has more than {limit} rows.").format(limit=MAX_ROWS)
-                )
-            row, row_errors = _parse_row(number, cells, positions)
-            rows.append(row)
-            errors.extend(row_errors)
-    except (ValueError, KeyError, TypeError, zipfile.BadZipFile):
-        return ImportResult(problem=_("The file is not an Excel workbook (.xlsx)."))
+    for number, cells in lines:
+        if len(rows) >= MAX_ROWS:
+            raise FileProblem(_("The sheet has more than {limit} rows.").format(limit=MAX_ROWS))
+        row, row_errors = _parse_row(number, cells, positions)
+        rows.append(row)
+        errors.extend(row_errors)
     if not rows:
-        return ImportResult(problem=_("The sheet has a header row but no data rows."))
-    return _validate_and_save(spec, rows, errors, present={c.key for c in positions.values()})
+        raise FileProblem(_("The sheet has a header row but no data rows."))
+    return positions, rows, errors
 
 
 def _non_empty_lines(sheet):
@@ -522,7 +544,7 @@ def _is_filled(value: Any) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-def _map_header(header: tuple, spec: SheetSpec) -> tuple[dict[int, Column], str]:
+def _map_header(header: tuple, spec: SheetSpec) -> dict[int, Column]:
     positions: dict[int, Column] = {}
     for index, text in enumerate(header):
         if not _is_filled(text):
@@ -531,13 +553,14 @@ def _map_header(header: tuple, spec: SheetSpec) -> tuple[dict[int, Column], str]
             if _normal(text) in column.headers and column not in positions.values():
                 positions[index] = column
                 break
-    found = set(positions.values())
-    missing = [str(c.header) for c in spec.columns if c.required and c not in found]
+    missing = spec.missing_columns({column.key for column in positions.values()})
     if missing:
-        return positions, _("Required columns are missing: {columns}.").format(
-            columns=", ".join(f"'{name}'" for name in missing)
+        raise FileProblem(
+            _("Required columns are missing: {columns}.").format(
+                columns=", ".join(f"'{name}'" for name in missing)
+            )
         )
-    return positions, ""
+    return positions
 
 
 def _parse_row(number: int, cells: tuple, positions: dict[int, Column]):
@@ -560,11 +583,11 @@ def _parse_row(number: int, cells: tuple, positions: dict[int, Column]):
 def _validate_and_save(
     spec: SheetSpec, rows: list[Row], errors: list[RowError], present: set[str]
 ) -> ImportResult:
-    bad = {error.row for error in errors}
-    good = [row for row in rows if row.number not in bad]
+    good = _without_errors(rows, errors)
+    errors.extend(spec.prepare(good, present))
+    good = _without_errors(good, errors)
     errors.extend(_duplicates(spec, good))
-    bad = {error.row for error in errors}
-    errors.extend(spec.check([row for row in good if row.number not in bad], present))
+    errors.extend(spec.check(_without_errors(good, errors), present))
     if errors:
         return ImportResult(errors=sorted(errors, key=lambda e: (e.row, e.column)))
     try:
@@ -577,6 +600,11 @@ def _validate_and_save(
             )
         )
     return ImportResult(created=created, updated=updated, unchanged=unchanged)
+
+
+def _without_errors(rows: list[Row], errors: list[RowError]) -> list[Row]:
+    bad = {error.row for error in errors}
+    return [row for row in rows if row.number not in bad]
 
 
 def _duplicates(spec: SheetSpec, rows: list[Row]) -> list[RowError]:

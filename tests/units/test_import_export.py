@@ -1,4 +1,5 @@
 import datetime as dt
+import zipfile
 from decimal import Decimal
 from io import BytesIO
 
@@ -376,6 +377,42 @@ def test_import_refuses_a_file_that_is_not_xlsx(file, problem):
     result = import_workbook(file, UnitSheet())
 
     assert (result.problem, result.errors) == (problem, [])
+
+
+def _damaged(part: str, content: bytes | None) -> SimpleUploadedFile:
+    """A real workbook with one of its zip parts replaced (or removed when None)."""
+    good = BytesIO(xlsx(UNIT_HEADER, ["a", "A", "centre", "", ""]).read())
+    damaged = BytesIO()
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            if not item.filename.endswith(part):
+                target.writestr(item, source.read(item.filename))
+            elif content is not None:
+                target.writestr(item, content)
+    return SimpleUploadedFile("damaged.xlsx", damaged.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("part", "content"),
+    [
+        ("worksheets/sheet1.xml", b"<worksheet><sheetData><row"),
+        ("workbook.xml", b"<<<"),
+        ("[Content_Types].xml", b"garbage"),
+        ("styles.xml", b"<x"),
+        ("workbook.xml.rels", None),
+    ],
+)
+def test_import_answers_a_damaged_workbook_with_a_message(part, content):
+    result = import_workbook(_damaged(part, content), UnitSheet())
+
+    assert (result.problem, result.errors) == ("The file is not an Excel workbook (.xlsx).", [])
+    assert Unit.objects.count() == 0
+
+
+def test_import_answers_a_workbook_without_a_sheet():
+    result = import_workbook(_damaged("worksheets/sheet1.xml", None), UnitSheet())
+
+    assert (result.problem, Unit.objects.count()) == ("The sheet is empty.", 0)
 
 
 def test_import_refuses_missing_required_columns():
