@@ -1,5 +1,6 @@
 """The sheet of criteria: a movement's scoring tables, one row per criterion."""
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,8 +19,10 @@ from .models import Campaign, Content, Criterion
 
 
 class CriterionSheet(SheetSpec):
-    """Criteria by (movement, subject, code). The section is the code of another
-    criterion of the same movement and subject; the content is its number."""
+    """Criteria by (movement, subject, code). The movement is its id, or its year and
+    name (to import last year's export into a new movement, clear the id and write
+    the new year and name). The section is the code of another criterion of the same
+    movement and subject; the content is its number."""
 
     model = Criterion
     title = gettext_lazy("Criteria")
@@ -31,8 +34,15 @@ class CriterionSheet(SheetSpec):
             "campaign",
             gettext_lazy("Movement id"),
             Integer(min_value=1),
-            required=True,
             source="campaign_id",
+            assign=False,
+        ),
+        Column("year", gettext_lazy("Year"), Integer(), source="campaign.year", assign=False),
+        Column(
+            "campaign_name",
+            gettext_lazy("Movement"),
+            Text(255),
+            source="campaign.name",
             assign=False,
         ),
         field_column(Criterion, "subject", required=True),
@@ -59,20 +69,68 @@ class CriterionSheet(SheetSpec):
         field_column(Criterion, "order"),
     )
 
-    def check(self, rows: list[Row], present: set[str]) -> list[RowError]:
-        campaigns = Campaign.objects.in_bulk({row.values["campaign"] for row in rows})
+    def missing_columns(self, found: set[str]) -> list[str]:
+        missing = super().missing_columns(found)
+        if "campaign" not in found and not {"year", "campaign_name"} <= found:
+            missing.insert(
+                0,
+                _("{id} (or {year} and {name})").format(
+                    id=self.header("campaign"),
+                    year=self.header("year"),
+                    name=self.header("campaign_name"),
+                ),
+            )
+        return missing
+
+    def prepare(self, rows: list[Row], present: set[str]) -> list[RowError]:
+        """Find each row's movement, by id or by year and name; the natural key
+        holds its id from here on."""
+        ids = {row.values.get("campaign") for row in rows} - {None}
+        names = {(row.values.get("year"), row.values.get("campaign_name")) for row in rows}
+        found = Campaign.objects.filter(
+            Q(pk__in=ids)
+            | Q(year__in={year for year, _name in names}, name__in={name for _y, name in names})
+        )
+        by_id = {campaign.pk: campaign for campaign in found}
+        by_name: dict[tuple, list[Campaign]] = {}
+        for campaign in by_id.values():
+            by_name.setdefault((campaign.year, campaign.name), []).append(campaign)
         errors = []
         for row in rows:
-            row.related["campaign"] = campaigns.get(row.values["campaign"])
-            if row.related["campaign"] is None:
-                errors.append(
-                    RowError(
-                        row.number,
-                        self.header("campaign"),
-                        _("no movement with id {id}.").format(id=row.values["campaign"]),
-                    )
-                )
-        rows = [row for row in rows if row.related["campaign"] is not None]
+            campaign, message = self._campaign(row, by_id, by_name)
+            if campaign is None:
+                errors.append(RowError(row.number, self.header("campaign"), message))
+            else:
+                row.values["campaign"] = campaign.pk
+                row.related["campaign"] = campaign
+        return errors
+
+    def _campaign(self, row: Row, by_id: dict, by_name: dict) -> tuple[Campaign | None, str]:
+        pk, year, name = (row.values.get(key) for key in ("campaign", "year", "campaign_name"))
+        if pk is not None:
+            campaign = by_id.get(pk)
+            if campaign is None:
+                return None, _("no movement with id {id}.").format(id=pk)
+            # An id left over from last year's export must not silently win over the
+            # year and name written beside it.
+            if (year is not None and year != campaign.year) or (name and name != campaign.name):
+                return None, _(
+                    "movement {id} is '{name}' ({year}), not the year and name of this row."
+                ).format(id=pk, name=campaign.name, year=campaign.year)
+            return campaign, ""
+        if year is None or not name:
+            return None, _("give the movement id, or its year and name.")
+        matches = by_name.get((year, name), [])
+        if len(matches) == 1:
+            return matches[0], ""
+        if not matches:
+            return None, _("no movement named '{name}' in {year}.").format(name=name, year=year)
+        return None, _(
+            "several movements are named '{name}' in {year}; give the movement id."
+        ).format(name=name, year=year)
+
+    def check(self, rows: list[Row], present: set[str]) -> list[RowError]:
+        errors = []
         if "content_number" in present:
             errors.extend(self._check_contents(rows))
         if "parent_code" in present:

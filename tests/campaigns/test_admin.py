@@ -321,8 +321,10 @@ def test_copy_action_needs_exactly_one_campaign(admin_client_en):
 def test_criteria_import_page_answers_the_superuser(admin_client_en):
     response = admin_client_en.get(reverse("admin:campaigns_criterion_import"))
 
-    assert [str(c.header) for c in response.context["columns"]][:3] == [
+    assert [str(c.header) for c in response.context["columns"]][:5] == [
         "Movement id",
+        "Year",
+        "Movement",
         "Subject",
         "Code",
     ]
@@ -337,14 +339,15 @@ def test_criteria_export_downloads_the_tree_in_order(admin_client_en):
     )
 
     sheet = load_workbook(BytesIO(response.content)).active
-    rows = [row[1:4] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    rows = [row[:6] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    movement = (campaign.pk, campaign.year, campaign.name)
     assert rows == [
-        ("Collective", "1", None),
-        ("Collective", "1.1", "1"),
-        ("Collective", "1.1.1", "1.1"),
-        ("Collective", "1.2", "1"),
-        ("Collective", "2", None),
-        ("Individual", "1", None),
+        (*movement, "Collective", "1", None),
+        (*movement, "Collective", "1.1", "1"),
+        (*movement, "Collective", "1.1.1", "1.1"),
+        (*movement, "Collective", "1.2", "1"),
+        (*movement, "Collective", "2", None),
+        (*movement, "Individual", "1", None),
     ]
 
 
