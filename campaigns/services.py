@@ -2,6 +2,7 @@
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, Content, Criterion, Period, Task
-from units.models import EmulationGroup, GroupMembership
+from units.models import EmulationGroup, GroupMembership, User
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,9 @@ def shift_date(day: dt.date | None, years: int) -> dt.date | None:
 
 
 def copied_name(name: str, source_year: int, year: int) -> str:
-    return name.replace(str(source_year), str(year))
+    """The text with the source year replaced, where it stands as a number of its own
+    (not inside "12024" or a document number such as "20241/QĐ")."""
+    return re.sub(rf"(?<!\d){source_year}(?!\d)", str(year), name)
 
 
 def plan_copy(campaign: Campaign, *, year: int) -> CopyPlan:
@@ -87,20 +90,22 @@ def plan_copy(campaign: Campaign, *, year: int) -> CopyPlan:
 
 
 @transaction.atomic
-def copy_campaign(campaign: Campaign, *, year: int, by) -> CopyResult:
+def copy_campaign(campaign: Campaign, *, year: int, by: User | None) -> CopyResult:
     """Copy a campaign and its setup to another year, as a draft.
 
     Copies the participants, contents, tasks, criteria (the section tree and the
     content links point to the copies), and periods and campaign dates moved by the
-    difference in years (29 February becomes 28). The year in the name is replaced.
-    The issuing document number and date are left empty: the new year's movement is
+    difference in years (29 February becomes 28). The year in the name and the theme
+    is replaced. The issuing document number and date are left empty: the new year's movement is
     launched by a new document. The emulation blocks and clusters of the source year
     are copied into the target year with their head, deputy and members, except a
     group whose code already exists in the target year (listed in `groups_skipped`)
     and a member already in another group of the same kind that year.
 
-    Raises CopyRefused, saving nothing, when the organizer already has a campaign
-    of that name in that year.
+    Returns the new campaign (`.campaign`) with the counts of what was copied and
+    the codes of what was skipped, for the message to the user. Raises CopyRefused,
+    saving nothing, when the organizer already has a campaign of that name in that
+    year.
     """
     name = copied_name(campaign.name, campaign.year, year)
     duplicate = Campaign.objects.filter(organizer_id=campaign.organizer_id, year=year, name=name)
@@ -129,7 +134,7 @@ def copy_campaign(campaign: Campaign, *, year: int, by) -> CopyResult:
 def _copy_campaign_row(campaign: Campaign, *, name: str, year: int, years: int) -> Campaign:
     return Campaign.objects.create(
         name=name,
-        theme=campaign.theme,
+        theme=copied_name(campaign.theme, campaign.year, year),
         year=year,
         kind=campaign.kind,
         organizer_id=campaign.organizer_id,

@@ -241,3 +241,19 @@ def test_plan_copy_counts_what_would_be_copied(tree):
 )
 def test_shift_date_moves_by_years_and_keeps_february_valid(day, years, expected):
     assert shift_date(day, years) == expected
+
+
+def test_copy_campaign_replaces_the_year_in_the_name_and_theme_only_as_a_number(ministry):
+    campaign = CampaignFactory(
+        name="Kế hoạch 12024: thi đua 2024",
+        theme="Về đích năm 2024, chào mừng 20241 ngày",
+        organizer=ministry,
+        year=2024,
+    )
+
+    copy = copy_campaign(campaign, year=2025, by=None).campaign
+
+    assert (copy.name, copy.theme) == (
+        "Kế hoạch 12024: thi đua 2025",
+        "Về đích năm 2025, chào mừng 20241 ngày",
+    )
