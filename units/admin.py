@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -48,7 +50,9 @@ class SpreadsheetAdmin(admin.ModelAdmin):
         ]
 
     def xlsx_response(self, queryset) -> HttpResponse:
-        content = export_workbook(self.sheet, self.sheet.export_queryset(queryset))
+        # iterator(): a hundred thousand people are written without being held in memory.
+        objects = self.sheet.export_queryset(queryset).iterator(chunk_size=2000)
+        content = export_workbook(self.sheet, objects)
         response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         filename = f"{self.opts.model_name}-{timezone.localdate():%Y%m%d}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -58,7 +62,12 @@ class SpreadsheetAdmin(admin.ModelAdmin):
         """The rows the change list shows, with its filters and search, as .xlsx."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # A filter the list does not know: back to the list, which says so (?e=1).
+            url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+            return HttpResponseRedirect(f"{url}?{ERROR_FLAG}=1")
         return self.xlsx_response(changelist.queryset)
 
     def import_view(self, request):
@@ -259,6 +268,16 @@ class EmulationGroupAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("memberships"))
+
+    def save_related(self, request, form, formsets, change):
+        """A member's year and kind are copies of its group's (so that the database
+        holds a unit to one block a year); follow a change of the group's. The inline
+        rows were checked against the new year and kind before anything was saved."""
+        super().save_related(request, form, formsets, change)
+        group = form.instance
+        group.memberships.exclude(year=group.year, kind=group.kind).update(
+            year=group.year, kind=group.kind
+        )
 
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, obj):

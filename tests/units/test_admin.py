@@ -223,3 +223,69 @@ def test_new_group_with_a_unit_already_in_a_block_that_year_gets_a_message(
         f"{unit_a} already belongs to {block.name} in 2024."
     ]
     assert EmulationGroup.objects.filter(code="K-NEW").exists() is False
+
+
+def _group_form(group, **changes):
+    members = list(group.memberships.all())
+    data = {
+        "kind": group.kind,
+        "year": str(group.year),
+        "code": group.code,
+        "name": group.name,
+        "order": str(group.order),
+        "memberships-TOTAL_FORMS": str(len(members)),
+        "memberships-INITIAL_FORMS": str(len(members)),
+    }
+    for index, member in enumerate(members):
+        data[f"memberships-{index}-id"] = member.pk
+        data[f"memberships-{index}-group"] = group.pk
+        data[f"memberships-{index}-unit"] = member.unit_id
+    return {**data, **changes}
+
+
+def test_changing_a_groups_year_moves_its_members_to_that_year(admin_client_en, block):
+    url = reverse("admin:units_emulationgroup_change", args=[block.pk])
+
+    response = admin_client_en.post(url, _group_form(block, year="2025"))
+
+    assert response.status_code == 302
+    assert sorted(block.memberships.values_list("year", "kind")) == [
+        (2025, "block"),
+        (2025, "block"),
+    ]
+
+
+def test_changing_a_groups_year_refuses_a_member_already_placed_that_year(
+    admin_client_en, block, unit_a
+):
+    other = EmulationGroupFactory(year=2025, code="K-2025", name="Khối 2025")
+    GroupMembershipFactory(group=other, unit=unit_a)
+    url = reverse("admin:units_emulationgroup_change", args=[block.pk])
+
+    response = admin_client_en.post(url, _group_form(block, year="2025"))
+
+    assert response.status_code == 200
+    errors = [form.errors for form in response.context["inline_admin_formsets"][0].formset]
+    assert [e for e in errors if e] == [
+        {"unit": [f"{unit_a} already belongs to Khối 2025 in 2025."]}
+    ]
+    block.refresh_from_db()
+    assert (block.year, sorted(block.memberships.values_list("year", flat=True))) == (
+        2024,
+        [2024, 2024],
+    )
+
+
+def test_export_with_a_filter_the_list_does_not_know_goes_back_to_the_list(admin_client_en):
+    response = admin_client_en.get(reverse("admin:units_unit_export"), {"nonsense": "1"})
+
+    assert (response.status_code, response["Location"]) == (
+        302,
+        reverse("admin:units_unit_changelist") + "?e=1",
+    )
+
+
+def test_import_page_loads_the_stylesheet_of_its_error_table(admin_client_en):
+    response = admin_client_en.get(reverse("admin:units_unit_import"))
+
+    assert response.content.decode().count("admin-extra/admin.css") == 1
