@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, IntegerField, Value, When
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from units.admin import SpreadsheetAdmin
 
+from .enums import Subject
 from .importers import CriterionSheet
 from .models import (
     Answer,
@@ -200,9 +201,55 @@ class CriterionTreeChangeList(ChangeList):
         return list(TREE_ORDERING)
 
 
+class CriterionForm(forms.ModelForm):
+    """Offers the sections and contents of the criterion's own movement once it is
+    known (the criterion's, or the list's filter on the add page); until then every
+    movement's, each labelled with its movement."""
+
+    class Meta:
+        model = Criterion
+        fields = (
+            "campaign",
+            "subject",
+            "content",
+            "parent",
+            "code",
+            "text",
+            "guidance",
+            "kind",
+            "max_points",
+            "evidence_required",
+            "order",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        campaign = self.instance.campaign_id or self.initial.get("campaign")
+        contents = Content.objects.select_related("campaign")
+        sections = Criterion.objects.select_related("campaign").order_by(
+            "-campaign__year", "campaign__name", "subject", "order", "code"
+        )
+        if campaign:
+            contents = contents.filter(campaign_id=campaign)
+            sections = sections.filter(campaign_id=campaign).exclude(pk=self.instance.pk)
+            subject = self.instance.subject if self.instance.pk else self.initial.get("subject")
+            if subject:
+                sections = sections.filter(subject=subject)
+        else:
+            self.fields["content"].label_from_instance = _in_movement
+            self.fields["parent"].label_from_instance = _in_movement
+        self.fields["content"].queryset = contents
+        self.fields["parent"].queryset = sections
+
+
+def _in_movement(obj) -> str:
+    return f"{obj.campaign} – {obj}"
+
+
 @admin.register(Criterion)
 class CriterionAdmin(SpreadsheetAdmin):
     sheet = CriterionSheet()
+    form = CriterionForm
     list_display = (
         "tree_code",
         "short_text",
@@ -218,7 +265,6 @@ class CriterionAdmin(SpreadsheetAdmin):
     list_filter = ("campaign", "subject")
     search_fields = ("code", "text", "guidance")
     list_select_related = ("campaign", "content", "parent")
-    autocomplete_fields = ("parent",)
     sortable_by = ()
     list_per_page = 200
 
@@ -231,10 +277,15 @@ class CriterionAdmin(SpreadsheetAdmin):
     def get_changelist(self, request, **kwargs):
         return CriterionTreeChangeList
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "content":
-            kwargs["queryset"] = Content.objects.select_related("campaign")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_changeform_initial_data(self, request):
+        """Adding from a list filtered by movement (and subject) starts in it."""
+        initial = super().get_changeform_initial_data(request)
+        filters = QueryDict(request.GET.get("_changelist_filters", ""))
+        if filters.get("campaign__id__exact", "").isdigit():
+            initial.setdefault("campaign", int(filters["campaign__id__exact"]))
+        if filters.get("subject__exact") in Subject.values:
+            initial.setdefault("subject", filters["subject__exact"])
+        return initial
 
     @admin.display(description=_("code"))
     def tree_code(self, obj):

@@ -397,3 +397,72 @@ def test_submission_state_cannot_be_changed_in_the_admin(admin_client_en):
 
     submission.refresh_from_db()
     assert (response.status_code, submission.state) == (302, "draft")
+
+
+def test_criterion_change_page_offers_sections_and_contents_of_its_own_movement(
+    admin_client_en,
+):
+    campaign, other = CampaignFactory(), CampaignFactory()
+    content = ContentFactory(campaign=campaign)
+    ContentFactory(campaign=other)
+    section = CriterionFactory(campaign=campaign, code="1")
+    criterion = CriterionFactory(campaign=campaign, code="2")
+    CriterionFactory(campaign=campaign, code="1", subject=Subject.INDIVIDUAL)
+    CriterionFactory(campaign=other, code="1")
+
+    response = admin_client_en.get(reverse("admin:campaigns_criterion_change", args=[criterion.pk]))
+
+    form = response.context["adminform"].form
+    assert list(form.fields["parent"].queryset) == [section]
+    assert list(form.fields["content"].queryset) == [content]
+
+
+def test_criterion_added_from_a_filtered_list_starts_in_its_movement(admin_client_en):
+    campaign, other = CampaignFactory(), CampaignFactory()
+    section = CriterionFactory(campaign=campaign, code="1", subject=Subject.INDIVIDUAL)
+    CriterionFactory(campaign=other, code="1", subject=Subject.INDIVIDUAL)
+    filters = f"campaign__id__exact={campaign.pk}&subject__exact=individual"
+
+    response = admin_client_en.get(
+        reverse("admin:campaigns_criterion_add"), {"_changelist_filters": filters}
+    )
+
+    form = response.context["adminform"].form
+    assert (form.initial["campaign"], form.initial["subject"]) == (campaign.pk, "individual")
+    assert list(form.fields["parent"].queryset) == [section]
+
+
+def test_criterion_add_page_without_a_movement_labels_sections_with_theirs(admin_client_en):
+    campaign = CampaignFactory(name="Thi đua 2024")
+    section = CriterionFactory(campaign=campaign, code="1", text="Mục một")
+
+    response = admin_client_en.get(
+        reverse("admin:campaigns_criterion_add"), {"_changelist_filters": "campaign__id__exact=x"}
+    )
+
+    field = response.context["adminform"].form.fields["parent"]
+    assert [field.label_from_instance(c) for c in field.queryset] == ["Thi đua 2024 – 1 Mục một"]
+    assert list(field.queryset) == [section]
+
+
+def test_criterion_add_page_saves_a_criterion_under_its_section(admin_client_en):
+    campaign = CampaignFactory()
+    content = ContentFactory(campaign=campaign)
+    section = CriterionFactory(campaign=campaign, code="1")
+    data = {
+        "campaign": campaign.pk,
+        "subject": "collective",
+        "content": content.pk,
+        "parent": section.pk,
+        "code": "1.1",
+        "text": "Hoàn thành kế hoạch",
+        "kind": "scored",
+        "max_points": "5",
+        "order": "1",
+    }
+
+    response = admin_client_en.post(reverse("admin:campaigns_criterion_add"), data)
+
+    assert response.status_code == 302
+    created = Criterion.objects.get(code="1.1")
+    assert (created.parent, created.content, created.max_points) == (section, content, 5)
