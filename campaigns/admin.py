@@ -55,7 +55,16 @@ class CopyCampaignForm(forms.Form):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ("name", "year", "kind", "status", "organizer", "starts_on", "ends_on")
+    list_display = (
+        "name",
+        "year",
+        "kind",
+        "status",
+        "organizer",
+        "starts_on",
+        "ends_on",
+        "criteria_link",
+    )
     list_filter = ("year", "kind", "status")
     search_fields = ("name", "theme", "document_number")
     list_select_related = ("organizer",)
@@ -70,21 +79,25 @@ class CampaignAdmin(admin.ModelAdmin):
             self.message_user(request, _("Select exactly one movement to copy."), messages.WARNING)
             return None
         campaign = queryset[0]
-        confirmed = "confirm" in request.POST
+        # "preview" shows the plan for the year typed in; "confirm" copies.
+        bound = "confirm" in request.POST or "preview" in request.POST
         form = CopyCampaignForm(
-            request.POST if confirmed else None, initial={"year": campaign.year + 1}
+            request.POST if bound else None, initial={"year": campaign.year + 1}
         )
-        if confirmed and form.is_valid():
-            try:
-                result = copy_campaign(campaign, year=form.cleaned_data["year"], by=request.user)
-            except CopyRefused as refusal:
-                form.add_error(None, str(refusal))
-            else:
-                self.message_user(request, copy_message(result), messages.SUCCESS)
-                return HttpResponseRedirect(
-                    reverse("admin:campaigns_campaign_change", args=[result.campaign.pk])
-                )
-        year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else campaign.year + 1
+        year = campaign.year + 1
+        if form.is_valid():
+            year = form.cleaned_data["year"]
+            if "confirm" in request.POST:
+                try:
+                    result = copy_campaign(campaign, year=year, by=request.user)
+                except CopyRefused as refusal:
+                    form.add_error(None, str(refusal))
+                else:
+                    self.log_addition(request, result.campaign, [{"added": {}}])
+                    self.message_user(request, copy_message(result), messages.SUCCESS)
+                    return HttpResponseRedirect(
+                        reverse("admin:campaigns_campaign_change", args=[result.campaign.pk])
+                    )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -96,6 +109,11 @@ class CampaignAdmin(admin.ModelAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/campaigns/campaign/copy_confirmation.html", context)
+
+    @admin.display(description=_("criteria"))
+    def criteria_link(self, obj):
+        url = reverse("admin:campaigns_criterion_changelist")
+        return format_html('<a href="{}?campaign__id__exact={}">{}</a>', url, obj.pk, _("Criteria"))
 
 
 def copy_message(result) -> str:
@@ -276,6 +294,12 @@ class CriterionAdmin(SpreadsheetAdmin):
 
     def get_changelist(self, request, **kwargs):
         return CriterionTreeChangeList
+
+    def get_list_display(self, request):
+        # Codes repeat from movement to movement: name it unless the list shows one.
+        if request.GET.get("campaign__id__exact"):
+            return self.list_display
+        return ("campaign", *self.list_display)
 
     def get_changeform_initial_data(self, request):
         """Adding from a list filtered by movement (and subject) starts in it."""

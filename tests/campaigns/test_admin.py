@@ -3,6 +3,7 @@ from io import BytesIO
 
 import pytest
 from django.conf import settings
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -466,3 +467,56 @@ def test_criterion_add_page_saves_a_criterion_under_its_section(admin_client_en)
     assert response.status_code == 302
     created = Criterion.objects.get(code="1.1")
     assert (created.parent, created.content, created.max_points) == (section, content, 5)
+
+
+def test_copy_preview_shows_the_plan_for_the_year_typed_in(admin_client_en, ministry):
+    campaign = CampaignFactory(name="Thi đua 2024", year=2024, organizer=ministry)
+    EmulationGroupFactory(year=2024, code="K1")
+    EmulationGroupFactory(year=2024, code="K2")
+    EmulationGroupFactory(year=2026, code="K2")
+
+    response = admin_client_en.post(
+        reverse("admin:campaigns_campaign_changelist"),
+        _action(campaign, year="2026", preview="Show"),
+    )
+
+    plan = response.context["plan"]
+    assert (plan.name, plan.groups, plan.groups_existing) == ("Thi đua 2026", ["K1"], ["K2"])
+    assert response.context["form"]["year"].value() == "2026"
+    assert Campaign.objects.count() == 1
+
+
+def test_copy_is_recorded_in_the_admin_history(admin_client_en, admin_user, ministry):
+    campaign = CampaignFactory(name="Thi đua 2024", year=2024, organizer=ministry)
+
+    admin_client_en.post(
+        reverse("admin:campaigns_campaign_changelist"),
+        _action(campaign, year="2025", confirm="Copy"),
+    )
+
+    copy = Campaign.objects.get(year=2025)
+    entries = LogEntry.objects.values_list("user", "object_id", "action_flag")
+    assert list(entries) == [(admin_user.pk, str(copy.pk), ADDITION)]
+
+
+def test_campaign_change_list_links_to_each_movements_criteria(admin_client_en):
+    campaign = CampaignFactory()
+
+    response = admin_client_en.get(reverse("admin:campaigns_campaign_changelist"))
+
+    url = reverse("admin:campaigns_criterion_changelist")
+    assert f'href="{url}?campaign__id__exact={campaign.pk}"' in response.content.decode()
+
+
+def test_criteria_change_list_names_the_movement_unless_filtered_by_one(admin_client_en):
+    campaign = CampaignFactory()
+    CriterionFactory(campaign=campaign)
+    url = reverse("admin:campaigns_criterion_changelist")
+
+    unfiltered = admin_client_en.get(url)
+    filtered = admin_client_en.get(url, {"campaign__id__exact": campaign.pk})
+
+    assert (unfiltered.context["cl"].list_display[1], filtered.context["cl"].list_display[1]) == (
+        "campaign",
+        "tree_code",
+    )
