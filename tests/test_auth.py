@@ -195,3 +195,26 @@ def test_interface_is_vietnamese_whatever_the_browser_asks(client, head_a):
 
     assert response.headers["Content-Language"] == "vi"
     assert '<html lang="vi">' in response.text
+
+
+@pytest.mark.parametrize(
+    ("name", "signed_in", "template", "queries"),
+    [
+        # nothing: the form is empty and the visitor anonymous
+        ("login", False, "registration/login.html", 0),
+        # session, user
+        ("password_change", True, "registration/password_change_form.html", 2),
+        # session, user
+        ("password_change_done", True, "registration/password_change_done.html", 2),
+    ],
+)
+def test_account_pages_query_count(
+    client_for, head_a, name, signed_in, template, queries, django_assert_num_queries
+):
+    client = client_for(head_a if signed_in else None)
+
+    with django_assert_num_queries(queries):
+        response = client.get(reverse(name))
+
+    assert response.status_code == 200
+    assert response.templates[0].name == template

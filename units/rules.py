@@ -106,6 +106,9 @@ def heads_group_of_unit(user, unit) -> bool:
 
 has_ministry_wide_view = is_admin | is_emulation_officer | is_leadership
 
+# A unit's page is scoped, not role-gated: a unit outside the user's scope does not
+# exist for them (404). That includes council members, who read movements and the
+# blocks and clusters page but no unit's people: their unit pages answer 404 too.
 rules.add_perm("units.view_unit", has_ministry_wide_view | is_member_of_unit | heads_group_of_unit)
 # Accounts and roles of a unit: the ministry and the unit's own managers, not the
 # block head (who sees the unit read-only).

@@ -217,6 +217,22 @@ def test_home_query_count_for_unit_head(
 
 
 @pytest.mark.parametrize("item_count", [1, 3])
+def test_home_query_count_for_officer(client_for, officer, item_count, django_assert_num_queries):
+    for _ in range(item_count):
+        campaign = CampaignFactory()
+        campaign.participants.add(UnitFactory(), UnitFactory())
+        PeriodFactory(campaign=campaign, kind=PeriodKind.SIX_MONTHLY)
+        PeriodFactory(campaign=campaign, kind=PeriodKind.YEAR_END)
+    client = client_for(officer)
+
+    # session, user, campaigns with their participant counts, their periods, user's memberships
+    with django_assert_num_queries(5):
+        response = client.get(reverse("home"))
+
+    assert [c.participant_count for c in response.context["campaigns"]] == [2] * item_count
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
 def test_home_query_count_for_block_head(client_for, unit_c, item_count, django_assert_num_queries):
     user = MembershipFactory(unit=unit_c, role=Role.HEAD).user
     for index in range(item_count):
