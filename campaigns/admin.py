@@ -284,7 +284,9 @@ class CriterionAdmin(SpreadsheetAdmin):
     search_fields = ("code", "text", "guidance")
     list_select_related = ("campaign", "content", "parent")
     sortable_by = ()
-    list_per_page = 200
+    # One page holds a few years' tables: Django's editable list re-orders its
+    # queryset after slicing, which the tree order cannot survive across pages.
+    list_per_page = 2000
 
     class Media:
         css = {"all": ("admin-extra/admin.css",)}

@@ -40,7 +40,6 @@ def parse_score(criterion, raw) -> Decimal | None:
         raise ValidationError(
             _("“%(value)s” is not a number."), code="invalid", params={"value": raw}
         )
-    value = value.quantize(TWO_PLACES)
     if value < 0:
         raise ValidationError(_("The score cannot be negative."), code="negative")
     if value > criterion.max_points:
@@ -49,6 +48,8 @@ def parse_score(criterion, raw) -> Decimal | None:
             code="over_max",
             params={"max": _format(criterion.max_points)},
         )
+    # Rounded only once it is known to be small: quantize() fails on huge numbers.
+    value = value.quantize(TWO_PLACES)
     if criterion.kind == CriterionKind.YES_NO and value not in (ZERO, criterion.max_points):
         raise ValidationError(
             _("This is a yes/no criterion: the score is 0 or %(max)s."),

@@ -63,7 +63,7 @@ class GroupListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 
     def _selected_year(self, years: list[int]) -> int | None:
         raw = self.request.GET.get("year", "")
-        if raw.isdigit() and int(raw) in years:
+        if raw.isascii() and raw.isdigit() and len(raw) <= 4 and int(raw) in years:
             return int(raw)
         return years[0] if years else None
 

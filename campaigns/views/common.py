@@ -109,3 +109,10 @@ def _walk(nodes, children, depth):
 
 def _points(leaves: list[Criterion], kind: str) -> Decimal:
     return sum((c.max_points for c in leaves if c.kind == kind), start=Decimal("0"))
+
+
+def parse_id(text: str) -> int | None:
+    """A database id typed in a form or URL, or None: ASCII digits that fit a bigint."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)

@@ -21,6 +21,7 @@ from campaigns import reminders, workflow
 from campaigns.enums import SubmissionState
 from campaigns.models import AnswerChange, Campaign, Period
 from campaigns.queries import groups_of_year, load_sheet, review_queue, state_counts
+from campaigns.views.common import parse_id
 from campaigns.views.submission import _get_answer, _get_submission, score_text
 from units.models import EmulationGroup
 from units.rules import has_ministry_wide_view
@@ -178,9 +179,11 @@ def submission_return(request, pk: int):
     submission = _get_submission(request, pk)
     reason = request.POST.get("reason", "")
     comments = {
-        int(key.removeprefix("comment-")): value
+        criterion_id: value
         for key, value in request.POST.items()
-        if key.startswith("comment-") and key.removeprefix("comment-").isdigit() and value.strip()
+        if key.startswith("comment-")
+        and (criterion_id := parse_id(key.removeprefix("comment-"))) is not None
+        and value.strip()
     }
     try:
         workflow.return_for_revision(submission, by=request.user, reason=reason, comments=comments)
@@ -275,14 +278,16 @@ def urging(request, pk: int):
 @require_POST
 def remind(request, pk: int):
     period = _urging_period(request, pk)
-    missing = reminders.missing_units(period)
-    chosen = request.POST.getlist("unit")
-    if chosen:
-        missing = missing.filter(pk__in=[u for u in chosen if u.isdigit()])
-    units = list(missing)
-    if not units:
-        messages.info(request, _("No unit is missing: nobody to remind."))
+    chosen = [pk for pk in map(parse_id, request.POST.getlist("unit")) if pk is not None]
+    if not chosen:
+        messages.error(request, _("Tick the units to remind."))
         return redirect("campaigns:urging", pk=period.pk)
-    sent = reminders.remind_now(period, units, by=request.user, today=timezone.localdate())
+    today = timezone.localdate()
+    already = period.reminders.filter(sent_on=today).values("unit_id")
+    units = list(reminders.missing_units(period).filter(pk__in=chosen).exclude(pk__in=already))
+    if not units:
+        messages.info(request, _("These units were already reminded today, or have submitted."))
+        return redirect("campaigns:urging", pk=period.pk)
+    sent = reminders.remind_now(period, units, by=request.user, today=today)
     messages.success(request, _("Reminder sent to %(count)d unit(s).") % {"count": sent})
     return redirect("campaigns:urging", pk=period.pk)

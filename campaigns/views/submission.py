@@ -21,6 +21,7 @@ from campaigns import workflow
 from campaigns.enums import CampaignStatus
 from campaigns.models import Answer, Evidence, Period, Submission
 from campaigns.queries import load_answer, load_sheet, load_submission
+from campaigns.views.common import parse_id
 from units.rules import managed_unit_ids
 
 SHEET_TEMPLATE = "campaigns/submission_detail.html"
@@ -92,7 +93,7 @@ def my_submission(request, period_pk: int):
     units = period.campaign.participants.filter(pk__in=managed_unit_ids(request.user))
     unit_id = request.GET.get("unit")
     if unit_id:
-        units = units.filter(pk=unit_id)
+        units = units.filter(pk=parse_id(unit_id) or 0)
     unit = units.order_by("order", "name").first()
     if unit is None:
         raise Http404

@@ -229,3 +229,40 @@ def test_submitted_units_get_no_reminder(unit_a, head_a, sheet, submitted_a):
 
     assert sent == 1  # unit B only
     assert list(Reminder.objects.values_list("unit__code", flat=True)) == ["unit-b"]
+
+
+def test_remind_with_nothing_ticked_sends_nothing(client_for, officer, sheet, unit_a, head_a):
+    response = client_for(officer).post(reverse("campaigns:remind", args=[sheet.period.pk]), {})
+
+    assert response.status_code == 302
+    assert mail.outbox == []
+    assert Reminder.objects.count() == 0
+
+
+def test_remind_twice_the_same_day_sends_once(client_for, officer, sheet, unit_a, head_a):
+    client = client_for(officer)
+    url = reverse("campaigns:remind", args=[sheet.period.pk])
+
+    client.post(url, {"unit": [unit_a.pk]})
+    client.post(url, {"unit": [unit_a.pk]})
+
+    assert [m.to for m in mail.outbox] == [[head_a.email]]
+    assert Reminder.objects.count() == 1
+
+
+@pytest.mark.parametrize("bad", ["²", "99999999999999999999999", "abc"])
+def test_tampered_ids_get_no_500(client_for, officer, head_a, submitted_a, sheet, bad):
+    officer_client = client_for(officer)
+
+    remind = officer_client.post(reverse("campaigns:remind", args=[sheet.period.pk]), {"unit": bad})
+    returned = officer_client.post(
+        reverse("campaigns:submission_return", args=[submitted_a.pk]),
+        {"reason": "Bổ sung", f"comment-{bad}": "x"},
+    )
+    mine = client_for(head_a).get(
+        reverse("campaigns:my_submission", args=[sheet.period.pk]), {"unit": bad}
+    )
+    groups = client_for(head_a).get(reverse("units:list"), {"year": bad})
+
+    assert (remind.status_code, returned.status_code) == (302, 302)
+    assert (mine.status_code, groups.status_code) == (404, 200)

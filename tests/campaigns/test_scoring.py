@@ -108,3 +108,11 @@ def test_rank_gives_equal_totals_the_same_rank():
     totals = {"A": Decimal("90"), "B": Decimal("95"), "C": Decimal("90"), "D": Decimal("80")}
 
     assert scoring.rank(totals) == {"B": 1, "A": 2, "C": 2, "D": 4}
+
+
+@pytest.mark.parametrize("raw", ["1e30", "1e999", "9" * 40])
+def test_parse_score_refuses_huge_numbers_as_over_maximum(raw):
+    with pytest.raises(ValidationError) as excinfo:
+        scoring.parse_score(_criterion(1), raw)
+
+    assert excinfo.value.code == "over_max"
