@@ -48,7 +48,8 @@ def load_submission(pk: int, user) -> Submission:
 
 def load_sheet(submission: Submission) -> Sheet:
     """The criteria tree of the campaign's collective subject with each leaf's answer
-    and evidence, plus the timeline. Four queries."""
+    and evidence, plus the timeline. Four queries (seven the first time after criteria
+    were added to the table)."""
     criteria = list(
         Criterion.objects.filter(
             campaign_id=submission.period.campaign_id, subject=Subject.COLLECTIVE
@@ -56,24 +57,28 @@ def load_sheet(submission: Submission) -> Sheet:
         .select_related("content")
         .order_by("order", "code")
     )
-    answers = {
-        a.criterion_id: a
-        for a in Answer.objects.filter(submission=submission)
-        .select_related("updated_by")
-        .prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "id"))
-        )
-    }
+    answers = _answers_by_criterion(Answer.objects.filter(submission=submission))
     parents = {c.parent_id for c in criteria if c.parent_id}
+    added = [c.pk for c in criteria if c.pk not in parents and c.pk not in answers]
+    if added:
+        # Criteria added to the table after the unit opened its self-assessment get
+        # their empty answer now, so they can be answered (submit asks for them).
+        Answer.objects.bulk_create(
+            [Answer(submission=submission, criterion_id=pk) for pk in added],
+            ignore_conflicts=True,
+        )
+        answers.update(
+            _answers_by_criterion(
+                Answer.objects.filter(submission=submission, criterion_id__in=added)
+            )
+        )
     depth: dict[int, int] = {}
     rows = []
     for criterion in criteria:
         depth[criterion.pk] = depth.get(criterion.parent_id, -1) + 1 if criterion.parent_id else 0
         answer = None
         if criterion.pk not in parents:
-            answer = answers.get(criterion.pk)
-            if answer is None:
-                continue  # a criterion added after the submission was opened
+            answer = answers[criterion.pk]
             answer.criterion = criterion
             answer.submission = submission
         rows.append(SheetRow(criterion=criterion, depth=depth[criterion.pk], answer=answer))
@@ -86,6 +91,15 @@ def load_sheet(submission: Submission) -> Sheet:
         maximum=scoring.maximum(criteria),
         transitions=transitions,
     )
+
+
+def _answers_by_criterion(queryset) -> dict[int, Answer]:
+    return {
+        a.criterion_id: a
+        for a in queryset.select_related("updated_by").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "id"))
+        )
+    }
 
 
 def load_answer(pk: int, user) -> Answer:

@@ -107,8 +107,11 @@ def submit(submission: Submission, *, by, now=None) -> Submission:
         if missing:
             raise IncompleteSubmission(missing)
         submission.self_total = scoring.total(criteria, scores)
+        if submission.submitted_at is None:
+            # Lateness is the first submission's: a unit that sent on time and was
+            # returned after the due date is not late for sending its revision.
+            submission.is_late = _local_today(now) > submission.period.due_on
         submission.submitted_at = now
-        submission.is_late = _local_today(now) > submission.period.due_on
         _move(
             submission,
             SubmissionState.SUBMITTED,
@@ -120,10 +123,18 @@ def submit(submission: Submission, *, by, now=None) -> Submission:
 
 
 def return_for_revision(
-    submission: Submission, *, by, reason: str, comments: dict[int, str] | None = None
+    submission: Submission,
+    *,
+    by,
+    reason: str,
+    comments: dict[int, str] | None = None,
+    now=None,
 ) -> Submission:
     """An emulation officer sends the self-assessment back with a reason, and may
-    leave a comment on each criterion (keyed by criterion id)."""
+    leave a comment on each criterion (keyed by criterion id). Returned after the
+    period closed, it is reopened for the unit at the same time: a return the unit
+    could not act on would leave it stuck."""
+    now = now or timezone.now()
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError(_("Give the reason for returning the self-assessment."))
@@ -146,7 +157,11 @@ def return_for_revision(
                 answer.reviewer_comment = comment
                 answer.version = F("version") + 1
                 answer.save(update_fields=["reviewer_comment", "version", "updated_at"])
-        _move(submission, SubmissionState.RETURNED, by=by, reason=reason)
+        fields = []
+        if _local_today(now) > submission.period.closes_on and submission.reopened_at is None:
+            submission.reopened_at = now
+            fields.append("reopened_at")
+        _move(submission, SubmissionState.RETURNED, by=by, reason=reason, fields=fields)
         transaction.on_commit(lambda: notifications.returned(submission.pk, reason))
     return submission
 

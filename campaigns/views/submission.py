@@ -99,11 +99,24 @@ def my_submission(request, period_pk: int):
         raise Http404
     submission = Submission.objects.filter(period=period, unit=unit).first()
     if submission is None:
-        if timezone.localdate() < period.opens_on:
+        today = timezone.localdate()
+        if today < period.opens_on:
             messages.info(
                 request,
                 _("The self-assessment for this period opens on %(date)s.")
                 % {"date": period.opens_on.strftime("%d/%m/%Y")},
+            )
+            return redirect("campaigns:detail", pk=period.campaign_id)
+        if not period.is_open(today) or period.campaign.status != CampaignStatus.LAUNCHED:
+            # Opening an empty self-assessment nobody can fill would only add a
+            # draft to the review queue.
+            messages.info(
+                request,
+                _(
+                    "%(unit)s made no self-assessment for this period, which closed on "
+                    "%(date)s. Ask the emulation officers if it must be reopened."
+                )
+                % {"unit": unit.name, "date": period.closes_on.strftime("%d/%m/%Y")},
             )
             return redirect("campaigns:detail", pk=period.campaign_id)
         submission = answer_service.open_submission(period, unit)

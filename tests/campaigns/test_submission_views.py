@@ -279,3 +279,56 @@ def test_refusals_are_in_vietnamese_by_default(settings, client, head_a, submiss
     assert "Điểm không được vượt quá mức tối đa 60 điểm." in refused.text
     assert "Bản tự đánh giá chưa đầy đủ: còn thiếu 2 mục." in incomplete.text
     assert "1.1</a> – chưa chấm điểm" in incomplete.text
+
+
+def test_my_submission_for_a_closed_period_opens_nothing(client_for, head_a, unit_a, unit_b):
+    from .sheet import make_sheet
+
+    closed = make_sheet([unit_a, unit_b], opens=-30, due=-20, closes=-1)
+
+    response = client_for(head_a).get(
+        reverse("campaigns:my_submission", args=[closed.period.pk]), follow=True
+    )
+
+    assert response.redirect_chain[0][0] == reverse(
+        "campaigns:detail", args=[closed.period.campaign_id]
+    )
+    assert "Vụ Pháp chế made no self-assessment for this period" in response.text
+    assert not unit_a.submissions.exists()
+
+
+def test_my_submission_of_a_closed_period_shows_the_one_made(client_for, head_a, unit_a):
+    from .sheet import make_sheet
+
+    closed = make_sheet([unit_a], opens=-30, due=-20, closes=-1)
+    made = answers.open_submission(closed.period, unit_a)
+
+    response = client_for(head_a).get(reverse("campaigns:my_submission", args=[closed.period.pk]))
+
+    assert response.url == reverse("campaigns:submission_detail", args=[made.pk])
+
+
+def test_criterion_added_after_opening_can_be_answered_and_is_required(
+    client_for, head_a, submission_a, sheet
+):
+    fill(submission_a, sheet, head_a)
+    added = CriterionFactory(
+        campaign=sheet.period.campaign,
+        subject=Subject.COLLECTIVE,
+        parent=sheet.section,
+        code="1.3",
+        order=3,
+        text="Tiêu chí bổ sung giữa năm",
+    )
+    client = client_for(head_a)
+
+    page = client.get(reverse("campaigns:submission_detail", args=[submission_a.pk]))
+    refused = client.post(reverse("campaigns:submission_submit", args=[submission_a.pk]))
+
+    assert "Tiêu chí bổ sung giữa năm" in page.text
+    assert "1.3</a> – not answered" in refused.text
+    answer = answer_for(submission_a, added)
+    assert _post_answer(client, answer, self_score="0").status_code == 200
+    client.post(reverse("campaigns:submission_submit", args=[submission_a.pk]))
+    submission_a.refresh_from_db()
+    assert submission_a.state == SubmissionState.SUBMITTED

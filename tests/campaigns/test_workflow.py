@@ -181,3 +181,51 @@ def test_closed_period_blocks_submit(submission_a, sheet, head_a):
         workflow.submit(submission_a, by=head_a, now=after_close)
 
     assert "ask the emulation officers to reopen it" in str(excinfo.value)
+
+
+def test_return_after_close_reopens_for_the_unit(submission_a, sheet, head_a, officer):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a)
+    after_close = timezone.now() + dt.timedelta(days=25)
+
+    workflow.return_for_revision(submission_a, by=officer, reason="Thiếu minh chứng", now=after_close)
+
+    submission_a.refresh_from_db()
+    assert submission_a.state == SubmissionState.RETURNED
+    assert submission_a.reopened_at == after_close
+    assert submission_a.is_editable(after_close.date()) is True
+    workflow.submit(submission_a, by=head_a, now=after_close + dt.timedelta(hours=1))
+    submission_a.refresh_from_db()
+    assert submission_a.state == SubmissionState.SUBMITTED
+
+
+def test_return_while_open_does_not_mark_reopened(submission_a, sheet, head_a, officer):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a)
+
+    workflow.return_for_revision(submission_a, by=officer, reason="Bổ sung")
+
+    submission_a.refresh_from_db()
+    assert submission_a.reopened_at is None
+
+
+@pytest.mark.parametrize(
+    ("first_in", "again_in", "late"),
+    [
+        (0, 10, False),  # on time, returned, revised after the due date: still on time
+        (6, 8, True),  # first sent late: stays late
+    ],
+)
+def test_lateness_is_the_first_submissions(
+    submission_a, sheet, head_a, officer, first_in, again_in, late
+):
+    fill(submission_a, sheet, head_a)
+    now = timezone.now()
+    workflow.submit(submission_a, by=head_a, now=now + dt.timedelta(days=first_in))
+    workflow.return_for_revision(submission_a, by=officer, reason="Bổ sung")
+
+    workflow.submit(submission_a, by=head_a, now=now + dt.timedelta(days=again_in))
+
+    submission_a.refresh_from_db()
+    assert submission_a.is_late is late
+    assert submission_a.submitted_at == now + dt.timedelta(days=again_in)
