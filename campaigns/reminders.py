@@ -10,6 +10,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from campaigns.enums import CampaignStatus, ReminderKind, SubmissionState
 from campaigns.models import Period, Reminder, Submission
@@ -33,6 +34,25 @@ def missing_units(period: Period):
         .exclude(pk__in=done)
         .order_by("order", "name")
     )
+
+
+def why_not_remind(period: Period, today: dt.date) -> str:
+    """Why units cannot be reminded for this period today ("" when they can): a
+    reminder is only useful while the unit can open and submit its self-assessment."""
+    if period.campaign.status != CampaignStatus.LAUNCHED:
+        return _("The movement is not running (%(status)s): there is nothing to remind.") % {
+            "status": period.campaign.get_status_display()
+        }
+    if today < period.opens_on:
+        return _("The self-assessment opens on %(date)s; remind the units from then.") % {
+            "date": period.opens_on.strftime("%d/%m/%Y")
+        }
+    if today > period.closes_on:
+        return _(
+            "The period closed on %(date)s: units can no longer submit, so they are not "
+            "reminded. Reopen a unit's self-assessment if it must still be sent."
+        ) % {"date": period.closes_on.strftime("%d/%m/%Y")}
+    return ""
 
 
 def _remind(period: Period, unit: Unit, *, kind: str, today: dt.date, by=None) -> bool:
@@ -60,11 +80,13 @@ def _remind(period: Period, unit: Unit, *, kind: str, today: dt.date, by=None) -
 
 def send_due_reminders(today: dt.date) -> int:
     """Remind the missing units of every period whose due date is 7, 3 or 1 day(s)
-    away or was yesterday. Returns the number of reminders sent."""
+    away or was yesterday, while it is open. Returns the number of reminders sent."""
     sent = 0
     for offset, kind in OFFSETS.items():
         periods = Period.objects.filter(
             due_on=today - dt.timedelta(days=offset),
+            opens_on__lte=today,
+            closes_on__gte=today,
             campaign__status=CampaignStatus.LAUNCHED,
         ).select_related("campaign")
         for period in periods:

@@ -255,6 +255,7 @@ def _urging_period(request, pk: int) -> Period:
 def urging(request, pk: int):
     """The units still missing for a period, with the reminders already sent."""
     period = _urging_period(request, pk)
+    today = timezone.localdate()
     units = list(reminders.missing_units(period))
     last_sent = {}
     for reminder in period.reminders.filter(unit__in=[u.pk for u in units]).order_by("sent_at"):
@@ -269,7 +270,8 @@ def urging(request, pk: int):
             "campaign": period.campaign,
             "units": units,
             "groups": groups_of_year(period.campaign.year),
-            "today": timezone.localdate(),
+            "today": today,
+            "cannot_remind": reminders.why_not_remind(period, today),
         },
     )
 
@@ -283,6 +285,10 @@ def remind(request, pk: int):
         messages.error(request, _("Tick the units to remind."))
         return redirect("campaigns:urging", pk=period.pk)
     today = timezone.localdate()
+    refusal = reminders.why_not_remind(period, today)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("campaigns:urging", pk=period.pk)
     already = period.reminders.filter(sent_on=today).values("unit_id")
     units = list(reminders.missing_units(period).filter(pk__in=chosen).exclude(pk__in=already))
     if not units:

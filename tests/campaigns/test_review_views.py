@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns import answers, reminders, workflow
-from campaigns.enums import ReminderKind, SubmissionState
-from campaigns.models import Reminder, Submission
+from campaigns.enums import CampaignStatus, ReminderKind, SubmissionState
+from campaigns.models import Campaign, Reminder, Submission
 from campaigns.tasks import task_send_reminders
 
 from ..factories import MembershipFactory, UnitFactory
@@ -266,3 +266,45 @@ def test_tampered_ids_get_no_500(client_for, officer, head_a, submitted_a, sheet
 
     assert (remind.status_code, returned.status_code) == (302, 302)
     assert (mine.status_code, groups.status_code) == (404, 200)
+
+
+@pytest.mark.parametrize(
+    ("dates", "status", "refusal"),
+    [
+        ({"opens": -30, "due": -20, "closes": -1}, CampaignStatus.LAUNCHED, "The period closed on"),
+        ({"opens": 2, "due": 10, "closes": 20}, CampaignStatus.LAUNCHED, "opens on"),
+        ({}, CampaignStatus.DRAFT, "The movement is not running"),
+        ({}, CampaignStatus.CLOSED, "The movement is not running"),
+    ],
+)
+def test_no_reminders_when_units_cannot_submit(
+    client_for, officer, unit_a, head_a, dates, status, refusal
+):
+    sheet = make_sheet([unit_a], **dates)
+    Campaign.objects.filter(pk=sheet.period.campaign_id).update(status=status)
+    client = client_for(officer)
+
+    page = client.get(reverse("campaigns:urging", args=[sheet.period.pk]))
+    response = client.post(
+        reverse("campaigns:remind", args=[sheet.period.pk]), {"unit": [unit_a.pk]}, follow=True
+    )
+
+    assert refusal in page.context["cannot_remind"]
+    assert "Remind the selected units now" not in page.text
+    assert refusal in response.text
+    assert mail.outbox == []
+    assert Reminder.objects.count() == 0
+
+
+def test_no_overdue_reminder_once_the_period_closed(unit_a, head_a):
+    make_sheet([unit_a], opens=-20, due=-1, closes=-1)
+
+    assert reminders.send_due_reminders(timezone.localdate()) == 0
+    assert mail.outbox == []
+
+
+def test_no_daily_reminder_for_a_draft_movement(unit_a, head_a):
+    sheet = make_sheet([unit_a], due=3)
+    Campaign.objects.filter(pk=sheet.period.campaign_id).update(status=CampaignStatus.DRAFT)
+
+    assert reminders.send_due_reminders(timezone.localdate()) == 0
