@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
 from django.utils import translation
 
 
@@ -21,4 +23,25 @@ class WorkingLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         response.headers.setdefault("Vary", "Cookie")
+        return response
+
+
+class HtmxLoginRequiredMiddleware:
+    """An htmx request whose session has expired gets 401, not the login page.
+
+    htmx follows redirects silently, so the login form would be swapped into the
+    answer being saved. With 401 nothing is swapped: what the user typed stays on
+    the page, and static/js/app.js says the session expired and how to save."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.headers.get("HX-Request") == "true"
+            and response.status_code == 302
+            and response.url.startswith(resolve_url(settings.LOGIN_URL))
+        ):
+            return HttpResponse(status=401)
         return response

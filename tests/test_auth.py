@@ -218,3 +218,17 @@ def test_account_pages_query_count(
 
     assert response.status_code == 200
     assert response.templates[0].name == template
+
+
+def test_htmx_request_after_the_session_ended_gets_401_not_the_login_page(client, db):
+    response = client.post("/campaigns/answers/1/", {"narrative": "x"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 401
+    assert response.content == b""
+
+
+def test_plain_request_after_the_session_ended_goes_to_login(client, db):
+    response = client.post("/campaigns/answers/1/", {"narrative": "x"})
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")

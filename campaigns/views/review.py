@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -22,7 +21,12 @@ from campaigns.enums import SubmissionState
 from campaigns.models import AnswerChange, Campaign, Period
 from campaigns.queries import groups_of_year, load_sheet, review_queue, state_counts
 from campaigns.views.common import parse_id
-from campaigns.views.submission import _get_answer, _get_submission, score_text
+from campaigns.views.submission import (
+    _get_answer,
+    _get_submission,
+    missing_version_message,
+    score_text,
+)
 from units.models import EmulationGroup
 from units.rules import has_ministry_wide_view
 
@@ -146,12 +150,11 @@ def answer_review(request, pk: int):
         "reviewer_score": request.POST.get("reviewer_score", ""),
         "comment": request.POST.get("reviewer_comment", ""),
     }
-    try:
-        expected = int(request.POST.get("force_version") or request.POST.get("version", ""))
-    except ValueError:
-        return HttpResponseBadRequest(_("The form is missing its version; reload the page."))
+    expected = parse_id(request.POST.get("force_version") or request.POST.get("version", ""))
     context = {"answer": answer, "status": "", "error": "", "stale": None}
     try:
+        if expected is None:
+            raise workflow.WorkflowError(missing_version_message())
         saved = answer_service.save_review(
             answer,
             by=request.user,

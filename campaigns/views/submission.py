@@ -7,7 +7,7 @@ refused input answers with the message and the values the user typed."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -25,6 +25,10 @@ from campaigns.views.common import parse_id
 from units.rules import managed_unit_ids
 
 SHEET_TEMPLATE = "campaigns/submission_detail.html"
+
+
+def missing_version_message() -> str:
+    return _("The form is missing its version: copy your text, reload the page and paste it again.")
 
 
 def _get_submission(request, pk: int) -> Submission:
@@ -162,10 +166,9 @@ def answer_save(request, pk: int):
         "self_score": request.POST.get("self_score", ""),
         "narrative": request.POST.get("narrative", ""),
     }
-    try:
-        expected = int(request.POST.get("force_version") or request.POST.get("version", ""))
-    except ValueError:
-        return HttpResponseBadRequest(_("The form is missing its version; reload the page."))
+    expected = parse_id(request.POST.get("force_version") or request.POST.get("version", ""))
+    if expected is None:
+        return _refused(request, answer, missing_version_message(), typed)
     fields = {k: v for k, v in typed.items() if k in request.POST}
     try:
         saved = answer_service.save_answer(

@@ -308,3 +308,16 @@ def test_no_daily_reminder_for_a_draft_movement(unit_a, head_a):
     Campaign.objects.filter(pk=sheet.period.campaign_id).update(status=CampaignStatus.DRAFT)
 
     assert reminders.send_due_reminders(timezone.localdate()) == 0
+
+
+def test_reviewer_score_without_version_is_said_in_the_row(client_for, officer, submitted_a, sheet):
+    answer = answer_for(submitted_a, sheet.scored)
+
+    response = client_for(officer).post(
+        reverse("campaigns:answer_review", args=[answer.pk]), {"reviewer_score": "50"}, **HTMX
+    )
+
+    assert response.status_code == 200
+    assert "The form is missing its version" in response.text
+    answer.refresh_from_db()
+    assert answer.reviewer_score is None

@@ -48,7 +48,7 @@ def test_submission_page_permissions(cast, client_for, submission_a, submission_
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        ("anonymous", 302),
+        ("anonymous", 401),  # htmx: no login page swapped into the row
         ("head_a", 200),
         ("head_b", 404),
         ("block_head", 403),
@@ -332,3 +332,22 @@ def test_criterion_added_after_opening_can_be_answered_and_is_required(
     client.post(reverse("campaigns:submission_submit", args=[submission_a.pk]))
     submission_a.refresh_from_db()
     assert submission_a.state == SubmissionState.SUBMITTED
+
+
+def test_missing_version_is_said_in_the_row_and_saves_nothing(
+    client_for, head_a, submission_a, sheet
+):
+    answer = answer_for(submission_a, sheet.scored)
+    url = reverse("campaigns:answer_save", args=[answer.pk])
+    client = client_for(head_a)
+
+    htmx = client.post(url, {"self_score": "30", "narrative": "Đã làm"}, **HTMX)
+    plain = client.post(url, {"version": "x", "self_score": "30", "narrative": "Đã làm"})
+
+    assert htmx.status_code == 200
+    assert f'id="status-{answer.pk}"' in htmx.text
+    assert "The form is missing its version" in htmx.text
+    assert plain.status_code == 400
+    assert "Đã làm</textarea>" in plain.text  # what was typed is shown back
+    answer.refresh_from_db()
+    assert (answer.self_score, answer.narrative) == (None, "")

@@ -117,6 +117,8 @@ def test_home_for_block_head_shows_the_block_and_its_members(
     html = response.content.decode()
     assert block.name in html
     assert f'href="{reverse("units:detail", kwargs={"pk": unit_a.pk})}"' in html
+    queue = f"{reverse('campaigns:review_queue')}?group={block.pk}"
+    assert f'href="{queue}" data-testid="group-submissions"' in html
 
 
 def test_home_for_council_shows_campaigns(client_for, council, campaign_a, draft_a):

@@ -188,7 +188,9 @@ def test_return_after_close_reopens_for_the_unit(submission_a, sheet, head_a, of
     workflow.submit(submission_a, by=head_a)
     after_close = timezone.now() + dt.timedelta(days=25)
 
-    workflow.return_for_revision(submission_a, by=officer, reason="Thiếu minh chứng", now=after_close)
+    workflow.return_for_revision(
+        submission_a, by=officer, reason="Thiếu minh chứng", now=after_close
+    )
 
     submission_a.refresh_from_db()
     assert submission_a.state == SubmissionState.RETURNED

@@ -110,3 +110,39 @@ def test_self_assessment_fits_a_phone(live_server, new_page, loop_data, tmp_path
     assert overflow == 0
     assert width == 390
     assert page.locator("#running-total").is_visible()
+
+
+def test_expired_session_keeps_the_text_and_saves_after_logging_in_again(
+    live_server, new_page, loop_data
+):
+    from playwright.sync_api import expect
+
+    unit, head, _officer, sheet = loop_data
+    page = new_page()
+    log_in(page, live_server, head.username, PASSWORD)
+    page.goto(live_server.url + reverse("campaigns:my_submission", args=[sheet.period.pk]))
+    answer = Answer.objects.get(submission__unit=unit, criterion=sheet.scored)
+    narrative = page.locator(f"#narrative-{answer.pk}")
+
+    # The session ends (expired, or logged out elsewhere) while the head is typing.
+    page.context.clear_cookies(name="sessionid")
+    narrative.fill("Báo cáo tổng kết đã gửi đúng hạn")
+    narrative.press("Tab")
+
+    alert = page.locator("#connection-alert")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("Phiên đăng nhập đã hết hạn")
+    expect(narrative).to_have_value("Báo cáo tổng kết đã gửi đúng hạn")
+    expect(page.locator(f"#status-{answer.pk}")).not_to_contain_text("Đăng nhập")
+    answer.refresh_from_db()
+    assert answer.narrative == ""
+
+    # Logging in again in another tab, then saving on this page, keeps the text.
+    other = page.context.new_page()
+    log_in(other, live_server, head.username, PASSWORD)
+    other.close()
+    page.locator(f"#answer-{answer.pk} form.answer-form button[type=submit]").click()
+    expect(page.locator(f"#status-{answer.pk}")).to_contain_text("Đã lưu")
+    expect(alert).to_be_hidden()
+    answer.refresh_from_db()
+    assert answer.narrative == "Báo cáo tổng kết đã gửi đúng hạn"

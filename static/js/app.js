@@ -1,0 +1,60 @@
+// Thi đua: what htmx alone does not do. Loaded on every page, no inline script (CSP).
+//
+// When an autosave fails, nothing is swapped, so what the user typed stays on the
+// page; the bar at the top says why and what to do. After logging in again in
+// another tab the page's CSRF token is out of date, so every htmx request sends the
+// current one from the cookie.
+(function () {
+  "use strict";
+
+  function alertBox() {
+    return document.getElementById("connection-alert");
+  }
+
+  function show(kind) {
+    var box = alertBox();
+    if (!box) return;
+    box.querySelector("[data-message]").textContent = box.dataset[kind] || box.dataset.failed;
+    box.querySelector("[data-login]").hidden = kind !== "session";
+    box.hidden = false;
+  }
+
+  function csrfCookie() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var token = csrfCookie();
+    if (token && event.detail.verb !== "get") {
+      event.detail.headers["X-CSRFToken"] = token;
+      // parameters is a FormData proxy: read and write it by name.
+      if (event.detail.parameters.csrfmiddlewaretoken !== undefined) {
+        event.detail.parameters.csrfmiddlewaretoken = token;
+      }
+    }
+  });
+
+  // Back on the page after logging in elsewhere: plain forms get the new token too.
+  document.addEventListener("visibilitychange", function () {
+    var token = csrfCookie();
+    if (!token || document.visibilityState !== "visible") return;
+    document.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
+      input.value = token;
+    });
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr.status;
+    show(status === 401 ? "session" : status === 403 ? "forbidden" : "failed");
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    show("offline");
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var box = alertBox();
+    if (box && !box.hidden && event.detail.successful) box.hidden = true;
+  });
+})();
