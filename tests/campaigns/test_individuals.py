@@ -759,3 +759,29 @@ def test_import_drops_scores_of_someone_no_longer_leading(
 
     saved = IndividualAssessment.objects.get(person=former)
     assert (saved.grade, saved.leader_scores) == ("good", {})
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 302),
+        ("head_a", 302),
+        ("head_b", 404),
+        ("block_head", 403),
+        ("officer", 403),
+        ("council", 404),
+        ("leader", 403),
+    ],
+)
+def test_importing_by_role(
+    english, people_b, people_a, unit_year, unit_a, cast, client_for, role, status
+):
+    file = xlsx([HEADER, ["A001", "", "good", "", "", "", "", "", "", 12, "", "", None, None]])
+
+    response = client_for(cast[role]).post(import_url(unit_year, unit_a), {"file": file})
+
+    assert response.status_code == status
+    saved = list(
+        IndividualAssessment.objects.filter(person__unit=unit_a).values_list("grade", flat=True)
+    )
+    assert saved == (["good"] if role == "head_a" else [])

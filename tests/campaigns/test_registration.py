@@ -421,13 +421,26 @@ def test_registration_export_columns(registration_b, unit_year, officer, en_clie
     assert [row[7] and row[7].date() for row in rows[1:]] == [None, today, None]
 
 
-@pytest.mark.parametrize(("role", "status"), [("head_a", 403), ("leader", 200)])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 302),
+        ("head_a", 403),
+        ("head_b", 403),
+        ("block_head", 403),
+        ("officer", 200),
+        ("council", 403),
+        ("leader", 200),
+    ],
+)
 def test_registration_export_by_role(registration_b, unit_year, cast, client_for, role, status):
     url = reverse("campaigns:registrations_export", args=[unit_year.campaign.pk])
 
     response = client_for(cast[role]).get(url)
 
     assert response.status_code == status
+    if status == 200:
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
 # ---------------------------------------------------------------------------
