@@ -321,6 +321,9 @@ def rows_for(scope: UnitPeriod, people: Iterable[Person]) -> list[PersonRow]:
             period=scope.period, person__in=[p.pk for p in people]
         ).select_related("proposed_title", "updated_by")
     }
+    for person in people:
+        if person.pk in assessments:
+            assessments[person.pk].person = person  # the export reads it on every row
     return [PersonRow(person, assessments.get(person.pk)) for person in people]
 
 
