@@ -1,9 +1,19 @@
-"""Checking evidence files: the type comes from the content, never from the name."""
+"""Checking evidence files: the type comes from the content, never from the name.
+
+PDF, JPEG and PNG are recognised by their signature (filetype). Office files are
+containers, so their signature is not enough: a Word 97–2003 or Excel 97–2003 file is
+an OLE compound file whose streams say what it is (olefile reads the directory), and a
+.docx or .xlsx is a zip whose parts say what it is. Reading the structure rather than
+guessing from bytes at fixed offsets accepts files saved by Word, LibreOffice or WPS
+alike, and lets a password-protected or macro-carrying file be refused with the reason.
+"""
 
 import hashlib
+import zipfile
 from dataclasses import dataclass
 
 import filetype
+import olefile
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -21,6 +31,12 @@ ALLOWED_TYPES = {
     "png": "image/png",
 }
 ALLOWED_LABEL = "PDF, Word, Excel, JPEG, PNG"
+# The extensions a file of each type may carry in its name.
+NAME_SUFFIXES = {"jpg": (".jpg", ".jpeg")}
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_SIGNATURE = b"PK\x03\x04"
+SIGNED_TYPES = {"pdf", "jpg", "png"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +45,62 @@ class CheckedFile:
     extension: str
     size: int
     sha256: str
+
+
+class Refused(Exception):
+    """The content is of a family we know but cannot accept; str() says why."""
+
+
+def _ole_kind(upload) -> str | None:
+    upload.seek(0)
+    try:
+        ole = olefile.OleFileIO(upload)
+    except OSError:
+        return None
+    try:
+        if ole.exists("EncryptedPackage"):
+            raise Refused(_("it is protected by a password; save it without one"))
+        if ole.exists("Macros") or ole.exists("_VBA_PROJECT_CUR"):
+            raise Refused(_("it contains macros; save it as a document without macros"))
+        if ole.exists("WordDocument"):
+            return "doc"
+        if ole.exists("Workbook") or ole.exists("Book"):
+            return "xls"
+        return None
+    finally:
+        ole.close()
+
+
+def _zip_kind(upload) -> str | None:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if any(name.endswith("vbaProject.bin") for name in names):
+        raise Refused(_("it contains macros; save it as a document without macros"))
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    return None
+
+
+def detect(upload) -> tuple[str | None, str]:
+    """(accepted extension or None, what the content was found to be)."""
+    upload.seek(0)
+    head = upload.read(8192)
+    if head.startswith(OLE_SIGNATURE):
+        return _ole_kind(upload), _("an Office 97–2003 file of another kind")
+    if head.startswith(ZIP_SIGNATURE):
+        return _zip_kind(upload), _("a zip archive")
+    kind = filetype.guess(head)
+    if kind is not None and kind.extension in SIGNED_TYPES:
+        return kind.extension, kind.mime
+    return None, kind.mime if kind else _("unknown")
 
 
 def check_upload(upload) -> CheckedFile:
@@ -46,11 +118,14 @@ def check_upload(upload) -> CheckedFile:
                 "limit": filesizeformat(MAX_EVIDENCE_BYTES),
             }
         )
-    upload.seek(0)
-    head = upload.read(8192)
-    kind = filetype.guess(head)
-    if kind is None or kind.extension not in ALLOWED_TYPES:
-        found = kind.mime if kind else _("unknown")
+    try:
+        extension, found = detect(upload)
+    except Refused as refused:
+        raise ValidationError(
+            _("The file “%(name)s” cannot be accepted: %(reason)s.")
+            % {"name": upload.name, "reason": refused}
+        ) from None
+    if extension is None:
         raise ValidationError(
             _(
                 "The file “%(name)s” is not an accepted type (its content is %(found)s). "
@@ -64,8 +139,17 @@ def check_upload(upload) -> CheckedFile:
         digest.update(chunk)
     upload.seek(0)
     return CheckedFile(
-        content_type=ALLOWED_TYPES[kind.extension],
-        extension=kind.extension,
+        content_type=ALLOWED_TYPES[extension],
+        extension=extension,
         size=size,
         sha256=digest.hexdigest(),
     )
+
+
+def download_name(name: str, extension: str) -> str:
+    """The file's name, with the extension of its real type added when the name
+    says otherwise (a photo named .pdf downloads as .pdf.jpg and opens as a photo)."""
+    suffixes = NAME_SUFFIXES.get(extension, (f".{extension}",))
+    if name.lower().endswith(suffixes):
+        return name
+    return f"{name}{suffixes[0]}"

@@ -19,12 +19,14 @@ from django.views.decorators.http import require_GET, require_POST
 from campaigns import answers as answer_service
 from campaigns import workflow
 from campaigns.enums import CampaignStatus
+from campaigns.evidence import ALLOWED_TYPES, download_name
 from campaigns.models import Answer, Evidence, Period, Submission
 from campaigns.queries import load_answer, load_sheet, load_submission
 from campaigns.views.common import parse_id
 from units.rules import managed_unit_ids
 
 SHEET_TEMPLATE = "campaigns/submission_detail.html"
+EXTENSION_OF = {mime: extension for extension, mime in ALLOWED_TYPES.items()}
 
 
 def missing_version_message() -> str:
@@ -267,10 +269,13 @@ def evidence_download(request, pk: int):
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    extension = EXTENSION_OF.get(evidence.content_type, "")
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=evidence.original_name,
+        filename=download_name(evidence.original_name, extension)
+        if extension
+        else evidence.original_name,
         content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -1,5 +1,7 @@
 import hashlib
 import io
+import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -7,13 +9,35 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 
-from campaigns.evidence import MAX_EVIDENCE_BYTES, check_upload
+from campaigns.evidence import MAX_EVIDENCE_BYTES, check_upload, download_name
 
 # Messages are asserted as written in the code (English).
 pytestmark = pytest.mark.usefixtures("english")
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+FILES = Path(__file__).parent / "files"  # real office files: see files/README.md
+
+
+def _jpeg() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def _with_macros(docx: bytes) -> bytes:
+    """The .docx with a VBA project part, as Word writes a macro-enabled document."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(docx)) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        target.writestr("word/vbaProject.bin", b"\xcc" * 512)
+    return buffer.getvalue()
 
 
 def _xlsx() -> bytes:
@@ -32,6 +56,14 @@ def _xlsx() -> bytes:
             _xlsx(),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
+        ("anh.jpg", _jpeg(), "image/jpeg"),
+        ("bien-ban.doc", (FILES / "bien-ban.doc").read_bytes(), "application/msword"),
+        (
+            "bien-ban.docx",
+            (FILES / "bien-ban.docx").read_bytes(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        ("diem.xls", (FILES / "diem.xls").read_bytes(), "application/vnd.ms-excel"),
     ],
 )
 def test_check_upload_detects_type_from_content(name, content, content_type):
@@ -82,3 +114,59 @@ def test_check_upload_refuses_empty_file():
         check_upload(SimpleUploadedFile("rong.pdf", b""))
 
     assert excinfo.value.messages == ["The file “rong.pdf” is empty."]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        (
+            "mat-khau.docx",
+            (FILES / "mat-khau.docx").read_bytes(),
+            "it is protected by a password; save it without one",
+        ),
+        (
+            "macro.docx",
+            _with_macros((FILES / "bien-ban.docx").read_bytes()),
+            "it contains macros; save it as a document without macros",
+        ),
+    ],
+)
+def test_check_upload_says_why_an_office_file_cannot_be_accepted(name, content, reason):
+    with pytest.raises(ValidationError) as excinfo:
+        check_upload(SimpleUploadedFile(name, content))
+
+    assert excinfo.value.messages == [f"The file “{name}” cannot be accepted: {reason}."]
+
+
+def test_check_upload_refuses_a_zip_that_is_not_an_office_file():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("bao-cao.pdf", PDF)
+
+    with pytest.raises(ValidationError) as excinfo:
+        check_upload(SimpleUploadedFile("ho-so.docx", buffer.getvalue()))
+
+    assert "(its content is a zip archive)" in excinfo.value.messages[0]
+
+
+def test_check_upload_refuses_a_damaged_office_file():
+    content = (FILES / "bien-ban.doc").read_bytes()[:600]
+
+    with pytest.raises(ValidationError) as excinfo:
+        check_upload(SimpleUploadedFile("hong.doc", content))
+
+    assert "is not an accepted type" in excinfo.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "extension", "expected"),
+    [
+        ("anh.jpg", "jpg", "anh.jpg"),
+        ("ANH.JPEG", "jpg", "ANH.JPEG"),
+        ("anh-chup.pdf", "jpg", "anh-chup.pdf.jpg"),
+        ("bien-ban", "doc", "bien-ban.doc"),
+        ("bao-cao.PDF", "pdf", "bao-cao.PDF"),
+    ],
+)
+def test_download_name_carries_the_real_type(name, extension, expected):
+    assert download_name(name, extension) == expected

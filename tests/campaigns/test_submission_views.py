@@ -351,3 +351,34 @@ def test_missing_version_is_said_in_the_row_and_saves_nothing(
     assert "Đã làm</textarea>" in plain.text  # what was typed is shown back
     answer.refresh_from_db()
     assert (answer.self_score, answer.narrative) == (None, "")
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "download_as"),
+    [
+        ("bien-ban.doc", "application/msword", "bien-ban.doc"),
+        ("diem.xls", "application/vnd.ms-excel", "diem.xls"),
+        ("anh-chup.pdf", "image/jpeg", "anh-chup.pdf.jpg"),  # a photo named .pdf
+    ],
+)
+def test_real_office_files_and_photos_upload_and_download(
+    client_for, head_a, submission_a, sheet, name, content_type, download_as
+):
+    from .test_evidence import FILES, _jpeg
+
+    content = (FILES / name).read_bytes() if content_type != "image/jpeg" else _jpeg()
+    answer = answer_for(submission_a, sheet.scored)
+    client = client_for(head_a)
+
+    client.post(
+        reverse("campaigns:evidence_upload", args=[answer.pk]),
+        {"file": SimpleUploadedFile(name, content)},
+        **HTMX,
+    )
+    evidence = Evidence.objects.get(answer=answer)
+    response = client.get(reverse("campaigns:evidence_download", args=[evidence.pk]))
+
+    assert (evidence.original_name, evidence.content_type) == (name, content_type)
+    assert b"".join(response.streaming_content) == content
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == f'attachment; filename="{download_as}"'
