@@ -27,6 +27,7 @@ urlpatterns = [
     path("answers/<int:pk>/review/", review.answer_review, name="answer_review"),
     path("periods/<int:pk>/urging/", review.urging, name="urging"),
     path("periods/<int:pk>/remind/", review.remind, name="remind"),
+    path("periods/<int:pk>/units/<int:unit_pk>/reopen/", review.reopen_unit, name="reopen_unit"),
     # The unit's year: registration at the start, its people's assessments at the end
     path(
         "<int:campaign_pk>/units/<int:unit_pk>/registration/",

@@ -211,3 +211,16 @@ def reopen(submission: Submission, *, by, reason: str, now=None) -> Submission:
         _move(submission, target, by=by, reason=reason, fields=["reopened_at"])
         transaction.on_commit(lambda: notifications.reopened(submission.pk, reason))
     return submission
+
+
+def reopen_unit(period, unit, *, by, reason: str, now=None) -> Submission:
+    """reopen() for a unit that never opened its self-assessment before the period
+    closed: its empty self-assessment is created and reopened in one transaction, so a
+    refusal leaves nothing behind."""
+    from campaigns.answers import open_submission  # answers imports this module
+
+    if not period.campaign.participants.filter(pk=unit.pk).exists():
+        raise WorkflowError(_("This unit does not take part in the movement."))
+    with transaction.atomic():
+        submission = open_submission(period, unit)
+        return reopen(submission, by=by, reason=reason, now=now)

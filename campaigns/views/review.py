@@ -19,7 +19,7 @@ from campaigns import answers as answer_service
 from campaigns import reminders, workflow
 from campaigns.enums import SubmissionState
 from campaigns.models import AnswerChange, Campaign, Period
-from campaigns.queries import groups_of_year, load_sheet, review_queue, state_counts
+from campaigns.queries import load_sheet, review_queue, state_counts
 from campaigns.views.common import parse_id
 from campaigns.views.submission import (
     _get_answer,
@@ -27,7 +27,7 @@ from campaigns.views.submission import (
     missing_version_message,
     score_text,
 )
-from units.models import EmulationGroup
+from units.models import EmulationGroup, Unit
 from units.rules import has_ministry_wide_view
 
 REVIEW_TEMPLATE = "campaigns/submission_review.html"
@@ -253,11 +253,7 @@ def _urging_period(request, pk: int) -> Period:
     return period
 
 
-@login_required
-@require_GET
-def urging(request, pk: int):
-    """The units still missing for a period, with the reminders already sent."""
-    period = _urging_period(request, pk)
+def _urging_context(period: Period, **extra) -> dict:
     today = timezone.localdate()
     units = list(reminders.missing_units(period))
     last_sent = {}
@@ -265,18 +261,24 @@ def urging(request, pk: int):
         last_sent[reminder.unit_id] = reminder
     for unit in units:
         unit.last_reminder = last_sent.get(unit.pk)
-    return TemplateResponse(
-        request,
-        "campaigns/period_urging.html",
-        {
-            "period": period,
-            "campaign": period.campaign,
-            "units": units,
-            "groups": groups_of_year(period.campaign.year),
-            "today": today,
-            "cannot_remind": reminders.why_not_remind(period, today),
-        },
-    )
+    return {
+        "period": period,
+        "campaign": period.campaign,
+        "units": units,
+        "today": today,
+        "cannot_remind": reminders.why_not_remind(period, today),
+        # After the close, a unit that never started can only be reopened.
+        "can_reopen": today > period.closes_on,
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def urging(request, pk: int):
+    """The units still missing for a period, with the reminders already sent."""
+    period = _urging_period(request, pk)
+    return TemplateResponse(request, "campaigns/period_urging.html", _urging_context(period))
 
 
 @login_required
@@ -300,3 +302,28 @@ def remind(request, pk: int):
     sent = reminders.remind_now(period, units, by=request.user, today=today)
     messages.success(request, _("Reminder sent to %(count)d unit(s).") % {"count": sent})
     return redirect("campaigns:urging", pk=period.pk)
+
+
+@login_required
+@require_POST
+def reopen_unit(request, pk: int, unit_pk: int):
+    """Reopen the self-assessment of a unit still missing after the period closed."""
+    period = _urging_period(request, pk)
+    if not rules.has_perm("campaigns.reopen_submission", request.user):
+        raise PermissionDenied
+    unit = get_object_or_404(Unit, pk=unit_pk)
+    reason = request.POST.get("reason", "")
+    try:
+        submission = workflow.reopen_unit(period, unit, by=request.user, reason=reason)
+    except workflow.WorkflowError as error:
+        messages.error(request, f"{unit.name}: {error}")
+        context = _urging_context(
+            period, reopen_unit=unit.pk, typed_reason=reason, reopen_error=str(error)
+        )
+        return TemplateResponse(request, "campaigns/period_urging.html", context, status=400)
+    messages.success(
+        request,
+        _("The self-assessment of %(unit)s was reopened; the unit has been told.")
+        % {"unit": unit.name},
+    )
+    return redirect("campaigns:review", pk=submission.pk)

@@ -321,3 +321,116 @@ def test_reviewer_score_without_version_is_said_in_the_row(client_for, officer, 
     assert "The form is missing its version" in response.text
     answer.refresh_from_db()
     assert answer.reviewer_score is None
+
+
+@pytest.fixture
+def closed_sheet(unit_a, unit_b):
+    return make_sheet([unit_a, unit_b], opens=-30, due=-20, closes=-1)
+
+
+def test_officer_reopens_a_unit_that_never_started_after_the_close(
+    client_for, officer, head_a, unit_a, closed_sheet, django_capture_on_commit_callbacks
+):
+    client = client_for(officer)
+    page = client.get(reverse("campaigns:urging", args=[closed_sheet.period.pk]))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("campaigns:reopen_unit", args=[closed_sheet.period.pk, unit_a.pk]),
+            {"reason": "Đơn vị bị sự cố mạng, cho nộp bổ sung"},
+        )
+
+    assert reverse("campaigns:reopen_unit", args=[closed_sheet.period.pk, unit_a.pk]) in page.text
+    submission = Submission.objects.get(unit=unit_a, period=closed_sheet.period)
+    assert response.url == reverse("campaigns:review", args=[submission.pk])
+    assert submission.state == SubmissionState.DRAFT
+    assert submission.reopened_at is not None
+    assert submission.is_editable(timezone.localdate())
+    assert list(submission.transitions.values_list("to_state", "reason")) == [
+        ("draft", "Đơn vị bị sự cố mạng, cho nộp bổ sung")
+    ]
+    assert [m.to for m in mail.outbox] == [[head_a.email]]
+    assert "Đơn vị bị sự cố mạng" in mail.outbox[0].body
+    assert submission.answers.count() == 3  # the unit can now fill it
+
+
+def test_reopening_a_missing_unit_needs_a_reason_and_creates_nothing_without(
+    client_for, officer, unit_a, closed_sheet
+):
+    response = client_for(officer).post(
+        reverse("campaigns:reopen_unit", args=[closed_sheet.period.pk, unit_a.pk]),
+        {"reason": "   "},
+    )
+
+    assert response.status_code == 400
+    assert "Give the reason for reopening the self-assessment." in response.text
+    assert not Submission.objects.filter(unit=unit_a).exists()
+
+
+def test_reopening_a_missing_unit_while_the_period_is_open_is_refused(
+    client_for, officer, unit_a, sheet
+):
+    response = client_for(officer).post(
+        reverse("campaigns:reopen_unit", args=[sheet.period.pk, unit_a.pk]),
+        {"reason": "Cho nộp"},
+    )
+
+    assert response.status_code == 400
+    assert "The period is still open" in response.text
+    assert not Submission.objects.filter(unit=unit_a).exists()
+
+
+def test_reopening_a_unit_outside_the_movement_is_refused(client_for, officer, closed_sheet):
+    outsider = UnitFactory(name="Sở ngoài phong trào")
+
+    response = client_for(officer).post(
+        reverse("campaigns:reopen_unit", args=[closed_sheet.period.pk, outsider.pk]),
+        {"reason": "Cho nộp"},
+    )
+
+    assert response.status_code == 400
+    assert "does not take part in the movement" in response.text
+    assert not Submission.objects.filter(unit=outsider).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("head_a", 403),
+        ("head_b", 403),
+        ("block_head", 403),
+        ("officer", 302),
+        ("council", 403),
+        ("leader", 403),
+    ],
+)
+def test_only_officers_reopen_a_missing_unit(
+    cast, client_for, unit_a, closed_sheet, role, expected
+):
+    response = client_for(cast[role]).post(
+        reverse("campaigns:reopen_unit", args=[closed_sheet.period.pk, unit_a.pk]),
+        {"reason": "Cho nộp"},
+    )
+
+    assert response.status_code == expected
+    assert Submission.objects.filter(unit=unit_a).exists() is (role == "officer")
+
+
+def test_reopen_refused_after_the_close_keeps_the_typed_reason(
+    client_for, officer, unit_a, closed_sheet, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise workflow.WorkflowError("Refused for the test.")
+
+    monkeypatch.setattr(workflow, "reopen", refuse)
+
+    response = client_for(officer).post(
+        reverse("campaigns:reopen_unit", args=[closed_sheet.period.pk, unit_a.pk]),
+        {"reason": "Đơn vị xin nộp muộn"},
+    )
+
+    assert response.status_code == 400
+    assert 'value="Đơn vị xin nộp muộn" aria-invalid="true"' in response.text
+    assert "Refused for the test." in response.text
+    assert not Submission.objects.filter(unit=unit_a).exists()
