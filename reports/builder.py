@@ -146,7 +146,9 @@ def _finish(report: Report, token: str, *, pdf: bytes, xlsx: bytes, figures, dra
             figures=figures,
             charts=drawn,
         )
-        if done and report.automatic:
+        if done and report.automatic and not old:
+            # Only the first build is news; a rebuild after the officer's text or the
+            # finalising is their own doing.
             transaction.on_commit(lambda: notifications.report_ready(report.pk))
     if not done:
         _delete(pdf_name, xlsx_name)

@@ -172,6 +172,28 @@ def test_daily_task_builds_reports_of_periods_past_due_and_tells_the_officers(
     assert "Tổng kết năm" in mail.outbox[0].body or "report" in mail.outbox[0].body
 
 
+def test_ready_email_goes_once_not_again_for_the_officers_text_or_finalising(
+    movement, officer_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        task_daily_reports.apply().get()
+    report = Report.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_narrative(
+            report, strengths="A", limitations="B", next_tasks="C", by=officer_user
+        )
+    report.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.finalise(
+            report, number="7", issued_on=dt.date(2025, 1, 8), signer_name="", by=officer_user
+        )
+
+    report.refresh_from_db()
+    assert (report.status, report.is_final) == (ReportStatus.DONE, True)
+    assert [m.to for m in mail.outbox] == [[officer_user.email]]
+
+
 def test_daily_task_skips_periods_not_yet_due_or_already_reported(
     movement, django_capture_on_commit_callbacks
 ):
