@@ -68,11 +68,16 @@ def starter_texts(figures: dict, kind: str) -> dict[str, str]:
     if not figures:
         return {"strengths": "", "limitations": "", "next_tasks": ""}
     n = figures["participants"] or 1
+
+    def figure(key: str, places: int = 2) -> str:
+        value = figures.get(key)
+        return number(Decimal(value) if value not in (None, "") else None, places)
+
     strengths = [
         f"{figures['on_time']}/{figures['participants']} đơn vị nộp bản tự đánh giá đúng "
-        f"hạn ({figures['on_time_rate']}%); điểm bình quân tự chấm "
-        f"{figures['self_average'] or '-'}, điểm bình quân thẩm định "
-        f"{figures['reviewed_average'] or '-'} trên tối đa {figures['max_total']} điểm."
+        f"hạn ({figure('on_time_rate', 1)}%); điểm bình quân tự chấm "
+        f"{figure('self_average')}, điểm bình quân thẩm định "
+        f"{figure('reviewed_average')} trên tối đa {figure('max_total')} điểm."
     ]
     if figures.get("outstanding"):
         strengths.append("Đơn vị tiêu biểu: " + ", ".join(figures["outstanding"]) + ".")
@@ -81,7 +86,7 @@ def starter_texts(figures: dict, kind: str) -> dict[str, str]:
         strengths.append(f"Đã đánh giá {figures['assessed']} cá nhân ({grades}).")
     limitations = (
         f"{figures['late']} đơn vị nộp muộn và {figures['missing']} đơn vị chưa nộp "
-        f"({round(100 * figures['missing'] / n, 1)}%)."
+        f"({number(Decimal(100 * figures['missing']) / n, 1)}%)."
     )
     next_period = "6 tháng cuối năm" if kind == ReportKind.SIX_MONTHLY else "năm tới"
     next_tasks = (

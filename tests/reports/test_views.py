@@ -188,7 +188,11 @@ def test_unreachable_broker_is_told_to_the_officer(
 def test_narrative_form_starts_from_the_key_figures(client_for, officer, done_report):
     page = client_for(officer).get(reverse("reports:detail", kwargs={"pk": done_report.pk}))
 
-    assert "2/3 đơn vị nộp bản tự đánh giá đúng hạn (66.7%)" in page.content.decode()
+    text = page.content.decode()
+    assert "2/3 đơn vị nộp bản tự đánh giá đúng hạn (66,7%)" in text
+    assert (
+        "điểm bình quân tự chấm 50,00, điểm bình quân thẩm định - trên tối đa 60,00 điểm." in text
+    )
 
 
 def test_finalise_rejects_a_bad_number_with_a_message(client_for, officer, done_report):
