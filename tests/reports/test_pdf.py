@@ -246,3 +246,47 @@ def test_build_stores_both_files_with_size_and_checksum(movement):
     assert (report.pdf_size, report.xlsx_size) == (len(pdf), len(read(report.xlsx)))
     assert report.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
     assert pdf[:5] == b"%PDF-"
+
+
+def _overflowing_cells(html: str) -> list[str]:
+    """The text of every table cell whose text runs past the cell's right edge, from
+    WeasyPrint's own layout of the report."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    from reports.pdf import STATIC_DIR
+
+    document = HTML(
+        string=html,
+        base_url=STATIC_DIR.as_uri() + "/",
+        url_fetcher=restricted_fetcher_class()(),
+    ).render()
+    found = []
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            if not isinstance(box, boxes.TableCellBox):
+                continue
+            right = box.content_box_x() + box.width + 0.5  # half a point of rounding
+            for text in box.descendants():
+                if isinstance(text, boxes.TextBox) and text.position_x + text.width > right:
+                    found.append(text.text)
+    return found
+
+
+def test_annex_score_cells_stay_inside_their_columns(movement):
+    from reports.pdf import render_html
+
+    # As wide as a real table gets: the six contents and "other" of the seed movement
+    # (seven columns), each with two-digit scores with decimals.
+    report = report_for(movement)
+    report = Report.objects.select_related("campaign__organizer", "period").get(pk=report.pk)
+    context = build_context(report)
+    context.content_results = (context.content_results * 3)[:7]
+    for unit in context.units:
+        unit.score_cells = [(Decimal("99.75"), Decimal("88.25"))] * 7
+        unit.self_total, unit.reviewed_total = Decimal("100.00"), Decimal("99.50")
+    drawn = {"on_time": charts.on_time_chart(context), "contents": charts.content_chart(context)}
+
+    overflowing = _overflowing_cells(render_html(report, context, drawn))
+
+    assert overflowing == []
