@@ -85,8 +85,9 @@ def test_pdf_annex_lists_every_unit_total_and_the_missing_units(movement, year_e
     annex_one = text.split("PHỤ LỤC I\n", 1)[1].split("PHỤ LỤC II", 1)[0]
     annex_two = text.split("PHỤ LỤC II", 1)[1]
 
-    # Row: number, unit, state, one "self / reviewed" cell per content, the totals, rank.
-    rows = re.findall(r"^\d+ (Cục Thi đua số \d\d) .* (\S+) / (\S+) (\d+|-)$", annex_one, re.M)
+    # Row: number, unit, state, a cell per content with the self score over the
+    # reviewed one (extracted as "self reviewed"), the totals likewise, the rank.
+    rows = re.findall(r"^\d+ (Cục Thi đua số \d\d) .* (\S+) (\S+) (\d+|-)$", annex_one, re.M)
 
     assert {name: (own, reviewed) for name, own, reviewed, _rank in rows} == {
         u.unit.name: (
