@@ -27,7 +27,16 @@ BROKER_ERRORS = (BrokerError, OSError)
 
 
 class ReportError(Exception):
-    """A request refused for a reason the user can act on; str() is the message."""
+    """A request refused for a reason the user can act on; str() is the message and
+    field, when set, the form field it is about."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+# How far ahead of today a document may be dated (signing is often planned a few days on).
+LATEST_DATE_AHEAD = dt.timedelta(days=31)
 
 
 def request_report(campaign: Campaign, period: Period, kind: str, *, by) -> Report:
@@ -87,13 +96,22 @@ def finalise(report: Report, *, number: str, issued_on: dt.date, signer_name: st
         raise ReportError(
             _("Write the assessment and the tasks for the next period before finalising.")
         )
+    earliest = report.period.opens_on
+    latest = timezone.localdate() + LATEST_DATE_AHEAD
+    if not earliest <= issued_on <= latest:
+        raise ReportError(
+            _("The document date must be between %(earliest)s and %(latest)s.")
+            % {"earliest": f"{earliest:%d/%m/%Y}", "latest": f"{latest:%d/%m/%Y}"},
+            field="issued_on",
+        )
     clash = Report.objects.filter(
         number=number, issued_on__year=issued_on.year, finalised_at__isnull=False
     ).exclude(pk=report.pk)
     if clash.exists():
         raise ReportError(
             _("Number %(number)s is already used by another report of %(year)s.")
-            % {"number": number, "year": issued_on.year}
+            % {"number": number, "year": issued_on.year},
+            field="number",
         )
     now = timezone.now()
     with transaction.atomic():

@@ -144,9 +144,12 @@ def finalise(request, pk: int):
     try:
         services.finalise(report, **form.cleaned_data, by=request.user)
     except services.ReportError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The report is final; its official version is rendering."))
+        if exc.field is None:
+            messages.error(request, str(exc))
+            return redirect("reports:detail", pk=report.pk)
+        form.add_error(exc.field, str(exc))  # shown beside what was typed
+        return _invalid(request, report, finalise_form=form)
+    messages.success(request, _("The report is final; its official version is rendering."))
     return redirect("reports:detail", pk=report.pk)
 
 

@@ -270,3 +270,25 @@ def test_index_and_detail_query_counts(
     # session, user, the report with its movement, period and people
     with django_assert_num_queries(3):
         client.get(reverse("reports:detail", kwargs={"pk": reports[-1].pk}))
+
+
+@pytest.mark.parametrize("issued_on", ["01/01/1999", "31/12/2099"])
+def test_finalise_refuses_a_document_date_out_of_range_and_keeps_the_typing(
+    client_for, officer, done_report, issued_on
+):
+    done_report.strengths, done_report.limitations, done_report.next_tasks = "A", "B", "C"
+    done_report.save()
+    client = client_for(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # messages asserted in English
+
+    response = client.post(
+        reverse("reports:finalise", kwargs={"pk": done_report.pk}),
+        {"number": "125", "issued_on": issued_on, "signer_name": "Nguyễn Văn A"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "The document date must be between" in html
+    assert 'value="125"' in html
+    assert 'value="Nguyễn Văn A"' in html
+    assert Report.objects.get().is_final is False
