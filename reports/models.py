@@ -1,3 +1,4 @@
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -7,6 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import ReportKind, ReportStatus, ReportStep
+
+# A queued build no worker took within this time is shown as waiting too long.
+STUCK_IN_QUEUE_AFTER = dt.timedelta(minutes=2)
 
 
 class ReportQuerySet(models.QuerySet):
@@ -144,6 +148,20 @@ class Report(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ReportStatus.active_states
+
+    @property
+    def is_stuck(self) -> bool:
+        """Queued but not taken (the queue was down, or no worker is running), or
+        running with no end past the time limit (its worker died): it may be queued
+        again by hand rather than waiting for the daily tick."""
+        from .builder import STALE_AFTER  # the builder imports this module
+
+        now = timezone.now()
+        if self.status == ReportStatus.QUEUED:
+            return bool(self.queue_error) or self.queued_at < now - STUCK_IN_QUEUE_AFTER
+        if self.status == ReportStatus.RUNNING:
+            return self.started_at is not None and self.started_at < now - STALE_AFTER
+        return False
 
     @property
     def is_editable(self) -> bool:

@@ -136,14 +136,27 @@ def finalise(report: Report, *, number: str, issued_on: dt.date, signer_name: st
 
 
 def retry_report(report: Report, *, by) -> Report:
-    """Build a failed report again (the same record, the same inputs)."""
+    """Build a failed report again (the same record, the same inputs), or queue again
+    one that is stuck (Report.is_stuck): a duplicate delivery is harmless, the first
+    worker to claim the build does it."""
+    from .models import STUCK_IN_QUEUE_AFTER
+
     now = timezone.now()
+    stuck = (
+        Q(status=ReportStatus.QUEUED, queued_at__lt=now - STUCK_IN_QUEUE_AFTER)
+        | (Q(status=ReportStatus.QUEUED) & ~Q(queue_error=""))
+        | Q(status=ReportStatus.RUNNING, started_at__lt=now - STALE_AFTER)
+    )
     with transaction.atomic():
         changed = Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
             error="", **_requeue_fields(now)
+        ) or Report.objects.filter(stuck, pk=report.pk).update(
+            queued_at=now, task_id=str(uuid.uuid4()), queue_error=""
         )
         if not changed:
-            raise ReportError(_("Only a failed build can be started again."))
+            raise ReportError(
+                _("Only a failed build, or one waiting too long, can be started again.")
+            )
         report.refresh_from_db()
         _enqueue_on_commit(report)
     report.refresh_from_db()

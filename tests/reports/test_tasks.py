@@ -131,6 +131,56 @@ def test_failed_build_can_be_started_again(
     assert (report.status, report.error) == (ReportStatus.DONE, "")
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": ReportStatus.QUEUED, "queue_error": "OperationalError: refused"},
+        {"status": ReportStatus.QUEUED, "queued_at_ago": dt.timedelta(minutes=3)},
+        {"status": ReportStatus.RUNNING, "started_at_ago": builder.STALE_AFTER * 2},
+    ],
+    ids=["queue-was-down", "no-worker-took-it", "worker-died"],
+)
+def test_stuck_build_can_be_queued_again_by_hand(
+    movement, officer_user, django_capture_on_commit_callbacks, fields
+):
+    now = timezone.now()
+    fields = dict(fields)
+    if "queued_at_ago" in fields:
+        fields["queued_at"] = now - fields.pop("queued_at_ago")
+    if "started_at_ago" in fields:
+        fields["started_at"] = now - fields.pop("started_at_ago")
+    report = report_for(movement, **fields)
+    assert report.is_stuck is True
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.retry_report(report, by=officer_user)
+
+    report.refresh_from_db()
+    assert (report.status, report.queue_error, report.is_stuck) == (ReportStatus.DONE, "", False)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": ReportStatus.QUEUED},
+        {"status": ReportStatus.RUNNING, "started_at_ago": dt.timedelta(minutes=1)},
+        {"status": ReportStatus.DONE},
+    ],
+    ids=["just-queued", "running-normally", "done"],
+)
+def test_a_build_that_is_not_stuck_is_not_queued_again(movement, officer_user, fields):
+    fields = dict(fields)
+    if "started_at_ago" in fields:
+        fields["started_at"] = timezone.now() - fields.pop("started_at_ago")
+    report = report_for(movement, **fields)
+
+    with pytest.raises(services.ReportError):
+        services.retry_report(report, by=officer_user)
+
+    assert report.is_stuck is False
+    assert Report.objects.get().status == fields["status"]
+
+
 def test_unreachable_broker_leaves_the_report_queued_with_a_note(
     movement, officer_user, monkeypatch, django_capture_on_commit_callbacks
 ):

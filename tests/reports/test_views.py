@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from reports.enums import ReportStatus
@@ -292,3 +293,23 @@ def test_finalise_refuses_a_document_date_out_of_range_and_keeps_the_typing(
     assert 'value="125"' in html
     assert 'value="Nguyễn Văn A"' in html
     assert Report.objects.get().is_final is False
+
+
+def test_stuck_build_says_so_and_offers_to_queue_it_again(client_for, officer, small_movement):
+    stuck = report_for(
+        small_movement,
+        status=ReportStatus.QUEUED,
+        queued_at=timezone.now() - dt.timedelta(minutes=10),
+    )
+    fresh = report_for(small_movement, status=ReportStatus.QUEUED)
+    client = client_for(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    stuck_page = client.get(reverse("reports:detail", kwargs={"pk": stuck.pk})).content.decode()
+    fresh_page = client.get(reverse("reports:detail", kwargs={"pk": fresh.pk})).content.decode()
+
+    assert "No worker has taken the build yet." in stuck_page
+    assert reverse("reports:retry", kwargs={"pk": stuck.pk}) in stuck_page
+    assert "Queue it again now" in stuck_page
+    assert "No worker has taken the build yet." not in fresh_page
+    assert reverse("reports:retry", kwargs={"pk": fresh.pk}) not in fresh_page
