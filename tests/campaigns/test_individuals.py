@@ -1,4 +1,6 @@
 import datetime as dt
+import io
+import zipfile
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -785,3 +787,39 @@ def test_importing_by_role(
         IndividualAssessment.objects.filter(person__unit=unit_a).values_list("grade", flat=True)
     )
     assert saved == (["good"] if role == "head_a" else [])
+
+
+def _with_entities(content) -> io.BytesIO:
+    """The workbook with an XML entity declared in its sheet and used in place of the
+    notes, the way an "entity expansion" attack file is built."""
+    source, target = zipfile.ZipFile(content), io.BytesIO()
+    with zipfile.ZipFile(target, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert b"NOTES-HERE" in data
+                data = (
+                    b'<!DOCTYPE worksheet [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;">]>'
+                    + data.replace(b"NOTES-HERE", b"&b;")
+                )
+            out.writestr(item, data)
+    target.seek(0)
+    target.name = "assessments.xlsx"
+    return target
+
+
+def test_import_refuses_xml_entities_and_saves_nothing(
+    people_a, unit_year, unit_a, head_a, en_client
+):
+    file = _with_entities(
+        xlsx(
+            [HEADER, ["A001", "", "good", "", "", "", "", "", "", 12, "NOTES-HERE", "", None, None]]
+        )
+    )
+    en_client.force_login(head_a)
+
+    response = en_client.post(import_url(unit_year, unit_a), {"file": file})
+
+    assert response.status_code == 200
+    assert "The file is not an Excel workbook (.xlsx)." in response.text
+    assert not IndividualAssessment.objects.filter(person__unit=unit_a).exists()
