@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test bench lint format worker beat migrate demo messages messages-compiled venv clean
+.PHONY: run test bench bench-pages lint format worker beat migrate demo messages messages-compiled venv clean
 
 $(STAMP): pyproject.toml
 	@set -e; \
@@ -40,6 +40,10 @@ test: $(STAMP) messages-compiled
 
 bench: $(STAMP)
 	$(PY) tests/bench/run_report_bench.py $(BENCH_ARGS)
+
+# Needs PostgreSQL (--server, default postgres://postgres@127.0.0.1:5432).
+bench-pages: $(STAMP)
+	$(PY) tests/bench/run_page_bench.py $(BENCH_PAGES_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
