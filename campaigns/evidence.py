@@ -9,6 +9,7 @@ alike, and lets a password-protected or macro-carrying file be refused with the 
 """
 
 import hashlib
+import struct
 import zipfile
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ import olefile
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
@@ -38,6 +40,25 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
 SIGNED_TYPES = {"pdf", "jpg", "png"}
 
+# A Word or Excel file holds a few dozen parts; a zip claiming thousands of entries
+# or a large directory is refused before its directory is read into memory.
+MAX_ZIP_ENTRIES = 2000
+MAX_ZIP_DIRECTORY_BYTES = 1024 * 1024
+ZIP_END_SIGNATURE = b"PK\x05\x06"
+ZIP_END_SEARCH_BYTES = 22 + 65535  # the end record and the longest comment
+
+# Word 97–2003: the FIB at the start of the WordDocument stream has fEncrypted in
+# the flags word at offset 10 ([MS-DOC] 2.5.2). Excel 97–2003: a FILEPASS record
+# in the workbook globals, before their EOF record ([MS-XLS] 2.4.117).
+WORD_FLAGS_OFFSET = 10
+WORD_ENCRYPTED_FLAG = 0x0100
+XLS_FILEPASS = 0x002F
+XLS_EOF = 0x000A
+XLS_GLOBALS_SCAN_BYTES = 256 * 1024
+
+PASSWORD_REASON = _lazy("it is protected by a password; save it without one")
+MACROS_REASON = _lazy("it contains macros; save it as a document without macros")
+
 
 @dataclass(frozen=True)
 class CheckedFile:
@@ -55,33 +76,83 @@ def _ole_kind(upload) -> str | None:
     upload.seek(0)
     try:
         ole = olefile.OleFileIO(upload)
-    except OSError:
+    except Exception:  # a damaged compound file raises more than OSError
         return None
     try:
-        if ole.exists("EncryptedPackage"):
-            raise Refused(_("it is protected by a password; save it without one"))
-        if ole.exists("Macros") or ole.exists("_VBA_PROJECT_CUR"):
-            raise Refused(_("it contains macros; save it as a document without macros"))
-        if ole.exists("WordDocument"):
-            return "doc"
-        if ole.exists("Workbook") or ole.exists("Book"):
-            return "xls"
+        return _ole_kind_of(ole)
+    except Refused:
+        raise
+    except Exception:  # a stream pointing outside the file, a truncated table…
         return None
     finally:
         ole.close()
 
 
+def _ole_kind_of(ole) -> str | None:
+    if ole.exists("EncryptedPackage"):  # a .docx or .xlsx saved with a password
+        raise Refused(PASSWORD_REASON)
+    if ole.exists("Macros") or ole.exists("_VBA_PROJECT_CUR"):
+        raise Refused(MACROS_REASON)
+    if ole.exists("WordDocument"):
+        with ole.openstream("WordDocument") as stream:
+            fib = stream.read(WORD_FLAGS_OFFSET + 2)
+        if len(fib) < WORD_FLAGS_OFFSET + 2:
+            return None
+        (flags,) = struct.unpack_from("<H", fib, WORD_FLAGS_OFFSET)
+        if flags & WORD_ENCRYPTED_FLAG:
+            raise Refused(PASSWORD_REASON)
+        return "doc"
+    for name in ("Workbook", "Book"):
+        if ole.exists(name):
+            with ole.openstream(name) as stream:
+                globals_ = stream.read(XLS_GLOBALS_SCAN_BYTES)
+            if _xls_has_password(globals_):
+                raise Refused(PASSWORD_REASON)
+            return "xls"
+    return None
+
+
+def _xls_has_password(data: bytes) -> bool:
+    """Whether the workbook globals (records of type, length, body) carry FILEPASS."""
+    position = 0
+    while position + 4 <= len(data):
+        record, length = struct.unpack_from("<HH", data, position)
+        if record == XLS_FILEPASS:
+            return True
+        if record == XLS_EOF:
+            return False
+        position += 4 + length
+    return False
+
+
+def _zip_directory_is_small(upload) -> bool:
+    """Read the end-of-central-directory record: how many entries, how big a
+    directory. A zip64 archive (an entry count of 0xFFFF) is never an office file
+    under the size limit."""
+    upload.seek(0, 2)
+    size = upload.tell()
+    upload.seek(max(0, size - ZIP_END_SEARCH_BYTES))
+    tail = upload.read()
+    at = tail.rfind(ZIP_END_SIGNATURE)
+    if at < 0 or len(tail) - at < 22:
+        return False
+    entries, directory_bytes = struct.unpack_from("<HI", tail, at + 10)
+    return entries <= MAX_ZIP_ENTRIES and directory_bytes <= MAX_ZIP_DIRECTORY_BYTES
+
+
 def _zip_kind(upload) -> str | None:
-    upload.seek(0)
     try:
+        if not _zip_directory_is_small(upload):
+            return None
+        upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except Exception:  # BadZipFile, but also ValueError, struct.error, EOFError…
         return None
     if "[Content_Types].xml" not in names:
         return None
     if any(name.endswith("vbaProject.bin") for name in names):
-        raise Refused(_("it contains macros; save it as a document without macros"))
+        raise Refused(MACROS_REASON)
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:

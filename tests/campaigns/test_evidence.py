@@ -125,6 +125,16 @@ def test_check_upload_refuses_empty_file():
             "it is protected by a password; save it without one",
         ),
         (
+            "mat-khau.doc",
+            (FILES / "mat-khau.doc").read_bytes(),
+            "it is protected by a password; save it without one",
+        ),
+        (
+            "mat-khau.xls",
+            (FILES / "mat-khau.xls").read_bytes(),
+            "it is protected by a password; save it without one",
+        ),
+        (
             "macro.docx",
             _with_macros((FILES / "bien-ban.docx").read_bytes()),
             "it contains macros; save it as a document without macros",
@@ -156,6 +166,50 @@ def test_check_upload_refuses_a_damaged_office_file():
         check_upload(SimpleUploadedFile("hong.doc", content))
 
     assert "is not an accepted type" in excinfo.value.messages[0]
+
+
+def _doc_with_bad_mini_sector_shift() -> bytes:
+    """A compound file header whose mini sector shift (bytes 0x20–0x21) is absurd."""
+    content = bytearray((FILES / "bien-ban.doc").read_bytes())
+    content[0x20:0x22] = b"\xff\xff"
+    return bytes(content)
+
+
+def _docx_needing_unknown_zip_version() -> bytes:
+    """Every central-directory entry claims to need zip version 25.5."""
+    content = bytearray((FILES / "bien-ban.docx").read_bytes())
+    at = content.find(b"PK\x01\x02")
+    while at >= 0:
+        content[at + 6 : at + 8] = b"\xff\x00"
+        at = content.find(b"PK\x01\x02", at + 4)
+    return bytes(content)
+
+
+def _zip_of_many_entries() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        for number in range(2500):
+            archive.writestr(f"p/{number}", b"")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("hong.doc", _doc_with_bad_mini_sector_shift()),
+        ("hong.docx", _docx_needing_unknown_zip_version()),
+        ("nhieu-phan.docx", _zip_of_many_entries()),
+        ("cut.docx", (FILES / "bien-ban.docx").read_bytes()[:-30]),
+        ("cut.xls", (FILES / "diem.xls").read_bytes()[:2048]),
+    ],
+)
+def test_check_upload_refuses_a_crafted_container_with_a_message(name, content):
+    with pytest.raises(ValidationError) as excinfo:
+        check_upload(SimpleUploadedFile(name, content))
+
+    assert f"The file “{name}” is not an accepted type" in excinfo.value.messages[0]
 
 
 @pytest.mark.parametrize(
