@@ -60,9 +60,15 @@ def load_sheet(submission: Submission) -> Sheet:
     answers = _answers_by_criterion(Answer.objects.filter(submission=submission))
     parents = {c.parent_id for c in criteria if c.parent_id}
     added = [c.pk for c in criteria if c.pk not in parents and c.pk not in answers]
+    if submission.state == SubmissionState.ACCEPTED:
+        # An accepted self-assessment is locked: it shows what it was accepted with,
+        # and a criterion added to the table since is not part of it.
+        criteria = [c for c in criteria if c.pk not in added]
+        added = []
     if added:
         # Criteria added to the table after the unit opened its self-assessment get
-        # their empty answer now, so they can be answered (submit asks for them).
+        # their empty answer now, so they can be answered (submit asks for them) or,
+        # once submitted, scored by the reviewer.
         Answer.objects.bulk_create(
             [Answer(submission=submission, criterion_id=pk) for pk in added],
             ignore_conflicts=True,

@@ -334,6 +334,30 @@ def test_criterion_added_after_opening_can_be_answered_and_is_required(
     assert submission_a.state == SubmissionState.SUBMITTED
 
 
+def test_criterion_added_after_acceptance_is_not_part_of_the_locked_sheet(
+    client_for, head_a, officer, submission_a, sheet
+):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a)
+    workflow.accept(submission_a, by=officer)
+    before = submission_a.answers.count()
+    CriterionFactory(
+        campaign=sheet.period.campaign,
+        subject=Subject.COLLECTIVE,
+        parent=sheet.section,
+        code="1.3",
+        order=3,
+        text="Tiêu chí bổ sung sau khi duyệt",
+    )
+
+    page = client_for(head_a).get(reverse("campaigns:submission_detail", args=[submission_a.pk]))
+    review = client_for(officer).get(reverse("campaigns:review", args=[submission_a.pk]))
+
+    assert page.status_code == review.status_code == 200
+    assert "Tiêu chí bổ sung sau khi duyệt" not in page.text + review.text
+    assert submission_a.answers.count() == before
+
+
 def test_missing_version_is_said_in_the_row_and_saves_nothing(
     client_for, head_a, submission_a, sheet
 ):
