@@ -146,6 +146,8 @@ def review(request, pk: int):
 def answer_review(request, pk: int):
     """Save the reviewer's score and comment on one criterion (htmx)."""
     answer = _get_answer(request, pk)
+    if not request.user.has_perm("campaigns.review_submission", answer.submission):
+        raise PermissionDenied(_("You are not allowed to review this self-assessment."))
     typed = {
         "reviewer_score": request.POST.get("reviewer_score", ""),
         "comment": request.POST.get("reviewer_comment", ""),

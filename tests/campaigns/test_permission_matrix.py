@@ -354,6 +354,34 @@ def test_answer_review(cast, client_for, submitted_a, sheet, role, expected):
 @pytest.mark.parametrize(
     ("role", "expected"),
     matrix(
+        anonymous=401,
+        head_a=403,
+        head_b=404,
+        block_head=403,
+        officer=200,  # allowed: the row says the version is missing
+        council=404,
+        leader=403,
+    ),
+)
+def test_answer_review_without_a_version_is_refused_by_role_first(
+    cast, client_for, submitted_a, sheet, role, expected
+):
+    answer = answer_for(submitted_a, sheet.scored)
+
+    response = client_for(cast[role]).post(
+        reverse("campaigns:answer_review", args=[answer.pk]), {"reviewer_score": "50"}, **HTMX
+    )
+
+    assert response.status_code == expected
+    if role == "officer":
+        assert "The form is missing its version" in response.text
+    answer.refresh_from_db()
+    assert answer.reviewer_score is None
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    matrix(
         anonymous=302,
         head_a=403,
         head_b=404,
