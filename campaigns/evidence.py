@@ -18,7 +18,7 @@ import olefile
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
@@ -56,8 +56,8 @@ XLS_FILEPASS = 0x002F
 XLS_EOF = 0x000A
 XLS_GLOBALS_SCAN_BYTES = 256 * 1024
 
-PASSWORD_REASON = _lazy("it is protected by a password; save it without one")
-MACROS_REASON = _lazy("it contains macros; save it as a document without macros")
+PASSWORD_REASON = gettext_lazy("it is protected by a password; save it without one")
+MACROS_REASON = gettext_lazy("it contains macros; save it as a document without macros")
 
 
 @dataclass(frozen=True)

@@ -131,9 +131,9 @@ def return_for_revision(
     now=None,
 ) -> Submission:
     """An emulation officer sends the self-assessment back with a reason, and may
-    leave a comment on each criterion (keyed by criterion id). Returned after the
-    period closed, it is reopened for the unit at the same time: a return the unit
-    could not act on would leave it stuck."""
+    leave a comment on each criterion (keyed by criterion id). Returned on the
+    period's last day or after it, it is reopened for the unit at the same time: a
+    return the unit could not act on (or only until midnight) would leave it stuck."""
     now = now or timezone.now()
     reason = (reason or "").strip()
     if not reason:
@@ -158,7 +158,7 @@ def return_for_revision(
                 answer.version = F("version") + 1
                 answer.save(update_fields=["reviewer_comment", "version", "updated_at"])
         fields = []
-        if _local_today(now) > submission.period.closes_on and submission.reopened_at is None:
+        if _local_today(now) >= submission.period.closes_on and submission.reopened_at is None:
             submission.reopened_at = now
             fields.append("reopened_at")
         _move(submission, SubmissionState.RETURNED, by=by, reason=reason, fields=fields)

@@ -144,6 +144,24 @@ def test_urging_page(client_for, officer, sheet, django_assert_num_queries, size
     assert response.text.count("(7 days before the due date)") == size
 
 
+@pytest.mark.parametrize("size", [1, 3])
+def test_urging_page_after_the_close(client_for, officer, django_assert_num_queries, size):
+    from .sheet import make_sheet
+
+    units = [UnitFactory(name=f"Sở {n}") for n in range(size)]
+    closed = make_sheet(units, opens=-30, due=-20, closes=-1)
+    for unit in units[1:]:  # all but the first reopened already
+        workflow.reopen_unit(closed.period, unit, by=officer, reason="Cho nộp bổ sung")
+    client = client_for(officer)
+
+    # session, user, period, missing units, their reminders, the reopened among them
+    with django_assert_num_queries(6):
+        response = client.get(reverse("campaigns:urging", args=[closed.period.pk]))
+
+    assert len(response.context["units"]) == size
+    assert response.text.count('data-testid="reopened"') == size - 1
+
+
 # ---------------------------------------------------------------------------
 # Registration and individual assessments
 

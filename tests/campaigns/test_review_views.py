@@ -354,6 +354,22 @@ def test_officer_reopens_a_unit_that_never_started_after_the_close(
     assert submission.answers.count() == 3  # the unit can now fill it
 
 
+def test_urging_page_offers_no_second_reopening_to_a_reopened_unit(
+    client_for, officer, unit_a, unit_b, closed_sheet
+):
+    reopen_a = reverse("campaigns:reopen_unit", args=[closed_sheet.period.pk, unit_a.pk])
+    reopen_b = reverse("campaigns:reopen_unit", args=[closed_sheet.period.pk, unit_b.pk])
+    client = client_for(officer)
+    client.post(reopen_a, {"reason": "Cho nộp bổ sung"})
+
+    page = client.get(reverse("campaigns:urging", args=[closed_sheet.period.pk]))
+
+    assert reopen_a not in page.text
+    assert reopen_b in page.text
+    assert page.text.count('data-testid="reopened"') == 1
+    assert "the unit can edit and submit" in page.text
+
+
 def test_reopening_a_missing_unit_needs_a_reason_and_creates_nothing_without(
     client_for, officer, unit_a, closed_sheet
 ):

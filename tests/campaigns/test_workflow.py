@@ -201,6 +201,25 @@ def test_return_after_close_reopens_for_the_unit(submission_a, sheet, head_a, of
     assert submission_a.state == SubmissionState.SUBMITTED
 
 
+def test_return_on_the_last_day_stays_editable_after_midnight(submission_a, sheet, head_a, officer):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a)
+    closes_on = submission_a.period.closes_on
+    last_evening = timezone.make_aware(dt.datetime.combine(closes_on, dt.time(22, 30)))
+    next_morning = last_evening + dt.timedelta(hours=10)
+
+    workflow.return_for_revision(
+        submission_a, by=officer, reason="Bổ sung minh chứng", now=last_evening
+    )
+
+    submission_a.refresh_from_db()
+    assert submission_a.reopened_at == last_evening
+    assert submission_a.is_editable(timezone.localdate(next_morning)) is True
+    workflow.submit(submission_a, by=head_a, now=next_morning)
+    submission_a.refresh_from_db()
+    assert submission_a.state == SubmissionState.SUBMITTED
+
+
 def test_return_while_open_does_not_mark_reopened(submission_a, sheet, head_a, officer):
     fill(submission_a, sheet, head_a)
     workflow.submit(submission_a, by=head_a)
