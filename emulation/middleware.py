@@ -41,7 +41,7 @@ class HtmxLoginRequiredMiddleware:
         if (
             request.headers.get("HX-Request") == "true"
             and response.status_code == 302
-            and response.url.startswith(resolve_url(settings.LOGIN_URL))
+            and response.get("Location", "").startswith(resolve_url(settings.LOGIN_URL))
         ):
             return HttpResponse(status=401)
         return response
