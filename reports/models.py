@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .enums import ReportKind, ReportStatus, ReportStep
 
-# A queued build no worker took within this time is shown as waiting too long.
-STUCK_IN_QUEUE_AFTER = dt.timedelta(minutes=2)
+# A queued build no worker took within this time is shown as waiting too long. A
+# build takes seconds (docs/benchmarks.md); ten minutes leaves room for a worker busy
+# with other builds before offering to queue it again.
+STUCK_IN_QUEUE_AFTER = dt.timedelta(minutes=10)
 
 
 class ReportQuerySet(models.QuerySet):

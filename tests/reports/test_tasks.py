@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from campaigns.enums import CampaignStatus
 from reports import builder, services
 from reports.enums import ReportStatus
-from reports.models import Report
+from reports.models import STUCK_IN_QUEUE_AFTER, Report
 from reports.tasks import task_build_report, task_daily_reports
 from tests.factories import UserFactory
 
@@ -135,7 +135,10 @@ def test_failed_build_can_be_started_again(
     "fields",
     [
         {"status": ReportStatus.QUEUED, "queue_error": "OperationalError: refused"},
-        {"status": ReportStatus.QUEUED, "queued_at_ago": dt.timedelta(minutes=3)},
+        {
+            "status": ReportStatus.QUEUED,
+            "queued_at_ago": STUCK_IN_QUEUE_AFTER + dt.timedelta(minutes=1),
+        },
         {"status": ReportStatus.RUNNING, "started_at_ago": builder.STALE_AFTER * 2},
     ],
     ids=["queue-was-down", "no-worker-took-it", "worker-died"],
@@ -163,13 +166,19 @@ def test_stuck_build_can_be_queued_again_by_hand(
     "fields",
     [
         {"status": ReportStatus.QUEUED},
+        {
+            "status": ReportStatus.QUEUED,
+            "queued_at_ago": STUCK_IN_QUEUE_AFTER - dt.timedelta(minutes=1),
+        },
         {"status": ReportStatus.RUNNING, "started_at_ago": dt.timedelta(minutes=1)},
         {"status": ReportStatus.DONE},
     ],
-    ids=["just-queued", "running-normally", "done"],
+    ids=["just-queued", "queued-behind-other-builds", "running-normally", "done"],
 )
 def test_a_build_that_is_not_stuck_is_not_queued_again(movement, officer_user, fields):
     fields = dict(fields)
+    if "queued_at_ago" in fields:
+        fields["queued_at"] = timezone.now() - fields.pop("queued_at_ago")
     if "started_at_ago" in fields:
         fields["started_at"] = timezone.now() - fields.pop("started_at_ago")
     report = report_for(movement, **fields)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from reports.enums import ReportStatus
-from reports.models import Report
+from reports.models import STUCK_IN_QUEUE_AFTER, Report
 from reports.tasks import task_build_report
 
 from .conftest import make_movement, read, report_for
@@ -299,7 +299,7 @@ def test_stuck_build_says_so_and_offers_to_queue_it_again(client_for, officer, s
     stuck = report_for(
         small_movement,
         status=ReportStatus.QUEUED,
-        queued_at=timezone.now() - dt.timedelta(minutes=10),
+        queued_at=timezone.now() - STUCK_IN_QUEUE_AFTER - dt.timedelta(minutes=1),
     )
     fresh = report_for(small_movement, status=ReportStatus.QUEUED)
     client = client_for(officer)
