@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -132,17 +132,41 @@ class RegistrationRow:
         return _("Yes") if self.registration else _("No")
 
 
-def registration_rows(campaign: Campaign) -> list[RegistrationRow]:
-    """Every participating unit in display order with its registration (target title,
-    who registered, number of individuals): two queries, whatever the number of units."""
+def registration_rows(campaign: Campaign, units=None) -> list[RegistrationRow]:
+    """The participating units (all of them in display order, or the page given) with
+    their registration (target title, who registered, number of individuals): two
+    queries, whatever the number of units."""
+    units = list(campaign.participants.order_by("order", "name") if units is None else units)
     registrations = {
         r.unit_id: r
-        for r in Registration.objects.filter(campaign=campaign)
+        for r in Registration.objects.filter(campaign=campaign, unit__in=[u.pk for u in units])
         .select_related("target_title", "registered_by")
         .annotate(entry_count=Count("entries"))
     }
-    units = campaign.participants.order_by("order", "name")
     return [RegistrationRow(unit, registrations.get(unit.pk)) for unit in units]
+
+
+def filtered_participants(campaign: Campaign, *, search: str = "", registered: str = ""):
+    """The participating units in display order, narrowed to a name or code
+    containing `search`, and to those that registered ("yes") or not ("no")."""
+    units = campaign.participants.order_by("order", "name")
+    if search:
+        units = units.filter(Q(name__icontains=search) | Q(code__icontains=search))
+    done = Registration.objects.filter(campaign=campaign).values("unit_id")
+    if registered == "yes":
+        units = units.filter(pk__in=done)
+    elif registered == "no":
+        units = units.exclude(pk__in=done)
+    return units
+
+
+def registration_counts(campaign: Campaign) -> tuple[int, int]:
+    """(participating units that registered, participating units): one query."""
+    counts = campaign.participants.aggregate(
+        total=Count("pk", distinct=True),
+        registered=Count("pk", filter=Q(registrations__campaign=campaign), distinct=True),
+    )
+    return counts["registered"], counts["total"]
 
 
 class RegistrationSheet(SheetSpec):

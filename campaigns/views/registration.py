@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,12 +19,16 @@ from campaigns.models import Campaign, Registration, Title
 from campaigns.registration import (
     current_entries,
     export_registrations,
+    filtered_participants,
+    registration_counts,
     registration_for,
     registration_rows,
     save_registration,
 )
 from units.models import Unit
 from units.spreadsheets import XLSX_CONTENT_TYPE
+
+LIST_PER_PAGE = 100
 
 
 def load_registration(request, campaign_pk: int, unit_pk: int) -> Registration:
@@ -103,17 +108,31 @@ class RegistrationView(LoginRequiredMixin, View):
 
 
 class RegistrationListView(LoginRequiredMixin, TemplateView):
-    """Every participating unit of a campaign with its registration, for officers."""
+    """The participating units of a campaign with their registration, for officers:
+    a hundred to a page, searchable by name or code, filtered by registered or not."""
 
     template_name = "campaigns/registration_list.html"
 
     def get_context_data(self, **kwargs):
         campaign = load_campaign_for_list(self.request, kwargs["campaign_pk"])
-        rows = registration_rows(campaign)
+        search = self.request.GET.get("q", "").strip()[:100]
+        registered = self.request.GET.get("registered", "")
+        registered = registered if registered in ("yes", "no") else ""
+        units = filtered_participants(campaign, search=search, registered=registered)
+        page = Paginator(units, LIST_PER_PAGE).get_page(self.request.GET.get("page"))
+        registered_count, participant_count = registration_counts(campaign)
+        query = self.request.GET.copy()
+        query.pop("page", None)
         return super().get_context_data(
             campaign=campaign,
-            rows=rows,
-            registered_count=sum(1 for row in rows if row.registration),
+            rows=registration_rows(campaign, page.object_list),
+            page_obj=page,
+            querystring=query.urlencode(),
+            search=search,
+            registered=registered,
+            filtered=bool(search or registered),
+            registered_count=registered_count,
+            participant_count=participant_count,
             year_end=year_end_of(campaign),
             **kwargs,
         )

@@ -360,6 +360,51 @@ def test_registration_list_shows_every_participating_unit(
     assert "1 of 3 participating units registered" in response.text
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"registered": "yes"}, ["Cục Viễn thám"]),
+        ({"registered": "no"}, ["Vụ Pháp chế", "Viện Chiến lược"]),
+        ({"q": "UNIT-B"}, ["Cục Viễn thám"]),  # the code
+        ({"q": "viện"}, ["Viện Chiến lược"]),
+        ({"q": "Vụ Pháp"}, ["Vụ Pháp chế"]),
+        ({"q": "Vụ Pháp", "registered": "yes"}, []),
+        ({"registered": "maybe"}, ["Vụ Pháp chế", "Cục Viễn thám", "Viện Chiến lược"]),
+    ],
+)
+def test_registration_list_filters(
+    registration_b, unit_year, unit_a, unit_b, unit_c, officer, en_client, query, expected
+):
+    en_client.force_login(officer)
+
+    response = en_client.get(list_url(unit_year), query)
+
+    assert [row.unit.name for row in response.context["rows"]] == expected
+    # The totals stay those of the movement, whatever the filter.
+    assert "1 of 3 participating units registered" in response.text
+    if not expected:
+        assert "No unit matches these filters." in response.text
+
+
+def test_registration_list_pages_a_hundred_units(unit_year, officer, en_client):
+    unit_year.campaign.participants.clear()
+    units = [UnitFactory(name=f"Sở {n:03d}", order=n) for n in range(101)]
+    unit_year.campaign.participants.add(*units)
+    en_client.force_login(officer)
+
+    first = en_client.get(list_url(unit_year))
+    second = en_client.get(list_url(unit_year), {"page": 2, "registered": "no"})
+    beyond = en_client.get(list_url(unit_year), {"page": 99})
+
+    assert len(first.context["rows"]) == 100
+    assert "Page 1 of 2" in first.text
+    assert "?page=2" in first.text
+    assert [row.unit.name for row in second.context["rows"]] == ["Sở 100"]
+    assert "?registered=no&amp;page=1" in second.text
+    assert [row.unit.name for row in beyond.context["rows"]] == ["Sở 100"]
+    assert "0 of 101 participating units registered" in first.text
+
+
 @pytest.mark.parametrize("item_count", [1, 3])
 def test_registration_list_queries_do_not_grow_with_units(
     unit_year, officer, client, django_assert_num_queries, item_count
@@ -378,9 +423,9 @@ def test_registration_list_queries_do_not_grow_with_units(
         )
     client.force_login(officer)
 
-    # session, user, campaign, registrations with their entry counts, participating units,
-    # year-end period
-    with django_assert_num_queries(6):
+    # session, user, campaign, units matching (count, then the page), registrations of
+    # the page with their entry counts, registered and participating totals, year end
+    with django_assert_num_queries(8):
         response = client.get(list_url(unit_year))
 
     assert len(response.context["rows"]) == item_count
