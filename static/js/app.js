@@ -15,7 +15,7 @@
     var box = alertBox();
     if (!box) return;
     box.querySelector("[data-message]").textContent = box.dataset[kind] || box.dataset.failed;
-    box.querySelector("[data-login]").hidden = kind !== "session";
+    box.querySelector("[data-login]").hidden = kind !== "session" && kind !== "sessionRead";
     box.hidden = false;
   }
 
@@ -44,13 +44,23 @@
     });
   });
 
+  // A GET (a status that polls, a partial that loads) saved nothing: say so.
+  function isRead(event) {
+    var config = event.detail.requestConfig;
+    return Boolean(config && config.verb === "get");
+  }
+
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr.status;
+    if (isRead(event)) {
+      show(status === 401 ? "sessionRead" : "failedRead");
+      return;
+    }
     show(status === 401 ? "session" : status === 403 ? "forbidden" : "failed");
   });
 
-  document.addEventListener("htmx:sendError", function () {
-    show("offline");
+  document.addEventListener("htmx:sendError", function (event) {
+    show(isRead(event) ? "failedRead" : "offline");
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
