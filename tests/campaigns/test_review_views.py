@@ -123,12 +123,33 @@ def test_review_queue_query_count(
     )
     client = client_for(officer)
 
-    # session, user, state counts, page count, filter choices (campaigns, periods,
-    # groups), the page of submissions with unit and period
-    with django_assert_num_queries(8):
+    # session, user, state counts (the pages' count too), filter choices (campaigns,
+    # periods, groups), the page of submissions with unit and period
+    with django_assert_num_queries(7):
         response = client.get(reverse("campaigns:review_queue"))
 
     assert response.text.count('<th scope="row">') == min(item_count, 50)
+    assert response.context["page_obj"].paginator.num_pages == (item_count + 49) // 50
+
+
+def test_review_queue_pages_count_only_the_state_shown(client_for, officer, sheet):
+    units = UnitFactory.create_batch(60)
+    Submission.objects.bulk_create(
+        [
+            Submission(period=sheet.period, unit=unit, state="submitted" if n < 55 else "draft")
+            for n, unit in enumerate(units)
+        ]
+    )
+    client = client_for(officer)
+
+    everything = client.get(reverse("campaigns:review_queue"))
+    drafts = client.get(reverse("campaigns:review_queue"), {"state": "draft"})
+    second = client.get(reverse("campaigns:review_queue"), {"state": "submitted", "page": 2})
+
+    assert everything.context["page_obj"].paginator.num_pages == 2
+    assert drafts.context["page_obj"].paginator.num_pages == 1
+    assert len(drafts.context["submissions"]) == 5
+    assert len(second.context["submissions"]) == 5
 
 
 def test_review_queue_counts_states_and_filters(client_for, officer, sheet, submitted_a):
