@@ -207,16 +207,17 @@ def requeue_stale(*, now: dt.datetime) -> int:
 
 def enqueue(report_id: int, task_id: str) -> bool:
     """Hand the build to Celery. A broker that cannot be reached is recorded on the
-    row (it stays queued) instead of failing the request."""
+    row (it stays queued, or running when a dead worker's build was being queued
+    again) instead of failing the request."""
     from .tasks import task_build_report
 
     try:
         task_build_report.apply_async(kwargs={"report_id": report_id}, task_id=task_id)
     except BROKER_ERRORS as exc:
         logger.warning("Report %s could not be queued: %s", report_id, exc)
-        Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
-            queue_error=f"{type(exc).__name__}: {exc}"[:1000]
-        )
+        Report.objects.filter(
+            pk=report_id, status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING]
+        ).update(queue_error=f"{type(exc).__name__}: {exc}"[:1000])
         return False
     return True
 

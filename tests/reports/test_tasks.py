@@ -210,6 +210,29 @@ def test_unreachable_broker_leaves_the_report_queued_with_a_note(
     )
 
 
+def test_queueing_a_dead_workers_build_again_records_an_unreachable_broker(
+    movement, officer_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    report = report_for(
+        movement,
+        status=ReportStatus.RUNNING,
+        started_at=timezone.now() - builder.STALE_AFTER * 2,
+    )
+
+    def broker_down(*args, **kwargs):
+        raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(task_build_report, "apply_async", broker_down)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.retry_report(report, by=officer_user)
+
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RUNNING
+    assert report.queue_error.startswith("OperationalError: Error 111")
+    assert report.is_stuck is True  # it can be queued again once the queue is back
+
+
 def test_daily_task_builds_reports_of_periods_past_due_and_tells_the_officers(
     movement, six_monthly, officer_user, django_capture_on_commit_callbacks
 ):

@@ -313,3 +313,24 @@ def test_stuck_build_says_so_and_offers_to_queue_it_again(client_for, officer, s
     assert "Queue it again now" in stuck_page
     assert "No worker has taken the build yet." not in fresh_page
     assert reverse("reports:retry", kwargs={"pk": fresh.pk}) not in fresh_page
+
+
+def test_dead_workers_build_that_could_not_be_queued_again_says_why(
+    client_for, officer, small_movement
+):
+    from reports.builder import STALE_AFTER
+
+    report = report_for(
+        small_movement,
+        status=ReportStatus.RUNNING,
+        started_at=timezone.now() - STALE_AFTER * 2,
+        queue_error="OperationalError: Connection refused.",
+    )
+    client = client_for(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = client.get(reverse("reports:detail", kwargs={"pk": report.pk})).content.decode()
+
+    assert "The task queue could not be reached." in page
+    assert "OperationalError: Connection refused." in page
+    assert reverse("reports:retry", kwargs={"pk": report.pk}) in page
