@@ -497,25 +497,23 @@ def machine(server: str) -> str:
 # added this file); quoted in the document when the page misses or nears the target.
 CAUSES = {
     ("Registrations", "officer"): (
-        "it lists every participating unit on one page, without paging ({units:,} rows, "
-        "{size:.0f} kB of HTML, two `{{% url %}}` links per row); its six queries take a "
-        "few milliseconds, the time is the template rendering ({alone:.0f} ms alone)"
+        "a hundred of the {units:,} participating units to a page ({size:.0f} kB of HTML, "
+        "two `{{% url %}}` links per row), counted twice (the page's units, the "
+        "registered and participating totals); the time is mostly the template "
+        "rendering ({alone:.0f} ms alone)"
     ),
     ("Review queue", "block_head"): (
-        "a block head's rows come from `Submission.objects.visible_to`, an OR across two "
-        "chains of joins (the user's own units; the members, in the group's year, of the "
-        "blocks and clusters headed by a unit the user manages) with DISTINCT, which "
-        "PostgreSQL answers by "
-        "joining every submission of every year to its unit's block memberships and "
-        "filtering afterwards; the page runs it three times (counts by state, the "
-        "paginator's count, the page of 50)"
+        "a block head's rows come from `Submission.objects.visible_to`: the user's own "
+        "units (a semi-join) or an EXISTS on the block and cluster memberships of the "
+        "submission's year headed by a unit the user manages; the page runs it twice "
+        "(counts by state, which also give the paginator its count; the page of 50)"
     ),
     ("Review queue", "officer"): (
-        "the page of 50 is sorted out of every submission of every year, counted twice, "
-        "then rendered with the filter form"
+        "the page of 50 is sorted out of every submission of every year, counted once "
+        "by state, then rendered with the filter form"
     ),
     ("Review queue, latest period", "officer"): (
-        "counted twice and rendered with the filter form, like the unfiltered queue"
+        "counted once by state and rendered with the filter form, like the unfiltered queue"
     ),
 }
 NEAR = 0.8  # a p95 above this share of the target is called close
