@@ -21,6 +21,7 @@ from campaigns.enums import TitleSubject
 from campaigns.models import Campaign, Registration, RegistrationEntry, Title
 from units.models import Person, Unit
 from units.spreadsheets import Column, Date, Integer, SheetSpec, Text, export_workbook
+from units.text import matches
 
 
 def registration_for(campaign: Campaign, unit: Unit) -> Registration:
@@ -147,11 +148,21 @@ def registration_rows(campaign: Campaign, units=None) -> list[RegistrationRow]:
 
 
 def filtered_participants(campaign: Campaign, *, search: str = "", registered: str = ""):
-    """The participating units in display order, narrowed to a name or code
-    containing `search`, and to those that registered ("yes") or not ("no")."""
+    """The participating units in display order, narrowed to a name, short name or
+    code containing `search` (with or without diacritics, in any case), and to those
+    that registered ("yes") or not ("no")."""
     units = campaign.participants.order_by("order", "name")
     if search:
-        units = units.filter(Q(name__icontains=search) | Q(code__icontains=search))
+        # A movement has at most a few thousand units: fold their names here rather
+        # than depend on PostgreSQL's unaccent extension.
+        found = [
+            pk
+            for pk, name, short_name, code in campaign.participants.values_list(
+                "pk", "name", "short_name", "code"
+            )
+            if matches(search, name, short_name, code)
+        ]
+        units = units.filter(pk__in=found)
     done = Registration.objects.filter(campaign=campaign).values("unit_id")
     if registered == "yes":
         units = units.filter(pk__in=done)

@@ -368,6 +368,9 @@ def test_registration_list_shows_every_participating_unit(
         ({"q": "UNIT-B"}, ["Cục Viễn thám"]),  # the code
         ({"q": "viện"}, ["Viện Chiến lược"]),
         ({"q": "Vụ Pháp"}, ["Vụ Pháp chế"]),
+        ({"q": "vu phap"}, ["Vụ Pháp chế"]),  # typed without diacritics
+        ({"q": "VIEN"}, ["Cục Viễn thám", "Viện Chiến lược"]),
+        ({"q": "vcl"}, ["Viện Chiến lược"]),  # the short name
         ({"q": "Vụ Pháp", "registered": "yes"}, []),
         ({"registered": "maybe"}, ["Vụ Pháp chế", "Cục Viễn thám", "Viện Chiến lược"]),
     ],

@@ -1,0 +1,28 @@
+"""Matching what people type against Vietnamese names.
+
+People often type without diacritics ("vu phap che" for "Vụ Pháp chế"), and SQLite's
+LIKE ignores case only for ASCII letters, so names are compared folded: without
+marks, with đ read as d, case-folded."""
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """The text without diacritics, đ as d, case-folded: "Vụ Pháp chế" → "vu phap che"."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(char for char in decomposed if unicodedata.category(char) != "Mn")
+    return " ".join(bare.casefold().split())
+
+
+def _lower(text: str) -> str:
+    # Vietnamese keyboards type either composed or decomposed letters.
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def matches(search: str, *texts: str) -> bool:
+    """Whether the search is part of any of the texts, in any case. Typed without
+    diacritics it matches with or without them ("vien" finds "Viễn" and "Viện");
+    typed with them, they count ("viện" finds "Viện", not "Viễn")."""
+    key = fold if fold(search) == _lower(search) else _lower
+    wanted = key(search)
+    return any(wanted in key(text or "") for text in texts)
