@@ -46,6 +46,10 @@ MAX_ZIP_ENTRIES = 2000
 MAX_ZIP_DIRECTORY_BYTES = 1024 * 1024
 ZIP_END_SIGNATURE = b"PK\x05\x06"
 ZIP_END_SEARCH_BYTES = 22 + 65535  # the end record and the longest comment
+ZIP64_LOCATOR_SIGNATURE = b"PK\x06\x07"
+ZIP64_LOCATOR_BYTES = 20
+ZIP64_RECORD_SIGNATURE = b"PK\x06\x06"
+ZIP64_RECORD_BYTES = 56
 
 # Word 97–2003: the FIB at the start of the WordDocument stream has fEncrypted in
 # the flags word at offset 10 ([MS-DOC] 2.5.2). Excel 97–2003: a FILEPASS record
@@ -127,16 +131,29 @@ def _xls_has_password(data: bytes) -> bool:
 
 def _zip_directory_is_small(upload) -> bool:
     """Read the end-of-central-directory record: how many entries, how big a
-    directory. A zip64 archive (an entry count of 0xFFFF) is never an office file
-    under the size limit."""
+    directory. When a zip64 locator precedes it, the zip64 record's counts are the
+    ones zipfile will use, so those are checked (a writer may use zip64 for a small
+    file too)."""
     upload.seek(0, 2)
     size = upload.tell()
-    upload.seek(max(0, size - ZIP_END_SEARCH_BYTES))
+    start = max(0, size - ZIP_END_SEARCH_BYTES - ZIP64_LOCATOR_BYTES)
+    upload.seek(start)
     tail = upload.read()
     at = tail.rfind(ZIP_END_SIGNATURE)
     if at < 0 or len(tail) - at < 22:
         return False
     entries, directory_bytes = struct.unpack_from("<HI", tail, at + 10)
+    locator = at - ZIP64_LOCATOR_BYTES
+    if locator >= 0 and tail[locator : locator + 4] == ZIP64_LOCATOR_SIGNATURE:
+        # The zip64 record sits just before its locator, where zipfile reads it.
+        record_at = start + locator - ZIP64_RECORD_BYTES
+        if record_at < 0:
+            return False
+        upload.seek(record_at)
+        record = upload.read(ZIP64_RECORD_BYTES)
+        if len(record) < ZIP64_RECORD_BYTES or record[:4] != ZIP64_RECORD_SIGNATURE:
+            return False
+        entries, directory_bytes = struct.unpack_from("<QQ", record, 32)
     return entries <= MAX_ZIP_ENTRIES and directory_bytes <= MAX_ZIP_DIRECTORY_BYTES
 
 

@@ -1,5 +1,6 @@
 import hashlib
 import io
+import struct
 import zipfile
 from pathlib import Path
 
@@ -185,6 +186,35 @@ def _docx_needing_unknown_zip_version() -> bytes:
     return bytes(content)
 
 
+def _zip64(entries: int, *, claim: int | None = None) -> bytes:
+    """A .docx-looking zip written with zip64 end records (as some writers do even
+    for small files); `claim` rewrites the classic end record's entry count, as a
+    crafted file would to pass a check that reads only that record."""
+    buffer = io.BytesIO()
+    limit = zipfile.ZIP_FILECOUNT_LIMIT
+    zipfile.ZIP_FILECOUNT_LIMIT = 1  # makes zipfile write the zip64 records
+    try:
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr("word/document.xml", "<w:document/>")
+            for number in range(entries - 2):
+                archive.writestr(f"p/{number}", b"")
+    finally:
+        zipfile.ZIP_FILECOUNT_LIMIT = limit
+    content = bytearray(buffer.getvalue())
+    assert b"PK\x06\x07" in content  # the zip64 locator
+    if claim is not None:
+        at = content.rfind(b"PK\x05\x06")
+        struct.pack_into("<HHI", content, at + 8, claim, claim, 100)
+    return bytes(content)
+
+
+def test_check_upload_accepts_a_small_zip64_document():
+    checked = check_upload(SimpleUploadedFile("zip64.docx", _zip64(3)))
+
+    assert checked.extension == "docx"
+
+
 def _zip_of_many_entries() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -201,6 +231,7 @@ def _zip_of_many_entries() -> bytes:
         ("hong.doc", _doc_with_bad_mini_sector_shift()),
         ("hong.docx", _docx_needing_unknown_zip_version()),
         ("nhieu-phan.docx", _zip_of_many_entries()),
+        ("zip64-gia.docx", _zip64(2500, claim=2)),
         ("cut.docx", (FILES / "bien-ban.docx").read_bytes()[:-30]),
         ("cut.xls", (FILES / "diem.xls").read_bytes()[:2048]),
     ],
