@@ -46,6 +46,17 @@ def load_submission(pk: int, user) -> Submission:
     return Submission.objects.visible_to(user).select_related("period__campaign", "unit").get(pk=pk)
 
 
+def _answered_tree(criteria: list[Criterion], answers: dict) -> list[Criterion]:
+    """The criteria that were answered, with their ancestors, in the given order."""
+    by_pk = {c.pk: c for c in criteria}
+    keep = set()
+    for pk in answers:
+        while pk is not None and pk not in keep and pk in by_pk:
+            keep.add(pk)
+            pk = by_pk[pk].parent_id
+    return [c for c in criteria if c.pk in keep]
+
+
 def load_sheet(submission: Submission) -> Sheet:
     """The criteria tree of the campaign's collective subject with each leaf's answer
     and evidence, plus the timeline. Four queries (seven the first time after criteria
@@ -58,13 +69,13 @@ def load_sheet(submission: Submission) -> Sheet:
         .order_by("order", "code")
     )
     answers = _answers_by_criterion(Answer.objects.filter(submission=submission))
+    if submission.state == SubmissionState.ACCEPTED:
+        # An accepted self-assessment is locked: it shows what it was accepted with.
+        # A criterion added to the table since is not part of it, nor is a section
+        # left empty by that, and a leaf answered then stays a leaf.
+        criteria = _answered_tree(criteria, answers)
     parents = {c.parent_id for c in criteria if c.parent_id}
     added = [c.pk for c in criteria if c.pk not in parents and c.pk not in answers]
-    if submission.state == SubmissionState.ACCEPTED:
-        # An accepted self-assessment is locked: it shows what it was accepted with,
-        # and a criterion added to the table since is not part of it.
-        criteria = [c for c in criteria if c.pk not in added]
-        added = []
     if added:
         # Criteria added to the table after the unit opened its self-assessment get
         # their empty answer now, so they can be answered (submit asks for them) or,

@@ -358,6 +358,48 @@ def test_criterion_added_after_acceptance_is_not_part_of_the_locked_sheet(
     assert submission_a.answers.count() == before
 
 
+def test_accepted_sheet_keeps_its_tree_and_maximum_when_the_table_grows(
+    head_a, officer, submission_a, sheet
+):
+    from campaigns.queries import load_sheet
+
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a)
+    workflow.accept(submission_a, by=officer)
+    submission_a.refresh_from_db()
+    before = load_sheet(submission_a)
+    campaign = sheet.period.campaign
+    section = CriterionFactory(
+        campaign=campaign, subject=Subject.COLLECTIVE, code="3", order=5, max_points=20
+    )
+    CriterionFactory(
+        campaign=campaign,
+        subject=Subject.COLLECTIVE,
+        parent=section,
+        code="3.1",
+        order=6,
+        max_points=20,
+    )
+    CriterionFactory(  # a child under a leaf the unit answered
+        campaign=campaign,
+        subject=Subject.COLLECTIVE,
+        parent=sheet.scored,
+        code="1.1.1",
+        order=7,
+        max_points=10,
+    )
+
+    after = load_sheet(submission_a)
+
+    assert after.maximum == before.maximum
+    assert [(row.criterion.code, row.answer is not None) for row in after.rows] == [
+        (row.criterion.code, row.answer is not None) for row in before.rows
+    ]
+    scored = next(row for row in after.rows if row.criterion.code == "1.1")
+    assert scored.answer.self_score == Decimal("55.00")
+    assert submission_a.answers.count() == 3  # no answer row made for the new ones
+
+
 def test_missing_version_is_said_in_the_row_and_saves_nothing(
     client_for, head_a, submission_a, sheet
 ):
