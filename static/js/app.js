@@ -44,7 +44,11 @@
     });
   });
 
-  // A GET (a status that polls, a partial that loads) saved nothing: say so.
+  // A GET (a status that polls, a total that reloads) saved nothing: say so. A
+  // change that was not saved stays said until a change is saved: a read failing
+  // or succeeding meanwhile neither replaces nor hides that warning.
+  var unsavedChange = false;
+
   function isRead(event) {
     var config = event.detail.requestConfig;
     return Boolean(config && config.verb === "get");
@@ -53,18 +57,26 @@
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr.status;
     if (isRead(event)) {
-      show(status === 401 ? "sessionRead" : "failedRead");
+      if (!unsavedChange) show(status === 401 ? "sessionRead" : "failedRead");
       return;
     }
+    unsavedChange = true;
     show(status === 401 ? "session" : status === 403 ? "forbidden" : "failed");
   });
 
   document.addEventListener("htmx:sendError", function (event) {
-    show(isRead(event) ? "failedRead" : "offline");
+    if (isRead(event)) {
+      if (!unsavedChange) show("failedRead");
+      return;
+    }
+    unsavedChange = true;
+    show("offline");
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
     var box = alertBox();
-    if (box && !box.hidden && event.detail.successful) box.hidden = true;
+    if (!event.detail.successful) return;
+    if (!isRead(event)) unsavedChange = false;
+    if (box && !box.hidden && !unsavedChange) box.hidden = true;
   });
 })();

@@ -146,3 +146,44 @@ def test_expired_session_keeps_the_text_and_saves_after_logging_in_again(
     expect(alert).to_be_hidden()
     answer.refresh_from_db()
     assert answer.narrative == "Báo cáo tổng kết đã gửi đúng hạn"
+
+
+def test_a_failed_save_stays_said_when_a_background_read_fails_too(
+    live_server, new_page, loop_data
+):
+    from playwright.sync_api import expect
+
+    unit, head, _officer, sheet = loop_data
+    page = new_page()
+    log_in(page, live_server, head.username, PASSWORD)
+    page.goto(live_server.url + reverse("campaigns:my_submission", args=[sheet.period.pk]))
+    submission = Submission.objects.get(unit=unit)
+    answer = Answer.objects.get(submission=submission, criterion=sheet.scored)
+    save_url = reverse("campaigns:answer_save", args=[answer.pk])
+    total_url = reverse("campaigns:submission_total", args=[submission.pk])
+    alert = page.locator("#connection-alert")
+
+    # The server fails the save, then the connection drops for a read of the total.
+    page.route(f"**{save_url}", lambda route: route.fulfill(status=500, body="error"))
+    page.fill(f"#narrative-{answer.pk}", "Đã hoàn thành kế hoạch")
+    page.keyboard.press("Tab")
+    expect(alert).to_contain_text("Không lưu được thay đổi vừa rồi")
+    page.route(f"**{total_url}", lambda route: route.abort())
+    page.evaluate(
+        "url => { htmx.ajax('GET', url, {target: '#running-total', swap: 'outerHTML'})"
+        ".catch(() => null); }",
+        total_url,
+    )
+    page.wait_for_timeout(500)
+
+    expect(alert).to_contain_text("Không lưu được thay đổi vừa rồi")
+    expect(alert).not_to_contain_text("tải lại trang")
+
+    # Saving once the server is back hides it, and the text was kept to be saved.
+    page.unroute(f"**{save_url}")
+    page.unroute(f"**{total_url}")
+    page.locator(f"#answer-{answer.pk} form.answer-form button[type=submit]").click()
+    expect(page.locator(f"#status-{answer.pk}")).to_contain_text("Đã lưu")
+    expect(alert).to_be_hidden()
+    answer.refresh_from_db()
+    assert answer.narrative == "Đã hoàn thành kế hoạch"
