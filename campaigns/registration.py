@@ -137,12 +137,17 @@ def registration_rows(campaign: Campaign, units=None) -> list[RegistrationRow]:
     """The participating units (all of them in display order, or the page given) with
     their registration (target title, who registered, number of individuals): two
     queries, whatever the number of units."""
-    units = list(campaign.participants.order_by("order", "name") if units is None else units)
+    registrations = Registration.objects.filter(campaign=campaign)
+    if units is None:
+        units = campaign.participants.order_by("order", "name", "pk")
+    else:
+        units = list(units)
+        registrations = registrations.filter(unit__in=[u.pk for u in units])
     registrations = {
         r.unit_id: r
-        for r in Registration.objects.filter(campaign=campaign, unit__in=[u.pk for u in units])
-        .select_related("target_title", "registered_by")
-        .annotate(entry_count=Count("entries"))
+        for r in registrations.select_related("target_title", "registered_by").annotate(
+            entry_count=Count("entries")
+        )
     }
     return [RegistrationRow(unit, registrations.get(unit.pk)) for unit in units]
 
@@ -151,7 +156,7 @@ def filtered_participants(campaign: Campaign, *, search: str = "", registered: s
     """The participating units in display order, narrowed to a name, short name or
     code containing `search` (with or without diacritics, in any case), and to those
     that registered ("yes") or not ("no")."""
-    units = campaign.participants.order_by("order", "name")
+    units = campaign.participants.order_by("order", "name", "pk")  # pages stay stable
     if search:
         # A movement has at most a few thousand units: fold their names here rather
         # than depend on PostgreSQL's unaccent extension.

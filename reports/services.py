@@ -198,7 +198,7 @@ def requeue_stale(*, now: dt.datetime) -> int:
     for report in stale:
         task_id = str(uuid.uuid4())
         Report.objects.filter(pk=report.pk, status=report.status).update(
-            queued_at=now, task_id=task_id
+            queued_at=now, task_id=task_id, queue_error=""
         )
         enqueue(report.pk, task_id)
         count += 1

@@ -362,3 +362,16 @@ def test_finalise_needs_the_narrative(movement, officer_user):
         services.finalise(
             report, number="1", issued_on=dt.date(2025, 1, 8), signer_name="", by=officer_user
         )
+
+
+def test_queueing_again_clears_the_old_queue_error_before_a_worker_takes_it(movement, monkeypatch):
+    long_ago = timezone.now() - services.REQUEUE_AFTER - dt.timedelta(minutes=1)
+    waiting = report_for(movement, queued_at=long_ago, queue_error="queue down")
+    sent = []
+    monkeypatch.setattr(task_build_report, "apply_async", lambda **kwargs: sent.append(kwargs))
+
+    services.requeue_stale(now=timezone.now())
+
+    waiting.refresh_from_db()
+    assert sent == [{"kwargs": {"report_id": waiting.pk}, "task_id": waiting.task_id}]
+    assert (waiting.status, waiting.queue_error) == (ReportStatus.QUEUED, "")
