@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass
 
 import filetype
+import msoffcrypto
 import olefile
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -59,6 +60,7 @@ WORD_ENCRYPTED_FLAG = 0x0100
 XLS_FILEPASS = 0x002F
 XLS_EOF = 0x000A
 XLS_GLOBALS_SCAN_BYTES = 256 * 1024
+EXCEL_DEFAULT_PASSWORD = "VelvetSweatshop"  # noqa: S105 - [MS-XLS] 2.2.10, public
 
 PASSWORD_REASON = gettext_lazy("it is protected by a password; save it without one")
 MACROS_REASON = gettext_lazy("it contains macros; save it as a document without macros")
@@ -83,7 +85,7 @@ def _ole_kind(upload) -> str | None:
     except Exception:  # a damaged compound file raises more than OSError
         return None
     try:
-        return _ole_kind_of(ole)
+        return _ole_kind_of(ole, upload)
     except Refused:
         raise
     except Exception:  # a stream pointing outside the file, a truncated table…
@@ -92,7 +94,7 @@ def _ole_kind(upload) -> str | None:
         ole.close()
 
 
-def _ole_kind_of(ole) -> str | None:
+def _ole_kind_of(ole, upload) -> str | None:
     if ole.exists("EncryptedPackage"):  # a .docx or .xlsx saved with a password
         raise Refused(PASSWORD_REASON)
     if ole.exists("Macros") or ole.exists("_VBA_PROJECT_CUR"):
@@ -110,10 +112,23 @@ def _ole_kind_of(ole) -> str | None:
         if ole.exists(name):
             with ole.openstream(name) as stream:
                 globals_ = stream.read(XLS_GLOBALS_SCAN_BYTES)
-            if _xls_has_password(globals_):
+            if _xls_has_password(globals_) and not _opens_without_password(upload):
                 raise Refused(PASSWORD_REASON)
             return "xls"
     return None
+
+
+def _opens_without_password(upload) -> bool:
+    """Excel 97–2003 also encrypts a workbook whose structure is protected, with
+    its built-in password "VelvetSweatshop"; Excel and LibreOffice open such a file
+    without asking. msoffcrypto-tool checks that password against the file's
+    verifier (nothing is decrypted)."""
+    upload.seek(0)
+    try:
+        msoffcrypto.OfficeFile(upload).load_key(password=EXCEL_DEFAULT_PASSWORD)
+    except Exception:  # InvalidKeyError, or a scheme it cannot check
+        return False
+    return True
 
 
 def _xls_has_password(data: bytes) -> bool:

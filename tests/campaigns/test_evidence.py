@@ -65,6 +65,11 @@ def _xlsx() -> bytes:
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
         ("diem.xls", (FILES / "diem.xls").read_bytes(), "application/vnd.ms-excel"),
+        (  # encrypted with Excel's built-in password: opens without asking
+            "khoa-cau-truc.xls",
+            (FILES / "khoa-cau-truc.xls").read_bytes(),
+            "application/vnd.ms-excel",
+        ),
     ],
 )
 def test_check_upload_detects_type_from_content(name, content, content_type):
