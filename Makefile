@@ -36,7 +36,7 @@ run: demo messages-compiled
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-True} $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) messages-compiled
-	env -u DATABASE_URL -u CELERY_BROKER_URL $(PY) -m pytest -q -m "not celery_worker" $(PYTEST_ARGS)
+	env -u DATABASE_URL -u CELERY_BROKER_URL $(PY) -m pytest -q -m "not celery_worker and not postgres" $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) tests/bench/run_report_bench.py $(BENCH_ARGS)

@@ -147,6 +147,12 @@ def save_review(
 
 
 def refresh_self_total(submission: Submission) -> Decimal:
+    """Recompute the running total, inside the transaction saving an answer. The
+    submission row is locked first: two answers saved at once (fast typing, two
+    people of the unit) then compute their totals one after the other, the second
+    seeing the first's score, instead of the later write keeping a total that missed
+    the other's score."""
+    list(Submission.objects.select_for_update().filter(pk=submission.pk).values_list("pk"))
     criteria = collective_criteria(submission.period.campaign_id)
     scores = dict(
         Answer.objects.filter(submission=submission).values_list("criterion_id", "self_score")
