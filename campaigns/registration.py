@@ -21,7 +21,7 @@ from campaigns.enums import TitleSubject
 from campaigns.models import Campaign, Registration, RegistrationEntry, Title
 from units.models import Person, Unit
 from units.spreadsheets import Column, Date, Integer, SheetSpec, Text, export_workbook
-from units.text import matches
+from units.text import matcher
 
 
 def registration_for(campaign: Campaign, unit: Unit) -> Registration:
@@ -160,12 +160,13 @@ def filtered_participants(campaign: Campaign, *, search: str = "", registered: s
     if search:
         # A movement has at most a few thousand units: fold their names here rather
         # than depend on PostgreSQL's unaccent extension.
+        found_in = matcher(search)
         found = [
             pk
             for pk, name, short_name, code in campaign.participants.values_list(
                 "pk", "name", "short_name", "code"
             )
-            if matches(search, name, short_name, code)
+            if found_in(name, short_name, code)
         ]
         units = units.filter(pk__in=found)
     done = Registration.objects.filter(campaign=campaign).values("unit_id")

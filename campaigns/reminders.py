@@ -36,6 +36,19 @@ def missing_units(period: Period):
     )
 
 
+def reopened_at(period: Period, units) -> dict:
+    """When each of these missing units was reopened after the close, for those whose
+    self-assessment is reopened and still being edited: unit id → datetime."""
+    return dict(
+        Submission.objects.filter(
+            period=period,
+            unit__in=[unit.pk for unit in units],
+            reopened_at__isnull=False,
+            state__in=SubmissionState.editable_states,
+        ).values_list("unit_id", "reopened_at")
+    )
+
+
 def why_not_remind(period: Period, today: dt.date) -> str:
     """Why units cannot be reminded for this period today ("" when they can): a
     reminder is only useful while the unit can open and submit its self-assessment."""

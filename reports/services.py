@@ -215,9 +215,9 @@ def enqueue(report_id: int, task_id: str) -> bool:
         task_build_report.apply_async(kwargs={"report_id": report_id}, task_id=task_id)
     except BROKER_ERRORS as exc:
         logger.warning("Report %s could not be queued: %s", report_id, exc)
-        Report.objects.filter(
-            pk=report_id, status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING]
-        ).update(queue_error=f"{type(exc).__name__}: {exc}"[:1000])
+        Report.objects.filter(pk=report_id, status__in=ReportStatus.active_states).update(
+            queue_error=f"{type(exc).__name__}: {exc}"[:1000]
+        )
         return False
     return True
 

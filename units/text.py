@@ -5,6 +5,7 @@ LIKE ignores case only for ASCII letters, so names are compared folded: without
 marks, with đ read as d, case-folded."""
 
 import unicodedata
+from collections.abc import Callable
 
 
 def fold(text: str) -> str:
@@ -19,10 +20,20 @@ def _lower(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
-def matches(search: str, *texts: str) -> bool:
-    """Whether the search is part of any of the texts, in any case. Typed without
-    diacritics it matches with or without them ("vien" finds "Viễn" and "Viện");
-    typed with them, they count ("viện" finds "Viện", not "Viễn")."""
+def matcher(search: str) -> Callable[..., bool]:
+    """A test of whether the search is part of any of the texts given it, in any
+    case. Typed without diacritics it matches with or without them ("vien" finds
+    "Viễn" and "Viện"); typed with them, they count ("viện" finds "Viện", not
+    "Viễn"). The search is folded once, however many texts are tested."""
     key = fold if fold(search) == _lower(search) else _lower
     wanted = key(search)
-    return any(wanted in key(text or "") for text in texts)
+
+    def found_in(*texts: str) -> bool:
+        return any(wanted in key(text or "") for text in texts)
+
+    return found_in
+
+
+def matches(search: str, *texts: str) -> bool:
+    """Whether the search is part of any of the texts (see matcher)."""
+    return matcher(search)(*texts)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from campaigns import answers as answer_service
 from campaigns import reminders, workflow
 from campaigns.enums import SubmissionState
-from campaigns.models import AnswerChange, Campaign, Period, Submission
+from campaigns.models import AnswerChange, Campaign, Period
 from campaigns.queries import load_sheet, review_queue, state_counts
 from campaigns.views.common import parse_id
 from campaigns.views.submission import (
@@ -283,14 +283,7 @@ def _urging_context(period: Period, **extra) -> dict:
     can_reopen = today > period.closes_on
     if can_reopen:
         # A unit already reopened can edit and submit: no second reopening is offered.
-        reopened = dict(
-            Submission.objects.filter(
-                period=period,
-                unit__in=[u.pk for u in units],
-                reopened_at__isnull=False,
-                state__in=SubmissionState.editable_states,
-            ).values_list("unit_id", "reopened_at")
-        )
+        reopened = reminders.reopened_at(period, units)
         for unit in units:
             unit.reopened_at = reopened.get(unit.pk)
     return {

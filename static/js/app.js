@@ -54,23 +54,28 @@
     return Boolean(config && config.verb === "get");
   }
 
-  document.addEventListener("htmx:responseError", function (event) {
-    var status = event.detail.xhr.status;
+  // What a failed request says: a write's failure marks a change as not saved; a
+  // read's says the page is out of date, unless a change is still not saved.
+  function failed(event, writeKind, readKind) {
     if (isRead(event)) {
-      if (!unsavedChange) show(status === 401 ? "sessionRead" : "failedRead");
+      if (!unsavedChange) show(readKind);
       return;
     }
     unsavedChange = true;
-    show(status === 401 ? "session" : status === 403 ? "forbidden" : "failed");
+    show(writeKind);
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr.status;
+    failed(
+      event,
+      status === 401 ? "session" : status === 403 ? "forbidden" : "failed",
+      status === 401 ? "sessionRead" : "failedRead"
+    );
   });
 
   document.addEventListener("htmx:sendError", function (event) {
-    if (isRead(event)) {
-      if (!unsavedChange) show("failedRead");
-      return;
-    }
-    unsavedChange = true;
-    show("offline");
+    failed(event, "offline", "failedRead");
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {

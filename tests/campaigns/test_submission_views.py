@@ -308,18 +308,28 @@ def test_my_submission_of_a_closed_period_shows_the_one_made(client_for, head_a,
     assert response.url == reverse("campaigns:submission_detail", args=[made.pk])
 
 
+def _add_criterion(sheet, text: str, **fields):
+    """A collective criterion added to the movement's table after units opened it
+    (under section 1 as 1.3 unless told otherwise)."""
+    fields = {"parent": sheet.section, "code": "1.3", "order": 3, **fields}
+    return CriterionFactory(
+        campaign=sheet.period.campaign, subject=Subject.COLLECTIVE, text=text, **fields
+    )
+
+
+def _accepted(submission, sheet, head, officer):
+    fill(submission, sheet, head)
+    workflow.submit(submission, by=head)
+    workflow.accept(submission, by=officer)
+    submission.refresh_from_db()
+    return submission
+
+
 def test_criterion_added_after_opening_can_be_answered_and_is_required(
     client_for, head_a, submission_a, sheet
 ):
     fill(submission_a, sheet, head_a)
-    added = CriterionFactory(
-        campaign=sheet.period.campaign,
-        subject=Subject.COLLECTIVE,
-        parent=sheet.section,
-        code="1.3",
-        order=3,
-        text="Tiêu chí bổ sung giữa năm",
-    )
+    added = _add_criterion(sheet, "Tiêu chí bổ sung giữa năm")
     client = client_for(head_a)
 
     page = client.get(reverse("campaigns:submission_detail", args=[submission_a.pk]))
@@ -337,18 +347,9 @@ def test_criterion_added_after_opening_can_be_answered_and_is_required(
 def test_criterion_added_after_acceptance_is_not_part_of_the_locked_sheet(
     client_for, head_a, officer, submission_a, sheet
 ):
-    fill(submission_a, sheet, head_a)
-    workflow.submit(submission_a, by=head_a)
-    workflow.accept(submission_a, by=officer)
+    _accepted(submission_a, sheet, head_a, officer)
     before = submission_a.answers.count()
-    CriterionFactory(
-        campaign=sheet.period.campaign,
-        subject=Subject.COLLECTIVE,
-        parent=sheet.section,
-        code="1.3",
-        order=3,
-        text="Tiêu chí bổ sung sau khi duyệt",
-    )
+    _add_criterion(sheet, "Tiêu chí bổ sung sau khi duyệt")
 
     page = client_for(head_a).get(reverse("campaigns:submission_detail", args=[submission_a.pk]))
     review = client_for(officer).get(reverse("campaigns:review", args=[submission_a.pk]))
@@ -363,31 +364,12 @@ def test_accepted_sheet_keeps_its_tree_and_maximum_when_the_table_grows(
 ):
     from campaigns.queries import load_sheet
 
-    fill(submission_a, sheet, head_a)
-    workflow.submit(submission_a, by=head_a)
-    workflow.accept(submission_a, by=officer)
-    submission_a.refresh_from_db()
+    _accepted(submission_a, sheet, head_a, officer)
     before = load_sheet(submission_a)
-    campaign = sheet.period.campaign
-    section = CriterionFactory(
-        campaign=campaign, subject=Subject.COLLECTIVE, code="3", order=5, max_points=20
-    )
-    CriterionFactory(
-        campaign=campaign,
-        subject=Subject.COLLECTIVE,
-        parent=section,
-        code="3.1",
-        order=6,
-        max_points=20,
-    )
-    CriterionFactory(  # a child under a leaf the unit answered
-        campaign=campaign,
-        subject=Subject.COLLECTIVE,
-        parent=sheet.scored,
-        code="1.1.1",
-        order=7,
-        max_points=10,
-    )
+    section = _add_criterion(sheet, "Mục mới", parent=None, code="3", order=5, max_points=20)
+    _add_criterion(sheet, "Tiêu chí mới", parent=section, code="3.1", order=6, max_points=20)
+    # a child under a leaf the unit answered
+    _add_criterion(sheet, "Ý nhỏ", parent=sheet.scored, code="1.1.1", order=7, max_points=10)
 
     after = load_sheet(submission_a)
 

@@ -27,6 +27,15 @@ def loop_data():
     return unit, head, officer, sheet
 
 
+def _head_on_the_sheet(live_server, new_page, loop_data):
+    """The unit head logged in, on the unit's self-assessment; (page, submission)."""
+    unit, head, _officer, sheet = loop_data
+    page = new_page()
+    log_in(page, live_server, head.username, PASSWORD)
+    page.goto(live_server.url + reverse("campaigns:my_submission", args=[sheet.period.pk]))
+    return page, Submission.objects.get(unit=unit)
+
+
 def _answer_ids(submission):
     return dict(Answer.objects.filter(submission=submission).values_list("criterion__code", "pk"))
 
@@ -117,11 +126,9 @@ def test_expired_session_keeps_the_text_and_saves_after_logging_in_again(
 ):
     from playwright.sync_api import expect
 
-    unit, head, _officer, sheet = loop_data
-    page = new_page()
-    log_in(page, live_server, head.username, PASSWORD)
-    page.goto(live_server.url + reverse("campaigns:my_submission", args=[sheet.period.pk]))
-    answer = Answer.objects.get(submission__unit=unit, criterion=sheet.scored)
+    _unit, head, _officer, sheet = loop_data
+    page, submission = _head_on_the_sheet(live_server, new_page, loop_data)
+    answer = Answer.objects.get(submission=submission, criterion=sheet.scored)
     narrative = page.locator(f"#narrative-{answer.pk}")
 
     # The session ends (expired, or logged out elsewhere) while the head is typing.
@@ -153,11 +160,8 @@ def test_a_failed_save_stays_said_when_a_background_read_fails_too(
 ):
     from playwright.sync_api import expect
 
-    unit, head, _officer, sheet = loop_data
-    page = new_page()
-    log_in(page, live_server, head.username, PASSWORD)
-    page.goto(live_server.url + reverse("campaigns:my_submission", args=[sheet.period.pk]))
-    submission = Submission.objects.get(unit=unit)
+    sheet = loop_data[3]
+    page, submission = _head_on_the_sheet(live_server, new_page, loop_data)
     answer = Answer.objects.get(submission=submission, criterion=sheet.scored)
     save_url = reverse("campaigns:answer_save", args=[answer.pk])
     total_url = reverse("campaigns:submission_total", args=[submission.pk])
