@@ -156,12 +156,16 @@ def finalise(request, pk: int):
 @login_required
 @require_POST
 def retry(request, pk: int):
+    """Build a failed report again, or queue again a stalled one at once; a second
+    click is told the build is already queued again."""
     report = _get_report(request, pk)
     _require(request.user, "reports.request_report", report)
     try:
         services.retry_report(report, by=request.user)
     except services.ReportError as exc:
         messages.info(request, str(exc))
+    else:
+        messages.success(request, _("The build is queued again; this page shows its progress."))
     return redirect("reports:detail", pk=report.pk)
 
 
