@@ -35,6 +35,17 @@ class ReportError(Exception):
         self.field = field
 
 
+class BuildUnderWay(ReportError):
+    """The officer's first build of this period is already queued or running (a
+    double click, or two officers at once): report is that build."""
+
+    def __init__(self, report: Report):
+        super().__init__(
+            _("A build of this report is already under way; this page shows its progress.")
+        )
+        self.report = report
+
+
 # How far ahead of today a document may be dated (signing is often planned a few days on).
 LATEST_DATE_AHEAD = dt.timedelta(days=31)
 
@@ -43,14 +54,22 @@ def request_report(campaign: Campaign, period: Period, kind: str, *, by) -> Repo
     """Record a new build of period's report and queue it after the commit.
 
     by is the officer asking, or None for the daily schedule (then at most one per
-    period: a second automatic request raises IntegrityError). When the task queue
-    cannot be reached the Report stays queued with queue_error set; the every-minute
-    tick queues it again (requeue_stalled)."""
+    period: a second automatic request raises IntegrityError). An officer's request
+    while an officer's first build of the same period and kind is still queued or
+    running raises BuildUnderWay with that build: the period row is locked first, so
+    of two requests at once the second waits for the first and finds its build. When
+    the task queue cannot be reached the Report stays queued with queue_error set;
+    the every-minute tick queues it again (requeue_stalled)."""
     if period.campaign_id != campaign.pk:
         raise ReportError(_("This period belongs to another movement."))
     if kind != period.kind:
         raise ReportError(_("The kind of report does not match the period."))
     with transaction.atomic():
+        Period.objects.select_for_update().get(pk=period.pk)
+        if by is not None:
+            under_way = _under_way(period, kind)
+            if under_way is not None:
+                raise BuildUnderWay(under_way)
         report = Report.objects.create(
             campaign=campaign,
             period=period,
@@ -62,6 +81,23 @@ def request_report(campaign: Campaign, period: Period, kind: str, *, by) -> Repo
         _enqueue_on_commit(report)
     report.refresh_from_db()
     return report
+
+
+def _under_way(period: Period, kind: str) -> Report | None:
+    """An officer's build of period that has not produced its files yet (a rebuild of
+    an existing report for its text or finalising is not a new request)."""
+    return (
+        Report.objects.filter(
+            period=period,
+            kind=kind,
+            automatic=False,
+            status__in=ReportStatus.active_states,
+            finalised_at__isnull=True,
+            pdf="",
+        )
+        .order_by("requested_at", "pk")
+        .first()
+    )
 
 
 def save_narrative(

@@ -86,6 +86,9 @@ def request_build(request, campaign_pk: int):
     period = form.cleaned_data["period"]
     try:
         report = services.request_report(campaign, period, period.kind, by=request.user)
+    except services.BuildUnderWay as exc:  # a double click: show the build under way
+        messages.info(request, str(exc))
+        return redirect("reports:detail", pk=exc.report.pk)
     except services.ReportError as exc:
         messages.error(request, str(exc))
         return redirect("reports:campaign", campaign_pk=campaign.pk)

@@ -332,3 +332,48 @@ def test_build_that_could_not_be_queued_says_it_starts_within_a_minute(
     assert "it starts on its own within a minute of the queue coming back" in page
     assert "OperationalError: Connection refused." in page
     assert reverse("reports:retry", kwargs={"pk": report.pk}) in page
+
+
+def test_second_request_while_the_first_build_is_under_way_shows_that_build(
+    client_for, officer, small_movement, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    monkeypatch.setattr(task_build_report, "apply_async", lambda **kwargs: sent.append(kwargs))
+    client = client_for(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("reports:request", kwargs={"campaign_pk": small_movement.campaign.pk})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, {"period": small_movement.period.pk})
+        second = client.post(url, {"period": small_movement.period.pk}, follow=True)
+
+    report = Report.objects.get()
+    assert first.url == reverse("reports:detail", kwargs={"pk": report.pk})
+    assert second.redirect_chain == [(first.url, 302)]
+    assert "A build of this report is already under way" in second.content.decode()
+    assert [kwargs["kwargs"]["report_id"] for kwargs in sent] == [report.pk]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": ReportStatus.DONE},
+        {"status": ReportStatus.FAILED},
+        {"status": ReportStatus.QUEUED, "automatic": True},
+        {"status": ReportStatus.QUEUED, "pdf": "reports/1/old.pdf"},
+    ],
+    ids=["done", "failed", "automatic", "rebuild-for-its-text"],
+)
+def test_a_new_request_is_a_new_build_when_none_of_the_officers_is_under_way(
+    client_for, officer, small_movement, monkeypatch, fields
+):
+    monkeypatch.setattr(task_build_report, "apply_async", lambda **kwargs: None)
+    earlier = report_for(small_movement, **fields)
+
+    response = client_for(officer).post(
+        reverse("reports:request", kwargs={"campaign_pk": small_movement.campaign.pk}),
+        {"period": small_movement.period.pk},
+    )
+
+    new = Report.objects.exclude(pk=earlier.pk).get()
+    assert response.url == reverse("reports:detail", kwargs={"pk": new.pk})
