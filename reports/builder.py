@@ -134,10 +134,12 @@ class Heartbeat(threading.Thread):
     def run(self) -> None:
         try:
             while not self._stopped.wait(self.every.total_seconds()):
-                if not beat(self.report_id, self.token):
-                    return
-        except Exception:  # noqa: BLE001 — a missed beat must never stop the build
-            logger.warning("Report %s: heartbeat failed", self.report_id, exc_info=True)
+                try:
+                    if not beat(self.report_id, self.token):
+                        return
+                except Exception:  # noqa: BLE001 — a missed beat never stops the build
+                    logger.warning("Report %s: heartbeat missed", self.report_id, exc_info=True)
+                    connections.close_all()  # reconnect at the next beat
         finally:
             connections.close_all()  # this thread's connections only
 

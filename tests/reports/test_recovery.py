@@ -9,6 +9,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
@@ -177,6 +178,34 @@ def test_heartbeat_thread_stops_by_itself_once_the_build_is_taken_over():
         assert not heartbeat.is_alive()
     finally:
         heartbeat.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_missed_beat_does_not_stop_the_heartbeat(monkeypatch):
+    movement = make_movement(1)
+    report = report_for(movement)
+    token = builder.claim(report.pk, report.task_id, now=timezone.now())
+    claimed_at = Report.objects.get(pk=report.pk).heartbeat_at
+    beat = builder.beat
+    calls = []
+
+    def database_away_once(report_id, token):
+        calls.append(token)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return beat(report_id, token)
+
+    monkeypatch.setattr(builder, "beat", database_away_once)
+    heartbeat = builder.Heartbeat(report.pk, token, dt.timedelta(milliseconds=50))
+    heartbeat.start()
+    try:
+        time.sleep(0.4)
+        assert heartbeat.is_alive()
+    finally:
+        heartbeat.stop()
+
+    assert len(calls) >= 3
+    assert Report.objects.get(pk=report.pk).heartbeat_at > claimed_at
 
 
 def test_the_tick_queues_a_dead_workers_build_again_once(
