@@ -365,6 +365,24 @@ def test_stalled_build_page_says_so_and_offers_to_queue_it_again(client_for, off
     assert reverse("reports:retry", kwargs={"pk": live.pk}) not in live_page
 
 
+def test_the_polled_status_turns_stalled_without_a_reload(client_for, officer, small):
+    now = timezone.now()
+    report = report_for(small, status=ReportStatus.RUNNING, started_at=now, heartbeat_at=now)
+    client = client_for(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("reports:status", kwargs={"pk": report.pk}) + "?polling=1"
+    before = client.get(url, headers={"HX-Request": "true"}).content.decode()
+
+    silent = now - STALLED_AFTER - SECOND
+    Report.objects.filter(pk=report.pk).update(heartbeat_at=silent)
+    after = client.get(url, headers={"HX-Request": "true"})
+
+    assert "No sign of life" not in before
+    assert "No sign of life from this build for over two minutes" in after.content.decode()
+    assert reverse("reports:retry", kwargs={"pk": report.pk}) in after.content.decode()
+    assert "HX-Refresh" not in after  # still active: the page keeps polling
+
+
 def test_stalled_build_page_in_vietnamese(client_for, officer, small):
     page = _page(client_for(officer), _stalled_running(small))
 
