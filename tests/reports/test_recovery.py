@@ -120,6 +120,21 @@ def test_thresholds_are_those_the_page_promises():
     assert STALLED_AFTER + tick["schedule"] <= dt.timedelta(minutes=5)
 
 
+def test_celery_delivery_settings_are_consistent():
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    longest_countdown = task_build_report.retry_backoff_max
+    # A live task is never handed to a second worker: the visibility timeout is longer
+    # than any task may run plus the longest wait of a retry.
+    assert visibility > settings.CELERY_TASK_TIME_LIMIT + longest_countdown
+    assert visibility > builder.TIME_LIMIT + longest_countdown
+    assert (
+        settings.CELERY_TASK_ACKS_LATE,
+        settings.CELERY_TASK_REJECT_ON_WORKER_LOST,
+        settings.CELERY_WORKER_PREFETCH_MULTIPLIER,
+    ) == (True, True, 1)
+    assert (task_build_report.acks_late, task_build_report.reject_on_worker_lost) == (True, True)
+
+
 def test_each_step_stamps_the_heartbeat(small):
     report = report_for(small)
 
