@@ -154,7 +154,7 @@ def test_heartbeat_thread_beats_while_the_pdf_renders_and_stops_with_the_build(m
     beat = builder.beat
 
     def slow_render(*args):
-        time.sleep(0.6)  # a long PDF step: no step stamps the heartbeat meanwhile
+        time.sleep(1.0)  # a long PDF step: no step stamps the heartbeat meanwhile
         return render(*args)
 
     def recorded_beat(report_id, token):
