@@ -5,6 +5,7 @@ console email). A malformed value stops start-up with ImproperlyConfigured and
 names the variable, never silently falls back to a default.
 """
 
+import datetime as dt
 import warnings
 from pathlib import Path
 
@@ -140,6 +141,10 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 DATABASES["default"]["CONN_MAX_AGE"] = _read("DJANGO_CONN_MAX_AGE", env.int, 60)
+# A persistent connection is checked (SELECT 1) at the first query of each request
+# and reopened when the database dropped it (a restart, a failover, an idle timeout),
+# so a dropped connection costs no request a 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while a management command writes; IMMEDIATE
     # transactions make a second writer wait (timeout) instead of failing at once
@@ -244,13 +249,24 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
+# At-least-once delivery, made exactly-once by the tasks themselves (a report build
+# claims its row with its attempt token, reports.builder): a message is acknowledged
+# only after its task ends (acks late), a worker process that dies hands its message
+# back (reject on worker lost), and a worker reserves no more messages than it runs,
+# so a killed worker holds back no task it had not started (prefetch 1).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
-# Small daily ticks that read their dates from the database.
+# Redis hands an unacknowledged message to another worker after the visibility
+# timeout, whether or not its worker is still running it: it must be longer than any
+# task may run (CELERY_TASK_TIME_LIMIT, 15 min) plus the longest countdown of a retry
+# (2 min), or live tasks would run twice. It no longer decides how soon a dead
+# worker's report is rebuilt (the every-minute tick does, within three minutes); it
+# only brings back other tasks' messages lost with a worker killed outright.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 20 * 60}
 CELERY_BEAT_SCHEDULE = {
+    # Small daily ticks that read their dates from the database.
     "send-reminders": {
         "task": "campaigns.send_reminders",
         "schedule": crontab(hour=7, minute=0),
@@ -258,6 +274,15 @@ CELERY_BEAT_SCHEDULE = {
     "build-due-reports": {
         "task": "reports.daily",
         "schedule": crontab(hour=6, minute=30),
+    },
+    # Every minute: report builds whose enqueue failed (the broker was down), that no
+    # worker took, or whose worker stopped beating are queued again, each once. A tick
+    # not taken within the minute is dropped, so ticks do not pile up while no worker
+    # runs.
+    "requeue-stalled-reports": {
+        "task": "reports.requeue_stalled",
+        "schedule": dt.timedelta(minutes=1),
+        "options": {"expires": 55},
     },
 }
 

@@ -9,10 +9,37 @@ from django.utils.translation import gettext_lazy as _
 
 from .enums import ReportKind, ReportStatus, ReportStep
 
-# A queued build no worker took within this time is shown as waiting too long. A
-# build takes seconds (docs/benchmarks.md); ten minutes leaves room for a worker busy
-# with other builds before offering to queue it again.
-STUCK_IN_QUEUE_AFTER = dt.timedelta(minutes=10)
+# A running build stamps Report.heartbeat_at at each step and every HEARTBEAT_EVERY
+# in between (reports.builder). With no stamp for STALLED_AFTER (eight missed beats)
+# its worker is taken to be dead: the build is shown as stalled, may be queued again
+# at once by hand, and the every-minute tick (reports.services.requeue_stalled)
+# queues it again, so it is back in the queue within three minutes of the worker's end.
+HEARTBEAT_EVERY = dt.timedelta(seconds=15)
+STALLED_AFTER = dt.timedelta(minutes=2)
+# A queued build no worker took within this time lost its message (a broker
+# restarted without persistence) or waits behind a long queue: it is queued again. A
+# build takes seconds (docs/benchmarks.md).
+NOT_TAKEN_AFTER = dt.timedelta(minutes=5)
+
+
+def silent(now: dt.datetime) -> Q:
+    """Running builds whose worker stopped beating (rows older than the heartbeat
+    have only started_at)."""
+    cut = now - STALLED_AFTER
+    return Q(status=ReportStatus.RUNNING) & (
+        Q(heartbeat_at__lt=cut) | Q(heartbeat_at__isnull=True, started_at__lt=cut)
+    )
+
+
+def stalled(now: dt.datetime) -> Q:
+    """The active builds that should be queued again (Report.is_stalled, as a filter):
+    queued when the task queue could not be reached (queue_error) or not taken within
+    NOT_TAKEN_AFTER, or running with no heartbeat for STALLED_AFTER."""
+    return (
+        Q(status=ReportStatus.QUEUED, queued_at__lt=now - NOT_TAKEN_AFTER)
+        | (Q(status__in=ReportStatus.active_states) & ~Q(queue_error=""))
+        | silent(now)
+    )
 
 
 class ReportQuerySet(models.QuerySet):
@@ -76,9 +103,27 @@ class Report(models.Model):
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"),
+        null=True,
+        blank=True,
+        help_text=_("Stamped by the running build every few seconds."),
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    task_id = models.CharField(_("Celery task id"), max_length=64, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    task_id = models.CharField(
+        _("Celery task id"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "The current attempt, new each time the build is queued: a delivery of an "
+            "older one does nothing."
+        ),
+    )
+    attempts = models.PositiveSmallIntegerField(
+        _("attempts"),
+        default=0,
+        help_text=_("Workers that took this build since it was last asked for."),
+    )
     claim = models.CharField(_("claim token"), max_length=32, blank=True, editable=False)
     queue_error = models.TextField(
         _("queue error"),
@@ -152,18 +197,19 @@ class Report(models.Model):
         return self.status in ReportStatus.active_states
 
     @property
-    def is_stuck(self) -> bool:
-        """Queued but not taken (the queue was down, or no worker is running), or
-        running with no end past the time limit (its worker died): it may be queued
-        again by hand rather than waiting for the daily tick."""
-        from .builder import STALE_AFTER  # the builder imports this module
-
+    def is_stalled(self) -> bool:
+        """Queued but not taken (the queue was down, or its message was lost), or
+        running with no heartbeat for STALLED_AFTER (its worker died): the tick queues
+        it again, and the officer may do so at once. The same rule as stalled()."""
         now = timezone.now()
+        if self.status not in ReportStatus.active_states:
+            return False
+        if self.queue_error:
+            return True
         if self.status == ReportStatus.QUEUED:
-            return bool(self.queue_error) or self.queued_at < now - STUCK_IN_QUEUE_AFTER
-        if self.status == ReportStatus.RUNNING:
-            return self.started_at is not None and self.started_at < now - STALE_AFTER
-        return False
+            return self.queued_at < now - NOT_TAKEN_AFTER
+        last_sign = self.heartbeat_at or self.started_at
+        return last_sign is not None and last_sign < now - STALLED_AFTER
 
     @property
     def is_editable(self) -> bool:

@@ -7,7 +7,6 @@ import logging
 import uuid
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
@@ -15,15 +14,16 @@ from kombu.exceptions import OperationalError as BrokerError
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, Period
 
-from .builder import STALE_AFTER
 from .enums import ReportStatus
-from .models import Report
+from .models import Report, silent, stalled
 
 logger = logging.getLogger(__name__)
 
-# A queued build that no worker took within this time is handed to the queue again.
-REQUEUE_AFTER = dt.timedelta(minutes=30)
 BROKER_ERRORS = (BrokerError, OSError)
+# A build whose worker died this many times in a row (say it runs out of memory) is
+# not queued again by the tick but ends failed, for the officer to build again once
+# the cause is fixed: a build that kills its worker must not loop for ever.
+MAX_ATTEMPTS = 3
 
 
 class ReportError(Exception):
@@ -35,6 +35,17 @@ class ReportError(Exception):
         self.field = field
 
 
+class BuildUnderWay(ReportError):
+    """The officer's first build of this period is already queued or running (a
+    double click, or two officers at once): report is that build."""
+
+    def __init__(self, report: Report):
+        super().__init__(
+            _("A build of this report is already under way; this page shows its progress.")
+        )
+        self.report = report
+
+
 # How far ahead of today a document may be dated (signing is often planned a few days on).
 LATEST_DATE_AHEAD = dt.timedelta(days=31)
 
@@ -43,14 +54,22 @@ def request_report(campaign: Campaign, period: Period, kind: str, *, by) -> Repo
     """Record a new build of period's report and queue it after the commit.
 
     by is the officer asking, or None for the daily schedule (then at most one per
-    period: a second automatic request raises IntegrityError). When the task queue
-    cannot be reached the Report stays queued with queue_error set; the daily task
-    queues it again."""
+    period: a second automatic request raises IntegrityError). An officer's request
+    while an officer's first build of the same period and kind is still queued or
+    running raises BuildUnderWay with that build: the period row is locked first, so
+    of two requests at once the second waits for the first and finds its build. When
+    the task queue cannot be reached the Report stays queued with queue_error set;
+    the every-minute tick queues it again (requeue_stalled)."""
     if period.campaign_id != campaign.pk:
         raise ReportError(_("This period belongs to another movement."))
     if kind != period.kind:
         raise ReportError(_("The kind of report does not match the period."))
     with transaction.atomic():
+        Period.objects.select_for_update().get(pk=period.pk)
+        if by is not None:
+            under_way = _under_way(period, kind)
+            if under_way is not None:
+                raise BuildUnderWay(under_way)
         report = Report.objects.create(
             campaign=campaign,
             period=period,
@@ -62,6 +81,23 @@ def request_report(campaign: Campaign, period: Period, kind: str, *, by) -> Repo
         _enqueue_on_commit(report)
     report.refresh_from_db()
     return report
+
+
+def _under_way(period: Period, kind: str) -> Report | None:
+    """An officer's build of period that has not produced its files yet (a rebuild of
+    an existing report for its text or finalising is not a new request)."""
+    return (
+        Report.objects.filter(
+            period=period,
+            kind=kind,
+            automatic=False,
+            status__in=ReportStatus.active_states,
+            finalised_at__isnull=True,
+            pdf="",
+        )
+        .order_by("requested_at", "pk")
+        .first()
+    )
 
 
 def save_narrative(
@@ -137,36 +173,32 @@ def finalise(report: Report, *, number: str, issued_on: dt.date, signer_name: st
 
 def retry_report(report: Report, *, by) -> Report:
     """Build a failed report again (the same record, the same inputs), or queue again
-    one that is stuck (Report.is_stuck): a duplicate delivery is harmless, the first
-    worker to claim the build does it."""
-    from .models import STUCK_IN_QUEUE_AFTER
-
+    at once one that is stalled (Report.is_stalled). Both are conditional updates, so
+    a double click, or the click racing the tick, queues it once; the second click is
+    told it is already queued again."""
     now = timezone.now()
-    stuck = (
-        Q(status=ReportStatus.QUEUED, queued_at__lt=now - STUCK_IN_QUEUE_AFTER)
-        | (Q(status=ReportStatus.QUEUED) & ~Q(queue_error=""))
-        | Q(status=ReportStatus.RUNNING, started_at__lt=now - STALE_AFTER)
-    )
     with transaction.atomic():
         changed = Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
             error="", **_requeue_fields(now)
-        ) or Report.objects.filter(stuck, pk=report.pk).update(
-            queued_at=now, task_id=str(uuid.uuid4()), queue_error=""
         )
-        if not changed:
-            raise ReportError(
-                _("Only a failed build, or one waiting too long, can be started again.")
-            )
-        report.refresh_from_db()
-        _enqueue_on_commit(report)
+        if changed:
+            report.refresh_from_db()
+            _enqueue_on_commit(report)
+    if not changed:
+        changed = _queue_again(report.pk, report.task_id, now=now, by_hand=True)
     report.refresh_from_db()
+    if not changed:
+        if report.is_active:
+            raise ReportError(
+                _("This build is already queued again; this page shows its progress.")
+            )
+        raise ReportError(_("Only a failed or stalled build can be started again."))
     return report
 
 
 def build_due_reports(*, today: dt.date, now: dt.datetime | None = None) -> dict[str, int]:
     """The daily tick: request the report of every period whose due date has passed
-    and that has none yet, and queue again the builds that waited too long (the queue
-    was down, or their worker died)."""
+    and that has none yet (and, like every minute, queue again the stalled builds)."""
     now = now or timezone.now()
     created = 0
     periods = (
@@ -184,40 +216,89 @@ def build_due_reports(*, today: dt.date, now: dt.datetime | None = None) -> dict
         except IntegrityError:
             continue  # another tick got there first
         created += 1
-    return {"created": created, "requeued": requeue_stale(now=now)}
+    return {"created": created, "requeued": requeue_stalled(now=now)}
 
 
-def requeue_stale(*, now: dt.datetime) -> int:
-    """Queue again the builds queued for longer than REQUEUE_AFTER and the running ones
-    whose worker must have died (the build claims those again)."""
-    stale = Report.objects.filter(
-        Q(status=ReportStatus.QUEUED, queued_at__lt=now - REQUEUE_AFTER)
-        | Q(status=ReportStatus.RUNNING, started_at__lt=now - STALE_AFTER)
-    ).only("pk", "status")
+def requeue_stalled(*, now: dt.datetime | None = None) -> int:
+    """The every-minute tick: queue again each stalled build (reports.models.stalled:
+    its enqueue failed, no worker took it, or its worker stopped beating), each once
+    however many ticks run at once. A build whose worker died MAX_ATTEMPTS times ends
+    failed instead. Returns how many were queued again."""
+    now = now or timezone.now()
     count = 0
-    for report in stale:
-        task_id = str(uuid.uuid4())
-        Report.objects.filter(pk=report.pk, status=report.status).update(
-            queued_at=now, task_id=task_id, queue_error=""
-        )
-        enqueue(report.pk, task_id)
-        count += 1
+    candidates = (
+        Report.objects.filter(stalled(now)).order_by("queued_at", "pk").values_list("pk", "task_id")
+    )
+    for report_id, attempt in candidates:
+        if _give_up(report_id, attempt, now=now):
+            continue
+        count += _queue_again(report_id, attempt, now=now, by_hand=False)
     return count
 
 
+def _queue_again(report_id: int, attempt: str, *, now: dt.datetime, by_hand: bool) -> bool:
+    """Queue again the stalled build whose current attempt is `attempt`: one
+    conditional update gives it a new attempt and hands it back to the queue, so of
+    two callers at once (two ticks, a tick and the officer's click) exactly one
+    enqueues. A delivery of the old attempt does nothing from then on, and its worker,
+    if it was alive after all, loses its claim at its next step."""
+    task_id = str(uuid.uuid4())
+    fields = {
+        "status": ReportStatus.QUEUED,
+        "claim": "",
+        "progress": 0,
+        "step": "",
+        "queued_at": now,
+        "heartbeat_at": None,
+        "task_id": task_id,
+        "queue_error": "",
+    }
+    if by_hand:
+        fields["attempts"] = 0  # the officer starts a new series of attempts
+    with transaction.atomic():
+        changed = Report.objects.filter(stalled(now), pk=report_id, task_id=attempt).update(
+            **fields
+        )
+        if changed:
+            transaction.on_commit(lambda: enqueue(report_id, task_id))
+    if changed:
+        logger.info("Report %s queued again (attempt %s replaces %s)", report_id, task_id, attempt)
+    return bool(changed)
+
+
+def _give_up(report_id: int, attempt: str, *, now: dt.datetime) -> bool:
+    failed = Report.objects.filter(
+        silent(now), pk=report_id, task_id=attempt, attempts__gte=MAX_ATTEMPTS
+    ).update(
+        status=ReportStatus.FAILED,
+        claim="",
+        step="",
+        finished_at=now,
+        error=(
+            f"The build stopped {MAX_ATTEMPTS} times without finishing: its worker died "
+            "each time (out of memory?). Build it again once the cause is fixed."
+        ),
+    )
+    if failed:
+        logger.error("Report %s: worker died %s times, build failed", report_id, MAX_ATTEMPTS)
+    return bool(failed)
+
+
 def enqueue(report_id: int, task_id: str) -> bool:
-    """Hand the build to Celery. A broker that cannot be reached is recorded on the
-    row (it stays queued, or running when a dead worker's build was being queued
-    again) instead of failing the request."""
+    """Hand the build to Celery, task_id being its attempt token. A broker that cannot
+    be reached is recorded on the row, which stays queued, instead of failing the
+    request; the every-minute tick tries again."""
     from .tasks import task_build_report
 
     try:
-        task_build_report.apply_async(kwargs={"report_id": report_id}, task_id=task_id)
+        task_build_report.apply_async(
+            kwargs={"report_id": report_id, "attempt": task_id}, task_id=task_id
+        )
     except BROKER_ERRORS as exc:
         logger.warning("Report %s could not be queued: %s", report_id, exc)
-        Report.objects.filter(pk=report_id, status__in=ReportStatus.active_states).update(
-            queue_error=f"{type(exc).__name__}: {exc}"[:1000]
-        )
+        Report.objects.filter(
+            pk=report_id, task_id=task_id, status__in=ReportStatus.active_states
+        ).update(queue_error=f"{type(exc).__name__}: {exc}"[:1000])
         return False
     return True
 
@@ -243,4 +324,5 @@ def _requeue_fields(now: dt.datetime) -> dict:
         "queued_at": now,
         "task_id": str(uuid.uuid4()),
         "queue_error": "",
+        "attempts": 0,
     }

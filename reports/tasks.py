@@ -7,10 +7,16 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import builder, services
+from .models import HEARTBEAT_EVERY
 
 logger = logging.getLogger(__name__)
 
 
+# acks_late and reject_on_worker_lost (also the project's defaults, see settings): a
+# message is acknowledged only once its build ended, and a worker process that dies
+# hands it back; the copy that comes back, like any duplicate, builds nothing twice
+# (the attempt token and the claim), and a worker killed outright is made up for by
+# the every-minute tick.
 @shared_task(
     name="reports.build_report",
     bind=True,
@@ -24,13 +30,15 @@ logger = logging.getLogger(__name__)
     soft_time_limit=builder.SOFT_TIME_LIMIT,
     time_limit=builder.TIME_LIMIT,
 )
-def task_build_report(self, *, report_id: int) -> str:
-    """Build one report. A delivery that finds the build held by a live-looking claim
-    comes back once that claim would be stale, in case its worker died."""
-    outcome = builder.run_build(report_id)
-    if outcome == builder.Outcome.BUSY and not self.request.is_eager:
-        countdown = builder.STALE_AFTER.total_seconds()
-        raise self.retry(countdown=countdown, max_retries=self.max_retries + 3)
+def task_build_report(self, *, report_id: int, attempt: str | None = None) -> str:
+    """Build one report if attempt is still its current one (messages sent before
+    the attempt was a keyword carry it as their task id). A delivery that finds the
+    build running does nothing: if that worker died, the tick queues it again."""
+    outcome = builder.run_build(
+        report_id,
+        attempt or self.request.id,
+        heartbeat_every=None if self.request.is_eager else HEARTBEAT_EVERY,
+    )
     logger.info("Report %s: %s", report_id, outcome)
     return str(outcome)
 
@@ -42,3 +50,13 @@ def task_daily_reports() -> dict:
     result = services.build_due_reports(today=timezone.localdate())
     logger.info("Daily reports: %s", result)
     return result
+
+
+@shared_task(name="reports.requeue_stalled")
+def task_requeue_stalled() -> int:
+    """Every-minute tick: queue again the builds that could not be queued, that no
+    worker took, or whose worker stopped beating (services.requeue_stalled)."""
+    count = services.requeue_stalled()
+    if count:
+        logger.info("Queued again %d stalled report build(s)", count)
+    return count

@@ -86,6 +86,9 @@ def request_build(request, campaign_pk: int):
     period = form.cleaned_data["period"]
     try:
         report = services.request_report(campaign, period, period.kind, by=request.user)
+    except services.BuildUnderWay as exc:  # a double click: show the build under way
+        messages.info(request, str(exc))
+        return redirect("reports:detail", pk=exc.report.pk)
     except services.ReportError as exc:
         messages.error(request, str(exc))
         return redirect("reports:campaign", campaign_pk=campaign.pk)
@@ -156,12 +159,16 @@ def finalise(request, pk: int):
 @login_required
 @require_POST
 def retry(request, pk: int):
+    """Build a failed report again, or queue again a stalled one at once; a second
+    click is told the build is already queued again."""
     report = _get_report(request, pk)
     _require(request.user, "reports.request_report", report)
     try:
         services.retry_report(report, by=request.user)
     except services.ReportError as exc:
         messages.info(request, str(exc))
+    else:
+        messages.success(request, _("The build is queued again; this page shows its progress."))
     return redirect("reports:detail", pk=report.pk)
 
 

@@ -17,7 +17,7 @@ from .factories import (
     UnitFactory,
     UserFactory,
 )
-from .worker import celery_worker_process  # noqa: F401 — fixture for celery_worker tests
+from .worker import celery_worker_process, celery_workers  # noqa: F401 — fixtures for celery_worker tests
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,9 @@ def _database_url_for_test_db() -> str:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):
+def celery_workers(transactional_db, tmp_path):
+    """start() starts one more real worker and returns its process; every worker
+    started is stopped at the end (a test may kill one and start another)."""
     broker = settings.CELERY_REAL_BROKER_URL
     if not broker:
         pytest.fail("Tests marked celery_worker need CELERY_BROKER_URL (Redis); see .ci/run.")
@@ -46,45 +49,73 @@ def celery_worker_process(transactional_db, tmp_path):
         "CELERY_RESULT_BACKEND": backend,
         "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(  # noqa: S603 — our own interpreter and module
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "emulation",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            f"--hostname=test-{os.getpid()}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    started = []
+
+    def start():
+        n = len(started) + 1
+        log_path = tmp_path / f"worker-{n}.log"
+        log = log_path.open("w")
+        worker = subprocess.Popen(  # noqa: S603 — our own interpreter and module
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "emulation",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                f"--hostname=test-{os.getpid()}-{n}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        started.append((worker, log))
+        _wait_until_ready(worker, log_path)
+        return worker
+
     saved = (app.conf.task_always_eager, app.conf.result_backend, app.conf.broker_url)
     app.conf.task_always_eager = False
     app.conf.result_backend = backend
     app.conf.broker_url = broker
     app._local.__dict__.pop("backend", None)  # the backend is cached per thread
     try:
-        _wait_until_ready(worker, tmp_path / "worker.log")
-        yield worker
+        yield start
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        log.close()
+        for worker, log in started:
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+            log.close()
         _close_connections()
         app.conf.task_always_eager, app.conf.result_backend, app.conf.broker_url = saved
         app._local.__dict__.pop("backend", None)
+
+
+@pytest.fixture
+def celery_worker_process(celery_workers):
+    return celery_workers()
+
+
+@contextmanager
+def broker_down():
+    """Within it, this process sends its messages to a port where nothing listens, as
+    if Redis were down; the worker keeps the real broker. (Celery reads the producer's
+    URL from CELERY_BROKER_WRITE_URL before its settings.)"""
+    _close_connections()
+    os.environ["CELERY_BROKER_WRITE_URL"] = "redis://127.0.0.1:1/0"
+    try:
+        yield
+    finally:
+        del os.environ["CELERY_BROKER_WRITE_URL"]
+        _close_connections()
 
 
 def _wait_until_ready(worker, log_path: Path, timeout: float = 60) -> None:

@@ -10,6 +10,7 @@ import os
 import resource
 import sys
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,9 +46,11 @@ def main() -> None:
     )
     baseline = rss_mb()
 
-    report = Report.objects.create(campaign=period.campaign, period=period, kind=period.kind)
+    report = Report.objects.create(
+        campaign=period.campaign, period=period, kind=period.kind, task_id=str(uuid.uuid4())
+    )
     started = time.perf_counter()
-    outcome = builder.run_build(report.pk)
+    outcome = builder.run_build(report.pk, report.task_id)
     total = time.perf_counter() - started
     peak = rss_mb()
     report.refresh_from_db()

@@ -5,6 +5,7 @@ make_movement keeps every raw number it wrote in a Movement, so the tests comput
 expected figures on their own, from those numbers, without the code under test."""
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -239,6 +240,8 @@ def six_monthly(db):
 
 
 def report_for(movement: Movement, **fields) -> Report:
+    """A build of movement's period, with an attempt token as services would give it."""
+    fields.setdefault("task_id", str(uuid.uuid4()))
     return Report.objects.create(
         campaign=movement.campaign,
         period=movement.period,

@@ -239,7 +239,7 @@ def test_fetcher_refuses_the_network():
 def test_build_stores_both_files_with_size_and_checksum(movement):
     report = report_for(movement)
 
-    outcome = builder.run_build(report.pk)
+    outcome = builder.run_build(report.pk, report.task_id)
 
     report.refresh_from_db()
     pdf = read(report.pdf)

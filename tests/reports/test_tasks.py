@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from campaigns.enums import CampaignStatus
 from reports import builder, services
 from reports.enums import ReportStatus
-from reports.models import STUCK_IN_QUEUE_AFTER, Report
+from reports.models import NOT_TAKEN_AFTER, STALLED_AFTER, Report
 from reports.tasks import task_build_report, task_daily_reports
 from tests.factories import UserFactory
 
@@ -62,11 +62,12 @@ def test_request_report_refuses_a_period_of_another_movement(movement, six_month
 
 def test_duplicate_delivery_builds_once(movement):
     report = report_for(movement)
-    task_build_report.apply(kwargs={"report_id": report.pk})
+    delivery = {"report_id": report.pk, "attempt": report.task_id}
+    task_build_report.apply(kwargs=delivery)
     report.refresh_from_db()
     first = (report.pdf.name, report.pdf_sha256, report.finished_at)
 
-    second = task_build_report.apply(kwargs={"report_id": report.pk}).get()
+    second = task_build_report.apply(kwargs=delivery).get()
 
     report.refresh_from_db()
     assert second == "finished"
@@ -75,9 +76,10 @@ def test_duplicate_delivery_builds_once(movement):
 
 
 def test_delivery_while_another_worker_builds_does_nothing(movement):
-    report = report_for(movement, status=ReportStatus.RUNNING, started_at=timezone.now())
+    now = timezone.now()
+    report = report_for(movement, status=ReportStatus.RUNNING, started_at=now, heartbeat_at=now)
 
-    outcome = builder.run_build(report.pk)
+    outcome = builder.run_build(report.pk, report.task_id)
 
     report.refresh_from_db()
     assert (outcome, report.status, report.pdf.name, report.attempts) == (
@@ -88,13 +90,21 @@ def test_delivery_while_another_worker_builds_does_nothing(movement):
     )
 
 
-def test_build_whose_worker_died_is_claimed_again_and_completes(movement):
-    died_at = timezone.now() - builder.STALE_AFTER - dt.timedelta(seconds=1)
+def test_redelivery_of_a_build_whose_worker_died_claims_it_again_and_completes(movement):
+    # The broker hands the message back (visibility timeout) before the tick ran.
+    died_at = timezone.now() - STALLED_AFTER - dt.timedelta(seconds=1)
     report = report_for(
-        movement, status=ReportStatus.RUNNING, started_at=died_at, progress=40, attempts=1
+        movement,
+        status=ReportStatus.RUNNING,
+        started_at=died_at,
+        heartbeat_at=died_at,
+        progress=40,
+        attempts=1,
     )
 
-    result = task_build_report.apply(kwargs={"report_id": report.pk}).get()
+    result = task_build_report.apply(
+        kwargs={"report_id": report.pk, "attempt": report.task_id}
+    ).get()
 
     report.refresh_from_db()
     assert (result, report.status, report.progress, report.attempts) == (
@@ -111,7 +121,9 @@ def test_failed_build_keeps_its_error_and_never_stays_running(movement, settings
     settings.MEDIA_ROOT = str(blocked)
     report = report_for(movement)
 
-    result = task_build_report.apply(kwargs={"report_id": report.pk}).get()
+    result = task_build_report.apply(
+        kwargs={"report_id": report.pk, "attempt": report.task_id}
+    ).get()
 
     report.refresh_from_db()
     assert (result, report.status, report.step) == ("failed", ReportStatus.FAILED, "")
@@ -137,13 +149,13 @@ def test_failed_build_can_be_started_again(
         {"status": ReportStatus.QUEUED, "queue_error": "OperationalError: refused"},
         {
             "status": ReportStatus.QUEUED,
-            "queued_at_ago": STUCK_IN_QUEUE_AFTER + dt.timedelta(minutes=1),
+            "queued_at_ago": NOT_TAKEN_AFTER + dt.timedelta(minutes=1),
         },
-        {"status": ReportStatus.RUNNING, "started_at_ago": builder.STALE_AFTER * 2},
+        {"status": ReportStatus.RUNNING, "started_at_ago": STALLED_AFTER * 2},
     ],
     ids=["queue-was-down", "no-worker-took-it", "worker-died"],
 )
-def test_stuck_build_can_be_queued_again_by_hand(
+def test_stalled_build_can_be_queued_again_by_hand(
     movement, officer_user, django_capture_on_commit_callbacks, fields
 ):
     now = timezone.now()
@@ -153,13 +165,13 @@ def test_stuck_build_can_be_queued_again_by_hand(
     if "started_at_ago" in fields:
         fields["started_at"] = now - fields.pop("started_at_ago")
     report = report_for(movement, **fields)
-    assert report.is_stuck is True
+    assert report.is_stalled is True
 
     with django_capture_on_commit_callbacks(execute=True):
         services.retry_report(report, by=officer_user)
 
     report.refresh_from_db()
-    assert (report.status, report.queue_error, report.is_stuck) == (ReportStatus.DONE, "", False)
+    assert (report.status, report.queue_error, report.is_stalled) == (ReportStatus.DONE, "", False)
 
 
 @pytest.mark.parametrize(
@@ -168,14 +180,14 @@ def test_stuck_build_can_be_queued_again_by_hand(
         {"status": ReportStatus.QUEUED},
         {
             "status": ReportStatus.QUEUED,
-            "queued_at_ago": STUCK_IN_QUEUE_AFTER - dt.timedelta(minutes=1),
+            "queued_at_ago": NOT_TAKEN_AFTER - dt.timedelta(minutes=1),
         },
         {"status": ReportStatus.RUNNING, "started_at_ago": dt.timedelta(minutes=1)},
         {"status": ReportStatus.DONE},
     ],
     ids=["just-queued", "queued-behind-other-builds", "running-normally", "done"],
 )
-def test_a_build_that_is_not_stuck_is_not_queued_again(movement, officer_user, fields):
+def test_a_build_that_is_not_stalled_is_not_queued_again(movement, officer_user, fields):
     fields = dict(fields)
     if "queued_at_ago" in fields:
         fields["queued_at"] = timezone.now() - fields.pop("queued_at_ago")
@@ -186,7 +198,7 @@ def test_a_build_that_is_not_stuck_is_not_queued_again(movement, officer_user, f
     with pytest.raises(services.ReportError):
         services.retry_report(report, by=officer_user)
 
-    assert report.is_stuck is False
+    assert report.is_stalled is False
     assert Report.objects.get().status == fields["status"]
 
 
@@ -216,7 +228,7 @@ def test_queueing_a_dead_workers_build_again_records_an_unreachable_broker(
     report = report_for(
         movement,
         status=ReportStatus.RUNNING,
-        started_at=timezone.now() - builder.STALE_AFTER * 2,
+        started_at=timezone.now() - STALLED_AFTER * 2,
     )
 
     def broker_down(*args, **kwargs):
@@ -228,9 +240,9 @@ def test_queueing_a_dead_workers_build_again_records_an_unreachable_broker(
         services.retry_report(report, by=officer_user)
 
     report.refresh_from_db()
-    assert report.status == ReportStatus.RUNNING
+    assert (report.status, report.progress) == (ReportStatus.QUEUED, 0)
     assert report.queue_error.startswith("OperationalError: Error 111")
-    assert report.is_stuck is True  # it can be queued again once the queue is back
+    assert report.is_stalled is True  # the tick queues it again once the queue is back
 
 
 def test_daily_task_builds_reports_of_periods_past_due_and_tells_the_officers(
@@ -289,12 +301,15 @@ def test_daily_task_skips_periods_not_yet_due_or_already_reported(
     assert Report.objects.count() == 1
 
 
-def test_daily_task_queues_again_reports_that_waited_too_long(movement):
-    long_ago = timezone.now() - services.REQUEUE_AFTER - dt.timedelta(minutes=1)
-    waiting = report_for(movement, queued_at=long_ago, queue_error="queue down")
+def test_tick_queues_again_reports_that_waited_too_long(
+    movement, django_capture_on_commit_callbacks
+):
+    long_ago = timezone.now() - NOT_TAKEN_AFTER - dt.timedelta(minutes=1)
+    waiting = report_for(movement, queued_at=long_ago)
     recent = report_for(movement, queued_at=timezone.now())
 
-    count = services.requeue_stale(now=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        count = services.requeue_stalled(now=timezone.now())
 
     waiting.refresh_from_db()
     recent.refresh_from_db()
@@ -307,7 +322,7 @@ def test_narrative_is_rendered_into_the_pdf(
     movement, officer_user, django_capture_on_commit_callbacks
 ):
     report = report_for(movement)
-    builder.run_build(report.pk)
+    builder.run_build(report.pk, report.task_id)
     report.refresh_from_db()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -331,7 +346,7 @@ def test_finalised_report_carries_its_number_and_no_longer_changes(
     movement, officer_user, django_capture_on_commit_callbacks
 ):
     report = report_for(movement, strengths="A", limitations="B", next_tasks="C")
-    builder.run_build(report.pk)
+    builder.run_build(report.pk, report.task_id)
     report.refresh_from_db()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -364,14 +379,23 @@ def test_finalise_needs_the_narrative(movement, officer_user):
         )
 
 
-def test_queueing_again_clears_the_old_queue_error_before_a_worker_takes_it(movement, monkeypatch):
-    long_ago = timezone.now() - services.REQUEUE_AFTER - dt.timedelta(minutes=1)
-    waiting = report_for(movement, queued_at=long_ago, queue_error="queue down")
+def test_queueing_again_clears_the_old_queue_error_before_a_worker_takes_it(
+    movement, monkeypatch, django_capture_on_commit_callbacks
+):
+    waiting = report_for(movement, queue_error="queue down")
+    old_attempt = waiting.task_id
     sent = []
     monkeypatch.setattr(task_build_report, "apply_async", lambda **kwargs: sent.append(kwargs))
 
-    services.requeue_stale(now=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.requeue_stalled(now=timezone.now())
 
     waiting.refresh_from_db()
-    assert sent == [{"kwargs": {"report_id": waiting.pk}, "task_id": waiting.task_id}]
+    assert waiting.task_id != old_attempt
+    assert sent == [
+        {
+            "kwargs": {"report_id": waiting.pk, "attempt": waiting.task_id},
+            "task_id": waiting.task_id,
+        }
+    ]
     assert (waiting.status, waiting.queue_error) == (ReportStatus.QUEUED, "")
