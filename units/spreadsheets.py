@@ -29,11 +29,12 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl import load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
+
+from .workbooks import append_row, cell, new_workbook, unescape
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -413,23 +414,19 @@ def _empty_value(model_field: models.Field) -> Any:
 def export_workbook(spec: SheetSpec, objects: Iterable[models.Model]) -> bytes:
     """An .xlsx of the objects, one row each, under a bold, frozen, filterable header
     in the active language."""
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook()
     sheet = workbook.create_sheet(title=str(spec.title)[:31] or "Sheet")
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    header = []
-    for column in spec.columns:
-        cell = WriteOnlyCell(sheet, value=str(column.header))
-        cell.font = bold
-        header.append(cell)
+    header = [cell(sheet, str(column.header), font=bold) for column in spec.columns]
     for index, column in enumerate(spec.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(
             12, len(str(column.header)) + 4
         )
-    sheet.append(header)
+    append_row(sheet, header)
     count = 0
     for obj in objects:
-        sheet.append([_export_cell(sheet, column, obj) for column in spec.columns])
+        append_row(sheet, [_export_cell(sheet, column, obj) for column in spec.columns])
         count += 1
     last = get_column_letter(len(spec.columns))
     sheet.auto_filter.ref = f"A1:{last}{count + 1}"
@@ -441,10 +438,8 @@ def export_workbook(spec: SheetSpec, objects: Iterable[models.Model]) -> bytes:
 def _export_cell(sheet, column: Column, obj: models.Model) -> Any:
     value = column.kind.to_cell(column.value_of(obj))
     if isinstance(value, dt.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "DD/MM/YYYY"
-        return cell
-    return value
+        return cell(sheet, value, number_format="DD/MM/YYYY")
+    return cell(sheet, value)
 
 
 # ---------------------------------------------------------------------------
@@ -567,6 +562,8 @@ def _parse_row(number: int, cells: tuple, positions: dict[int, Column]):
     values, errors = {}, []
     for index, column in positions.items():
         raw = cells[index] if index < len(cells) else None
+        if isinstance(raw, str):
+            raw = unescape(raw)  # a carriage return is stored as _x000D_
         if not _is_filled(raw):
             if column.required:
                 errors.append(RowError(number, str(column.header), _("a value is required.")))
