@@ -16,7 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-from collections.abc import Iterable
+import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
@@ -37,9 +38,19 @@ from openpyxl.utils.datetime import from_excel
 from .workbooks import append_row, cell, new_workbook, unescape
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
+# Rows of data, counted from the first row of the sheet, blank rows included.
 MAX_ROWS = 20_000
-# Headers past this column are never read: a sheet is a few columns wide.
+# A sheet is a few columns wide; cells past this column are never read.
 MAX_COLUMNS = 100
+# What the parts of the zip may unpack to: ten times a 5 MB file of real data.
+# (openpyxl holds the shared strings in memory, so this bounds the memory too.)
+MAX_UNPACKED_SIZE = 50 * 1024 * 1024
+MAX_PARTS = 1_000
+# Reading the rows is this share of an import's progress; checking and saving the rest.
+READ_SHARE = 60
+SAVE_STARTS = 80
+
+Progress = Callable[[int], None]
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 TRUE_WORDS = {"có", "co", "yes", "y", "true", "1", "x"}
@@ -446,20 +457,27 @@ def _export_cell(sheet, column: Column, obj: models.Model) -> Any:
 # Import.
 
 
-def import_workbook(file, spec: SheetSpec) -> ImportResult:
+def import_workbook(file, spec: SheetSpec, progress: Progress | None = None) -> ImportResult:
     """Validate every row of the first sheet, then save all of them or none.
 
     `file` is an uploaded file (or any binary file object with a `size` or seekable).
-    A problem with the file itself (not an .xlsx, too large, empty, required columns
-    missing) comes back as `problem`; bad rows come back as `errors`, all of them.
-    Nothing is saved unless every row is good; then rows are created or updated by
-    natural key in one transaction.
+    A problem with the file itself (not an .xlsx, too large, too many rows or columns,
+    empty, required columns missing) comes back as `problem`; bad rows come back as
+    `errors`, all of them. Nothing is saved unless every row is good; then rows are
+    created or updated by natural key in one transaction. `progress`, when given, is
+    called with a percentage as the rows are read, checked and saved.
     """
+    report = progress or _no_progress
     try:
-        positions, rows, errors = read_workbook(file, spec)
+        positions, rows, errors = read_workbook(file, spec, report)
     except FileProblem as problem:
         return ImportResult(problem=str(problem))
-    return _validate_and_save(spec, rows, errors, present={c.key for c in positions.values()})
+    report(READ_SHARE)
+    present = {c.key for c in positions.values()}
+    result = _validate_and_save(spec, rows, errors, present=present, progress=report)
+    if result.ok:
+        report(100)
+    return result
 
 
 class FileProblem(Exception):
@@ -470,21 +488,53 @@ def _not_xlsx() -> FileProblem:
     return FileProblem(_("The file is not an Excel workbook (.xlsx)."))
 
 
-def read_workbook(file, spec: SheetSpec) -> tuple[dict[int, Column], list[Row], list[RowError]]:
+def _too_many_rows() -> FileProblem:
+    return FileProblem(
+        _("The sheet has more than {limit} rows (empty rows count too).").format(limit=MAX_ROWS)
+    )
+
+
+def _too_many_columns() -> FileProblem:
+    return FileProblem(
+        _("The sheet has more than {limit} columns (empty columns count too).").format(
+            limit=MAX_COLUMNS
+        )
+    )
+
+
+def measure_workbook(file) -> int:
+    """The number of rows of the first sheet, found cheaply: from the sheet's own
+    dimension when it has one, otherwise by counting them (at most MAX_ROWS + 1).
+    Raises FileProblem for a file refused before any row is read: not an .xlsx, too
+    large packed or unpacked, more rows or columns than the limits. Used to decide
+    whether an import runs in the request or as a job."""
+    _check_file(file)
+    _check_parts(file)
+    workbook = _open(file)
+    try:
+        sheet = _first_sheet(workbook)
+        if sheet.max_row is not None:
+            return sheet.max_row
+        return sum(1 for _ in _physical_rows(sheet))
+    except FileProblem:
+        raise
+    except Exception as exc:
+        raise _not_xlsx() from exc
+    finally:
+        workbook.close()
+        file.seek(0)
+
+
+def read_workbook(
+    file, spec: SheetSpec, progress: Progress | None = None
+) -> tuple[dict[int, Column], list[Row], list[RowError]]:
     """The columns found in the header row (by position), the parsed data rows of the
     first sheet and the cells that could not be read. Raises FileProblem."""
     _check_file(file)
+    _check_parts(file)
+    workbook = _open(file)
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and extensions it does not know; harmless.
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:
-        # A damaged file fails in whatever part openpyxl meets first (zip, XML parser,
-        # a missing part); for the user it is one answer, and never a server error.
-        raise _not_xlsx() from exc
-    try:
-        return _read_sheet(workbook, spec)
+        return _read_sheet(_first_sheet(workbook), spec, progress or _no_progress)
     except FileProblem:
         raise
     except Exception as exc:
@@ -492,6 +542,19 @@ def read_workbook(file, spec: SheetSpec) -> tuple[dict[int, Column], list[Row], 
         raise _not_xlsx() from exc
     finally:
         workbook.close()
+
+
+def _open(file):
+    file.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about styles and extensions it does not know; harmless.
+            warnings.simplefilter("ignore")
+            return load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:
+        # A damaged file fails in whatever part openpyxl meets first (zip, XML parser,
+        # a missing part); for the user it is one answer, and never a server error.
+        raise _not_xlsx() from exc
 
 
 def _check_file(file) -> None:
@@ -507,32 +570,80 @@ def _check_file(file) -> None:
         raise FileProblem(_("The file is empty."))
 
 
-def _read_sheet(workbook, spec: SheetSpec):
+def _check_parts(file) -> None:
+    """Refuse a zip whose parts unpack to more than MAX_UNPACKED_SIZE (a zip bomb in
+    sheet1.xml or the shared strings) before anything is unpacked. Python's zipfile
+    never unpacks a part past the size its header declares, so the sum is a bound."""
+    try:
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise _not_xlsx() from exc
+    finally:
+        file.seek(0)
+    if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_UNPACKED_SIZE:
+        raise FileProblem(
+            _("The workbook unpacks to more than {limit} MB.").format(
+                limit=MAX_UNPACKED_SIZE // 1024 // 1024
+            )
+        )
+
+
+def _first_sheet(workbook):
     if not workbook.worksheets:
         raise FileProblem(_("The sheet is empty."))
-    lines = _non_empty_lines(workbook.worksheets[0])
+    sheet = workbook.worksheets[0]
+    # The sheet's dimension (when it has one) refuses a sheet too large at once; it
+    # is not trusted further: the rows are counted as they are read.
+    if sheet.max_row is not None and sheet.max_row > MAX_ROWS + 1:
+        raise _too_many_rows()
+    if sheet.max_column is not None and sheet.max_column > MAX_COLUMNS:
+        raise _too_many_columns()
+    return sheet
+
+
+def _physical_rows(sheet):
+    """Every row of the sheet from the first, blank or not, each at most MAX_COLUMNS
+    wide; FileProblem past MAX_ROWS data rows and a header row. openpyxl yields a blank
+    row for each row missing between two in the file, so ten million blank rows cost
+    no more than MAX_ROWS + 2 of them."""
+    limit = MAX_ROWS + 1
+    rows = sheet.iter_rows(min_row=1, max_row=limit + 1, max_col=MAX_COLUMNS, values_only=True)
+    for number, cells in enumerate(rows, start=1):
+        if number > limit:
+            raise _too_many_rows()
+        yield number, cells
+
+
+def _read_sheet(sheet, spec: SheetSpec, progress: Progress):
+    lines = _non_empty_lines(sheet)
     first = next(lines, None)
     if first is None:
         raise FileProblem(_("The sheet is empty."))
     positions = _map_header(first[1], spec)
+    expected = max(sheet.max_row or MAX_ROWS, 1)
+    step = max(expected // 20, 500)
     rows, errors = [], []
     for number, cells in lines:
-        if len(rows) >= MAX_ROWS:
-            raise FileProblem(_("The sheet has more than {limit} rows.").format(limit=MAX_ROWS))
         row, row_errors = _parse_row(number, cells, positions)
         rows.append(row)
         errors.extend(row_errors)
+        if number % step == 0:
+            progress(min(READ_SHARE * number // expected, READ_SHARE))
     if not rows:
         raise FileProblem(_("The sheet has a header row but no data rows."))
     return positions, rows, errors
 
 
 def _non_empty_lines(sheet):
-    for number, cells in enumerate(
-        sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True), start=1
-    ):
+    for number, cells in _physical_rows(sheet):
         if any(_is_filled(value) for value in cells):
             yield number, cells
+
+
+def _no_progress(percent: int) -> None:
+    pass
 
 
 def _is_filled(value: Any) -> bool:
@@ -578,7 +689,11 @@ def _parse_row(number: int, cells: tuple, positions: dict[int, Column]):
 
 
 def _validate_and_save(
-    spec: SheetSpec, rows: list[Row], errors: list[RowError], present: set[str]
+    spec: SheetSpec,
+    rows: list[Row],
+    errors: list[RowError],
+    present: set[str],
+    progress: Progress = _no_progress,
 ) -> ImportResult:
     good = _without_errors(rows, errors)
     errors.extend(spec.prepare(good, present))
@@ -587,6 +702,7 @@ def _validate_and_save(
     errors.extend(spec.check(_without_errors(good, errors), present))
     if errors:
         return ImportResult(errors=sorted(errors, key=lambda e: (e.row, e.column)))
+    progress(SAVE_STARTS)  # the save is one transaction: nothing to show until its end
     try:
         with transaction.atomic():
             created, updated, unchanged = _save(spec, rows)
