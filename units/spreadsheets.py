@@ -14,6 +14,7 @@ This module knows nothing of campaigns: the specs live next to their models
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 import warnings
 import zipfile
@@ -24,6 +25,7 @@ from functools import cached_property
 from io import BytesIO
 from typing import Any
 
+from defusedxml import ElementTree as safe_xml
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils import translation
@@ -32,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.datetime import from_excel
 
 from .workbooks import append_row, cell, new_workbook, unescape
@@ -503,26 +505,14 @@ def _too_many_columns() -> FileProblem:
 
 
 def measure_workbook(file) -> int:
-    """The number of rows of the first sheet, found cheaply: from the sheet's own
+    """The number of rows of the largest sheet, found cheaply: from the sheet's own
     dimension when it has one, otherwise by counting them (at most MAX_ROWS + 1).
     Raises FileProblem for a file refused before any row is read: not an .xlsx, too
     large packed or unpacked, more rows or columns than the limits. Used to decide
     whether an import runs in the request or as a job."""
     _check_file(file)
     _check_parts(file)
-    workbook = _open(file)
-    try:
-        sheet = _first_sheet(workbook)
-        if sheet.max_row is not None:
-            return sheet.max_row
-        return sum(1 for _ in _physical_rows(sheet))
-    except FileProblem:
-        raise
-    except Exception as exc:
-        raise _not_xlsx() from exc
-    finally:
-        workbook.close()
-        file.seek(0)
+    return _scan_sheets(file)
 
 
 def read_workbook(
@@ -532,6 +522,7 @@ def read_workbook(
     first sheet and the cells that could not be read. Raises FileProblem."""
     _check_file(file)
     _check_parts(file)
+    _scan_sheets(file)
     workbook = _open(file)
     try:
         return _read_sheet(_first_sheet(workbook), spec, progress or _no_progress)
@@ -588,6 +579,80 @@ def _check_parts(file) -> None:
                 limit=MAX_UNPACKED_SIZE // 1024 // 1024
             )
         )
+
+
+def _scan_sheets(file) -> int:
+    """Refuse a sheet with more rows or columns than the limits before openpyxl opens
+    the workbook (without a dimension, openpyxl reads every sheet through once on
+    opening: ten million blank rows took seconds). Each sheet is read up to its
+    dimension, or row by row up to MAX_ROWS + 1; returns the largest row count seen."""
+    try:
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            return max((_scan_sheet(archive, name) for name in _sheet_parts(archive)), default=0)
+    except FileProblem:
+        raise
+    except Exception as exc:
+        # A missing part, bad XML, a DTD (defusedxml refuses entities): not a workbook.
+        raise _not_xlsx() from exc
+    finally:
+        file.seek(0)
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> list[str]:
+    """The worksheet parts of the workbook, found as openpyxl finds them: the
+    package's office document, then its relationships of type worksheet."""
+    book = next(
+        _target("", rel)
+        for rel in safe_xml.fromstring(archive.read("_rels/.rels"))
+        if rel.get("Type", "").endswith("/officeDocument")
+    )
+    folder, name = posixpath.split(book)
+    rels = safe_xml.fromstring(archive.read(posixpath.join(folder, "_rels", f"{name}.rels")))
+    names = set(archive.namelist())  # openpyxl skips a sheet whose part is missing
+    sheets = (_target(folder, rel) for rel in rels if rel.get("Type", "").endswith("/worksheet"))
+    return [sheet for sheet in sheets if sheet in names]
+
+
+def _target(folder: str, rel) -> str:
+    target = rel.get("Target", "")
+    if target.startswith("/"):
+        return target[1:]
+    return posixpath.normpath(posixpath.join(folder, target))
+
+
+def _scan_sheet(archive: zipfile.ZipFile, name: str) -> int:
+    limit = MAX_ROWS + 1
+    rows = 0
+    with archive.open(name) as source:
+        for event, element in safe_xml.iterparse(source, events=("start", "end")):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if event == "end":
+                if tag == "row":
+                    element.clear()
+                elif tag == "sheetData":
+                    break
+            elif tag == "dimension":
+                min_col, min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
+                if (max_row or 0) > limit:
+                    raise _too_many_rows()
+                if (max_col or 0) > MAX_COLUMNS:
+                    raise _too_many_columns()
+                return max_row or 0  # trusted no further: rows are counted when read
+            elif tag == "row":
+                number = element.get("r")
+                rows = int(number) if number else rows + 1
+                if rows > limit:
+                    raise _too_many_rows()
+            elif tag == "c" and _column_of(element.get("r")) > MAX_COLUMNS:
+                raise _too_many_columns()
+    return rows
+
+
+def _column_of(reference: str | None) -> int:
+    """The column number of a cell reference such as "CW5" (0 when there is none)."""
+    letters = (reference or "").rstrip("0123456789")
+    return column_index_from_string(letters) if letters else 0
 
 
 def _first_sheet(workbook):

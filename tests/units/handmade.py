@@ -58,15 +58,30 @@ def sheet_xml(rows: str, dimension: str | None = None, *, tail: str = "") -> str
     )
 
 
-def workbook(sheet: str, *, name: str = "handmade.xlsx", extra: dict | None = None):
+def workbook(
+    sheet: str,
+    *,
+    name: str = "handmade.xlsx",
+    extra: dict | None = None,
+    second_sheet: bool = False,
+):
     """An uploaded .xlsx whose first sheet is this XML (compressed: the blank rows
-    of a ten-million-row sheet pack into a few kilobytes)."""
+    of a ten-million-row sheet pack into a few kilobytes). With second_sheet, the
+    workbook lists xl/worksheets/sheet2.xml (given in extra) as its second sheet."""
+    book, rels = WORKBOOK, WORKBOOK_RELS
+    if second_sheet:
+        book = book.replace("</sheets>", '<sheet name="Sheet2" sheetId="2" r:id="rId2"/></sheets>')
+        rels = rels.replace(
+            "</Relationships>",
+            f'<Relationship Id="rId2" Type="{REL}/worksheet" Target="worksheets/sheet2.xml"/>'
+            "</Relationships>",
+        )
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("_rels/.rels", ROOT_RELS)
-        archive.writestr("xl/workbook.xml", WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        archive.writestr("xl/workbook.xml", book)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
         for part, content in (extra or {}).items():
             archive.writestr(part, content)

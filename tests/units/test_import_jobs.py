@@ -126,7 +126,8 @@ def test_progress_is_written_while_the_job_runs_and_shown_on_its_page(
 
     status = client.get(reverse("units:import_job_status", args=[job.pk]))
 
-    assert 'value="40"' in status.text and "40% done" in status.text
+    assert 'value="40"' in status.text
+    assert "40% done" in status.text
     assert f'hx-get="{reverse("units:import_job_status", args=[job.pk])}"' in status.text
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED, progress=0)
     assert run_job(job.pk) == ImportStatus.DONE

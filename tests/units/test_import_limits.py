@@ -118,3 +118,24 @@ def test_the_admin_import_page_refuses_ten_million_blank_rows(client, admin_user
     assert response.status_code == 200
     assert response.context["form"].errors == {"file": [TOO_MANY_ROWS]}
     assert Unit.objects.count() == 1
+
+
+def test_a_cell_past_the_column_limit_is_refused_without_a_dimension():
+    rows = row_xml(1, HEADER) + '<row r="2"><c r="CW2" t="inlineStr"><is><t>x</t></is></c></row>'
+
+    result = import_workbook(workbook(sheet_xml(rows)), UnitSheet())
+
+    assert result.problem == "The sheet has more than 100 columns (empty columns count too)."
+
+
+def test_ten_million_blank_rows_in_a_second_sheet_are_refused_too():
+    """openpyxl reads every sheet through when it opens a workbook: a second sheet of
+    blank rows is refused before it does."""
+    blank = sheet_xml('<row r="1"/><row r="10000000"/>')
+    file = workbook(
+        sheet_xml(row_xml(1, HEADER) + _good_rows(1)),
+        extra={"xl/worksheets/sheet2.xml": blank},
+        second_sheet=True,
+    )
+
+    assert import_workbook(file, UnitSheet()).problem == TOO_MANY_ROWS

@@ -52,8 +52,10 @@ def test_worker_imports_a_large_file_and_reports_progress(celery_worker_process)
 
     assert (job.status, job.problem, job.errors, job.created) == (ImportStatus.DONE, "", [], count)
     assert Unit.objects.filter(parent__code="bo").count() == count
-    assert job.started_at is not None and job.finished_at >= job.started_at
-    assert seen == sorted(seen) and seen[-1] == 100
+    assert job.started_at is not None
+    assert job.finished_at >= job.started_at
+    assert seen == sorted(seen)
+    assert seen[-1] == 100
 
 
 def test_worker_refuses_a_job_with_one_bad_row_and_saves_nothing(celery_worker_process):
