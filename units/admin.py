@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .importers import PersonSheet, UnitSheet
-from .imports import start_import
+from .imports import limits, start_import
 from .models import EmulationGroup, GroupMembership, Membership, Person, Unit, User
 from .spreadsheets import XLSX_CONTENT_TYPE, SheetSpec, export_workbook
 
@@ -120,6 +120,7 @@ class SpreadsheetAdmin(admin.ModelAdmin):
             "form": form,
             "result": result,
             "columns": self.sheet.columns,
+            **limits(),
             "has_view_permission": self.has_view_permission(request),
         }
         return TemplateResponse(request, "admin/spreadsheet_import.html", context)

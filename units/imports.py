@@ -25,7 +25,15 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from .enums import ImportStatus
 from .models import ImportJob
-from .spreadsheets import FileProblem, ImportResult, Progress, import_workbook, measure_workbook
+from .spreadsheets import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    FileProblem,
+    ImportResult,
+    Progress,
+    import_workbook,
+    measure_workbook,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +63,11 @@ def _admin_sheet(params: dict, by, file, progress: Progress | None) -> ImportRes
     """The sheet of a model admin (SpreadsheetAdmin.sheet), imported."""
     model = apps.get_model(params["model"])
     return import_workbook(file, admin.site.get_model_admin(model).sheet, progress)
+
+
+def limits() -> dict[str, int]:
+    """What an import page says about the size of a file."""
+    return {"max_rows": MAX_ROWS, "max_columns": MAX_COLUMNS, "sync_rows": SYNC_ROWS}
 
 
 @dataclass

@@ -34,7 +34,7 @@ from campaigns.individuals import (
     save_assessment,
 )
 from campaigns.models import Criterion, IndividualAssessment, Period, Title
-from units.imports import start_import
+from units.imports import limits, start_import
 from units.models import Person, Unit
 from units.spreadsheets import XLSX_CONTENT_TYPE
 
@@ -238,5 +238,7 @@ def individuals_import(request, period_pk: int, unit_pk: int):
             )
             return redirect(reverse("campaigns:individuals", args=[period_pk, unit_pk]))
     return render(
-        request, "campaigns/individual_import.html", {**context, "form": form, "result": result}
+        request,
+        "campaigns/individual_import.html",
+        {**context, **limits(), "form": form, "result": result},
     )
