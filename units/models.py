@@ -1,3 +1,4 @@
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -5,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import (
@@ -304,6 +306,11 @@ class GroupMembership(models.Model):
             )
 
 
+# A job running for longer than its task's hard time limit (units.tasks) has lost its
+# worker: the page says so, and a redelivery of the task may run it again.
+STALLED_AFTER = dt.timedelta(minutes=16)
+
+
 def import_upload_to(instance, filename: str) -> str:
     # Read only by the worker, deleted once the import ends; the name is not guessable.
     return f"imports/{secrets.token_urlsafe(18)}.xlsx"
@@ -350,6 +357,14 @@ class ImportJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+    @property
+    def is_stalled(self) -> bool:
+        return (
+            self.status == ImportStatus.RUNNING
+            and self.started_at is not None
+            and self.started_at < timezone.now() - STALLED_AFTER
+        )
 
     @property
     def more_errors(self) -> int:

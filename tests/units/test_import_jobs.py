@@ -3,15 +3,18 @@ queues it, a worker imports it (in-process here, eager Celery; a real worker in
 test_import_worker.py) and the job's page shows its progress and outcome. Every row
 is saved, or none and every bad row is listed; only the sender sees the job."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from units import imports
 from units.enums import ImportStatus
 from units.imports import SYNC_ROWS, run_job, start_import
-from units.models import ImportJob, Unit
+from units.models import STALLED_AFTER, ImportJob, Unit
 
 from ..factories import UserFactory
 from .handmade import row_xml, sheet_xml, workbook
@@ -183,7 +186,9 @@ def test_an_unexpected_error_fails_the_job_with_a_message(admin_user, monkeypatc
 
 
 def _job(by, **fields) -> ImportJob:
-    return ImportJob.objects.create(kind="admin", title="Import units", created_by=by, **fields)
+    return ImportJob.objects.create(
+        **{"kind": "admin", "title": "Import units", "created_by": by, **fields}
+    )
 
 
 def test_another_users_job_does_not_exist_for_them(client, admin_user):
@@ -238,3 +243,34 @@ def test_errors_past_the_kept_ones_are_counted(client, admin_user, monkeypatch):
     job.refresh_from_db()
     assert (job.error_count, len(job.errors)) == (4, 2)
     assert "And 2 more problems: correct these first." in page.text
+
+
+def test_a_job_whose_worker_died_is_said_so_and_run_again_on_redelivery(
+    client, admin_user, monkeypatch
+):
+    calls = []
+    monkeypatch.setitem(
+        imports.RUNNERS, "test.count", lambda *args: calls.append(1) or imports.ImportResult()
+    )
+    started = timezone.now() - STALLED_AFTER - dt.timedelta(seconds=1)
+    job = _job(
+        admin_user,
+        kind="test.count",
+        status=ImportStatus.RUNNING,
+        started_at=started,
+        file=unit_rows(1),
+    )
+    young = _job(admin_user, kind="test.count", status=ImportStatus.RUNNING)
+    ImportJob.objects.filter(pk=young.pk).update(started_at=timezone.now())
+    client.force_login(admin_user)
+
+    page = client.get(reverse("units:import_job", args=[job.pk]))
+    assert "its worker has probably stopped" in page.text
+    assert (
+        "its worker has probably stopped"
+        not in client.get(reverse("units:import_job", args=[young.pk])).text
+    )
+
+    assert run_job(young.pk) == "taken"  # still running somewhere: not run twice
+    assert run_job(job.pk) == ImportStatus.DONE
+    assert calls == [1]
