@@ -26,6 +26,7 @@ from campaigns.individuals import (
     UnitPeriod,
     export_assessments,
     export_filename,
+    import_assessments,
     import_params,
     leader_criteria,
     leader_total,
@@ -218,6 +219,9 @@ def individuals_import(request, period_pk: int, unit_pk: int):
                 year=scope.campaign.year, unit=scope.unit.name
             ),
             back_url=back,
+            now=lambda file: import_assessments(
+                file, scope=scope, by=request.user, criteria=criteria
+            ),
         )
         if started.job is not None:
             messages.info(
