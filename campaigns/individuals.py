@@ -30,6 +30,7 @@ from campaigns.enums import (
     TitleSubject,
 )
 from campaigns.models import Campaign, Criterion, IndividualAssessment, Period, Title
+from units.imports import runner
 from units.models import Person, Unit
 from units.spreadsheets import (
     CellError,
@@ -37,6 +38,7 @@ from units.spreadsheets import (
     ImportResult,
     Integer,
     Kind,
+    Progress,
     Row,
     RowError,
     SheetSpec,
@@ -561,14 +563,45 @@ def export_assessments(scope: UnitPeriod, criteria: Sequence[Criterion]) -> byte
 
 
 def import_assessments(
-    file, *, scope: UnitPeriod, by, criteria: Sequence[Criterion]
+    file,
+    *,
+    scope: UnitPeriod,
+    by,
+    criteria: Sequence[Criterion],
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Read a sheet of assessments and save every row, or none when any row is bad
     (ImportResult lists each bad row with its number, column and reason). Rows are
     created or updated whatever their version, which moves on by one."""
     if not by.has_perm("campaigns.change_individual_assessments", scope):
         raise PermissionDenied
-    return import_workbook(file, AssessmentSheet(scope, criteria, by))
+    return import_workbook(file, AssessmentSheet(scope, criteria, by), progress)
+
+
+IMPORT_KIND = "campaigns.assessments"
+
+
+def import_params(scope: UnitPeriod) -> dict:
+    """What a background import of this unit's assessments needs to find it again."""
+    return {"period": scope.period.pk, "unit": scope.unit.pk}
+
+
+@runner(IMPORT_KIND)
+def run_import(params: dict, by, file, progress: Progress | None) -> ImportResult:
+    """An import of assessments, in the request or by a worker (units.imports): the
+    permission is checked again when it runs, and a closed period refuses it."""
+    period = Period.objects.select_related("campaign").get(pk=params["period"])
+    scope = UnitPeriod(Unit.objects.get(pk=params["unit"]), period)
+    try:
+        return import_assessments(
+            file,
+            scope=scope,
+            by=by,
+            criteria=leader_criteria(period.campaign),
+            progress=progress,
+        )
+    except PermissionDenied:
+        return ImportResult(problem=_("You may no longer change the assessments of this unit."))
 
 
 def export_filename(scope: UnitPeriod, today: dt.date) -> str:

@@ -2,15 +2,16 @@
 table, each with a styled and frozen header row, a filter and number formats.
 
 Written in openpyxl's write-only mode so that a ministry of a thousand units stays
-small in memory."""
+small in memory. Every cell goes through units.workbooks, so a unit's or a movement's
+name is text even when it starts with "="."""
 
 from collections.abc import Iterable
 from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from units.workbooks import append_row, cell, new_workbook
 
 from .context import ReportContext
 from .wording import GRADES, GROUP_KINDS, KIND_SUBJECT, STATES
@@ -28,7 +29,7 @@ HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 def render_xlsx(context: ReportContext) -> bytes:
     """The workbook bytes of one build."""
-    book = Workbook(write_only=True)
+    book = new_workbook()
     _summary(book, context)
     _units(book, context)
     _contents(book, context)
@@ -48,21 +49,24 @@ def _sheet(book, title: str, columns: list[tuple[str, int, str | None]], rows: I
     for index, (_heading, width, _fmt) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    header = []
-    for heading, _width, _fmt in columns:
-        cell = WriteOnlyCell(sheet, value=heading)
-        cell.font, cell.fill, cell.border, cell.alignment = (
-            HEADER_FONT,
-            HEADER_FILL,
-            HEADER_BORDER,
-            HEADER_ALIGN,
+    header = [
+        cell(
+            sheet,
+            heading,
+            font=HEADER_FONT,
+            fill=HEADER_FILL,
+            border=HEADER_BORDER,
+            alignment=HEADER_ALIGN,
         )
-        header.append(cell)
-    sheet.append(header)
+        for heading, _width, _fmt in columns
+    ]
+    append_row(sheet, header)
     count = 0
     formats = [fmt for _h, _w, fmt in columns]
     for row in rows:
-        sheet.append([_cell(sheet, value, fmt) for value, fmt in zip(row, formats, strict=True)])
+        append_row(
+            sheet, [_cell(sheet, value, fmt) for value, fmt in zip(row, formats, strict=True)]
+        )
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     return sheet
@@ -70,10 +74,8 @@ def _sheet(book, title: str, columns: list[tuple[str, int, str | None]], rows: I
 
 def _cell(sheet, value, fmt):
     if fmt is None or value is None or value == "":
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = fmt
-    return cell
+        return cell(sheet, value)
+    return cell(sheet, value, number_format=fmt)
 
 
 def _summary(book, c: ReportContext) -> None:

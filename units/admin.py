@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .importers import PersonSheet, UnitSheet
+from .imports import limits, start_import
 from .models import EmulationGroup, GroupMembership, Membership, Person, Unit, User
-from .spreadsheets import XLSX_CONTENT_TYPE, SheetSpec, export_workbook, import_workbook
+from .spreadsheets import XLSX_CONTENT_TYPE, SheetSpec, export_workbook
 
 admin.site.site_header = _("Thi đua administration")
 admin.site.site_title = _("Thi đua administration")
@@ -75,8 +76,27 @@ class SpreadsheetAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = SpreadsheetImportForm(request.POST or None, request.FILES or None)
         result = None
+        changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
         if request.method == "POST" and form.is_valid():
-            result = import_workbook(form.cleaned_data["file"], self.sheet)
+            started = start_import(
+                form.cleaned_data["file"],
+                kind="admin",
+                params={"model": self.opts.label_lower},
+                by=request.user,
+                title=str(_("Import {name} from Excel").format(name=self.opts.verbose_name_plural)),
+                back_url=changelist,
+            )
+            if started.job is not None:
+                self.message_user(
+                    request,
+                    _(
+                        "The file has {rows} rows: it is imported in the background. "
+                        "This page shows its progress."
+                    ).format(rows=started.job.rows),
+                    messages.INFO,
+                )
+                return HttpResponseRedirect(reverse("units:import_job", args=[started.job.pk]))
+            result = started.result
             if result.ok:
                 self.message_user(
                     request,
@@ -90,9 +110,7 @@ class SpreadsheetAdmin(admin.ModelAdmin):
                     ),
                     messages.SUCCESS,
                 )
-                return HttpResponseRedirect(
-                    reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
-                )
+                return HttpResponseRedirect(changelist)
             if result.problem:
                 form.add_error("file", result.problem)
         context = {
@@ -102,6 +120,7 @@ class SpreadsheetAdmin(admin.ModelAdmin):
             "form": form,
             "result": result,
             "columns": self.sheet.columns,
+            **limits(),
             "has_view_permission": self.has_view_permission(request),
         }
         return TemplateResponse(request, "admin/spreadsheet_import.html", context)

@@ -49,3 +49,12 @@ class Gender(models.TextChoices):
 class GroupKind(models.TextChoices):
     BLOCK = "block", _("Emulation block")
     CLUSTER = "cluster", _("Emulation cluster")
+
+
+class ImportStatus(models.TextChoices):
+    """Where a background import stands (units.imports)."""
+
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Refused")

@@ -1,10 +1,23 @@
+import datetime as dt
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import UNIT_MANAGING_ROLES, Gender, GroupKind, PersonCategory, Role, UnitKind
+from .enums import (
+    UNIT_MANAGING_ROLES,
+    Gender,
+    GroupKind,
+    ImportStatus,
+    PersonCategory,
+    Role,
+    UnitKind,
+)
 
 
 class UnitQuerySet(models.QuerySet):
@@ -291,3 +304,69 @@ class GroupMembership(models.Model):
                     )
                 }
             )
+
+
+# A job running for longer than its task's hard time limit (units.tasks) has lost its
+# worker: the page says so, and a redelivery of the task may run it again.
+STALLED_AFTER = dt.timedelta(minutes=16)
+
+
+def import_upload_to(instance, filename: str) -> str:
+    # Read only by the worker, deleted once the import ends; the name is not guessable.
+    return f"imports/{secrets.token_urlsafe(18)}.xlsx"
+
+
+class ImportJob(models.Model):
+    """A large import run by a worker (units.imports): the uploaded file, who sent it
+    and when, where it stands and what came out (counts, or the file's problem and
+    every bad row). Like an import in the request, it saves every row or none."""
+
+    kind = models.CharField(_("kind"), max_length=64)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=255)
+    back_url = models.CharField(_("back to"), max_length=255, blank=True)
+    language = models.CharField(_("language"), max_length=16, default=settings.LANGUAGE_CODE)
+    file = models.FileField(_("file"), upload_to=import_upload_to, max_length=200, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    problem = models.TextField(_("problem"), blank=True)
+    errors = models.JSONField(_("rows to correct"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("number of problems"), default=0)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("sent by"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.file_name})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+    @property
+    def is_stalled(self) -> bool:
+        return (
+            self.status == ImportStatus.RUNNING
+            and self.started_at is not None
+            and self.started_at < timezone.now() - STALLED_AFTER
+        )
+
+    @property
+    def more_errors(self) -> int:
+        """Problems found beyond those stored in `errors`."""
+        return max(self.error_count - len(self.errors), 0)

@@ -14,31 +14,45 @@ This module knows nothing of campaigns: the specs live next to their models
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 import warnings
-from collections.abc import Iterable
+import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from io import BytesIO
 from typing import Any
 
+from defusedxml import ElementTree as safe_xml
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl import load_workbook
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.datetime import from_excel
 
+from .workbooks import append_row, cell, new_workbook, unescape
+
 MAX_FILE_SIZE = 5 * 1024 * 1024
+# Rows of data, counted from the first row of the sheet, blank rows included.
 MAX_ROWS = 20_000
-# Headers past this column are never read: a sheet is a few columns wide.
+# A sheet is a few columns wide; cells past this column are never read.
 MAX_COLUMNS = 100
+# What the parts of the zip may unpack to: ten times a 5 MB file of real data.
+# (openpyxl holds the shared strings in memory, so this bounds the memory too.)
+MAX_UNPACKED_SIZE = 50 * 1024 * 1024
+MAX_PARTS = 1_000
+# Reading the rows is this share of an import's progress; checking and saving the rest.
+READ_SHARE = 60
+SAVE_STARTS = 80
+
+Progress = Callable[[int], None]
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 TRUE_WORDS = {"có", "co", "yes", "y", "true", "1", "x"}
@@ -413,23 +427,19 @@ def _empty_value(model_field: models.Field) -> Any:
 def export_workbook(spec: SheetSpec, objects: Iterable[models.Model]) -> bytes:
     """An .xlsx of the objects, one row each, under a bold, frozen, filterable header
     in the active language."""
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook()
     sheet = workbook.create_sheet(title=str(spec.title)[:31] or "Sheet")
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    header = []
-    for column in spec.columns:
-        cell = WriteOnlyCell(sheet, value=str(column.header))
-        cell.font = bold
-        header.append(cell)
+    header = [cell(sheet, str(column.header), font=bold) for column in spec.columns]
     for index, column in enumerate(spec.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(
             12, len(str(column.header)) + 4
         )
-    sheet.append(header)
+    append_row(sheet, header)
     count = 0
     for obj in objects:
-        sheet.append([_export_cell(sheet, column, obj) for column in spec.columns])
+        append_row(sheet, [_export_cell(sheet, column, obj) for column in spec.columns])
         count += 1
     last = get_column_letter(len(spec.columns))
     sheet.auto_filter.ref = f"A1:{last}{count + 1}"
@@ -441,30 +451,35 @@ def export_workbook(spec: SheetSpec, objects: Iterable[models.Model]) -> bytes:
 def _export_cell(sheet, column: Column, obj: models.Model) -> Any:
     value = column.kind.to_cell(column.value_of(obj))
     if isinstance(value, dt.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "DD/MM/YYYY"
-        return cell
-    return value
+        return cell(sheet, value, number_format="DD/MM/YYYY")
+    return cell(sheet, value)
 
 
 # ---------------------------------------------------------------------------
 # Import.
 
 
-def import_workbook(file, spec: SheetSpec) -> ImportResult:
+def import_workbook(file, spec: SheetSpec, progress: Progress | None = None) -> ImportResult:
     """Validate every row of the first sheet, then save all of them or none.
 
     `file` is an uploaded file (or any binary file object with a `size` or seekable).
-    A problem with the file itself (not an .xlsx, too large, empty, required columns
-    missing) comes back as `problem`; bad rows come back as `errors`, all of them.
-    Nothing is saved unless every row is good; then rows are created or updated by
-    natural key in one transaction.
+    A problem with the file itself (not an .xlsx, too large, too many rows or columns,
+    empty, required columns missing) comes back as `problem`; bad rows come back as
+    `errors`, all of them. Nothing is saved unless every row is good; then rows are
+    created or updated by natural key in one transaction. `progress`, when given, is
+    called with a percentage as the rows are read, checked and saved.
     """
+    report = progress or _no_progress
     try:
-        positions, rows, errors = read_workbook(file, spec)
+        positions, rows, errors = read_workbook(file, spec, report)
     except FileProblem as problem:
         return ImportResult(problem=str(problem))
-    return _validate_and_save(spec, rows, errors, present={c.key for c in positions.values()})
+    report(READ_SHARE)
+    present = {c.key for c in positions.values()}
+    result = _validate_and_save(spec, rows, errors, present=present, progress=report)
+    if result.ok:
+        report(100)
+    return result
 
 
 class FileProblem(Exception):
@@ -475,21 +490,42 @@ def _not_xlsx() -> FileProblem:
     return FileProblem(_("The file is not an Excel workbook (.xlsx)."))
 
 
-def read_workbook(file, spec: SheetSpec) -> tuple[dict[int, Column], list[Row], list[RowError]]:
+def _too_many_rows() -> FileProblem:
+    return FileProblem(
+        _("The sheet has more than {limit} rows (empty rows count too).").format(limit=MAX_ROWS)
+    )
+
+
+def _too_many_columns() -> FileProblem:
+    return FileProblem(
+        _("The sheet has more than {limit} columns (empty columns count too).").format(
+            limit=MAX_COLUMNS
+        )
+    )
+
+
+def measure_workbook(file) -> int:
+    """The number of rows of the largest sheet, found cheaply: from the sheet's own
+    dimension when it has one, otherwise by counting them (at most MAX_ROWS + 1).
+    Raises FileProblem for a file refused before any row is read: not an .xlsx, too
+    large packed or unpacked, more rows or columns than the limits. Used to decide
+    whether an import runs in the request or as a job."""
+    _check_file(file)
+    _check_parts(file)
+    return _scan_sheets(file)
+
+
+def read_workbook(
+    file, spec: SheetSpec, progress: Progress | None = None
+) -> tuple[dict[int, Column], list[Row], list[RowError]]:
     """The columns found in the header row (by position), the parsed data rows of the
     first sheet and the cells that could not be read. Raises FileProblem."""
     _check_file(file)
+    _check_parts(file)
+    _scan_sheets(file)
+    workbook = _open(file)
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and extensions it does not know; harmless.
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:
-        # A damaged file fails in whatever part openpyxl meets first (zip, XML parser,
-        # a missing part); for the user it is one answer, and never a server error.
-        raise _not_xlsx() from exc
-    try:
-        return _read_sheet(workbook, spec)
+        return _read_sheet(_first_sheet(workbook), spec, progress or _no_progress)
     except FileProblem:
         raise
     except Exception as exc:
@@ -497,6 +533,19 @@ def read_workbook(file, spec: SheetSpec) -> tuple[dict[int, Column], list[Row], 
         raise _not_xlsx() from exc
     finally:
         workbook.close()
+
+
+def _open(file):
+    file.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about styles and extensions it does not know; harmless.
+            warnings.simplefilter("ignore")
+            return load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:
+        # A damaged file fails in whatever part openpyxl meets first (zip, XML parser,
+        # a missing part); for the user it is one answer, and never a server error.
+        raise _not_xlsx() from exc
 
 
 def _check_file(file) -> None:
@@ -512,32 +561,154 @@ def _check_file(file) -> None:
         raise FileProblem(_("The file is empty."))
 
 
-def _read_sheet(workbook, spec: SheetSpec):
+def _check_parts(file) -> None:
+    """Refuse a zip whose parts unpack to more than MAX_UNPACKED_SIZE (a zip bomb in
+    sheet1.xml or the shared strings) before anything is unpacked. Python's zipfile
+    never unpacks a part past the size its header declares, so the sum is a bound."""
+    try:
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise _not_xlsx() from exc
+    finally:
+        file.seek(0)
+    if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_UNPACKED_SIZE:
+        raise FileProblem(
+            _("The workbook unpacks to more than {limit} MB.").format(
+                limit=MAX_UNPACKED_SIZE // 1024 // 1024
+            )
+        )
+
+
+def _scan_sheets(file) -> int:
+    """Refuse a sheet with more rows or columns than the limits before openpyxl opens
+    the workbook (without a dimension, openpyxl reads every sheet through once on
+    opening: ten million blank rows took seconds). Each sheet is read up to its
+    dimension, or row by row up to MAX_ROWS + 1; returns the largest row count seen."""
+    try:
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            return max((_scan_sheet(archive, name) for name in _sheet_parts(archive)), default=0)
+    except FileProblem:
+        raise
+    except Exception as exc:
+        # A missing part, bad XML, a DTD (defusedxml refuses entities): not a workbook.
+        raise _not_xlsx() from exc
+    finally:
+        file.seek(0)
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> list[str]:
+    """The worksheet parts of the workbook, found as openpyxl finds them: the
+    package's office document, then its relationships of type worksheet."""
+    book = next(
+        _target("", rel)
+        for rel in safe_xml.fromstring(archive.read("_rels/.rels"))
+        if rel.get("Type", "").endswith("/officeDocument")
+    )
+    folder, name = posixpath.split(book)
+    rels = safe_xml.fromstring(archive.read(posixpath.join(folder, "_rels", f"{name}.rels")))
+    names = set(archive.namelist())  # openpyxl skips a sheet whose part is missing
+    sheets = (_target(folder, rel) for rel in rels if rel.get("Type", "").endswith("/worksheet"))
+    return [sheet for sheet in sheets if sheet in names]
+
+
+def _target(folder: str, rel) -> str:
+    target = rel.get("Target", "")
+    if target.startswith("/"):
+        return target[1:]
+    return posixpath.normpath(posixpath.join(folder, target))
+
+
+def _scan_sheet(archive: zipfile.ZipFile, name: str) -> int:
+    limit = MAX_ROWS + 1
+    rows = 0
+    with archive.open(name) as source:
+        for event, element in safe_xml.iterparse(source, events=("start", "end")):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if event == "end":
+                if tag == "row":
+                    element.clear()
+                elif tag == "sheetData":
+                    break
+            elif tag == "dimension":
+                min_col, min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
+                if (max_row or 0) > limit:
+                    raise _too_many_rows()
+                if (max_col or 0) > MAX_COLUMNS:
+                    raise _too_many_columns()
+                return max_row or 0  # trusted no further: rows are counted when read
+            elif tag == "row":
+                number = element.get("r")
+                rows = int(number) if number else rows + 1
+                if rows > limit:
+                    raise _too_many_rows()
+            elif tag == "c" and _column_of(element.get("r")) > MAX_COLUMNS:
+                raise _too_many_columns()
+    return rows
+
+
+def _column_of(reference: str | None) -> int:
+    """The column number of a cell reference such as "CW5" (0 when there is none)."""
+    letters = (reference or "").rstrip("0123456789")
+    return column_index_from_string(letters) if letters else 0
+
+
+def _first_sheet(workbook):
     if not workbook.worksheets:
         raise FileProblem(_("The sheet is empty."))
-    lines = _non_empty_lines(workbook.worksheets[0])
+    sheet = workbook.worksheets[0]
+    # The sheet's dimension (when it has one) refuses a sheet too large at once; it
+    # is not trusted further: the rows are counted as they are read.
+    if sheet.max_row is not None and sheet.max_row > MAX_ROWS + 1:
+        raise _too_many_rows()
+    if sheet.max_column is not None and sheet.max_column > MAX_COLUMNS:
+        raise _too_many_columns()
+    return sheet
+
+
+def _physical_rows(sheet):
+    """Every row of the sheet from the first, blank or not, each at most MAX_COLUMNS
+    wide; FileProblem past MAX_ROWS data rows and a header row. openpyxl yields a blank
+    row for each row missing between two in the file, so ten million blank rows cost
+    no more than MAX_ROWS + 2 of them."""
+    limit = MAX_ROWS + 1
+    rows = sheet.iter_rows(min_row=1, max_row=limit + 1, max_col=MAX_COLUMNS, values_only=True)
+    for number, cells in enumerate(rows, start=1):
+        if number > limit:
+            raise _too_many_rows()
+        yield number, cells
+
+
+def _read_sheet(sheet, spec: SheetSpec, progress: Progress):
+    lines = _non_empty_lines(sheet)
     first = next(lines, None)
     if first is None:
         raise FileProblem(_("The sheet is empty."))
     positions = _map_header(first[1], spec)
+    expected = max(sheet.max_row or MAX_ROWS, 1)
+    step = max(expected // 20, 500)
     rows, errors = [], []
     for number, cells in lines:
-        if len(rows) >= MAX_ROWS:
-            raise FileProblem(_("The sheet has more than {limit} rows.").format(limit=MAX_ROWS))
         row, row_errors = _parse_row(number, cells, positions)
         rows.append(row)
         errors.extend(row_errors)
+        if number % step == 0:
+            progress(min(READ_SHARE * number // expected, READ_SHARE))
     if not rows:
         raise FileProblem(_("The sheet has a header row but no data rows."))
     return positions, rows, errors
 
 
 def _non_empty_lines(sheet):
-    for number, cells in enumerate(
-        sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True), start=1
-    ):
+    for number, cells in _physical_rows(sheet):
         if any(_is_filled(value) for value in cells):
             yield number, cells
+
+
+def _no_progress(percent: int) -> None:
+    pass
 
 
 def _is_filled(value: Any) -> bool:
@@ -567,6 +738,8 @@ def _parse_row(number: int, cells: tuple, positions: dict[int, Column]):
     values, errors = {}, []
     for index, column in positions.items():
         raw = cells[index] if index < len(cells) else None
+        if isinstance(raw, str):
+            raw = unescape(raw)  # a carriage return is stored as _x000D_
         if not _is_filled(raw):
             if column.required:
                 errors.append(RowError(number, str(column.header), _("a value is required.")))
@@ -581,7 +754,11 @@ def _parse_row(number: int, cells: tuple, positions: dict[int, Column]):
 
 
 def _validate_and_save(
-    spec: SheetSpec, rows: list[Row], errors: list[RowError], present: set[str]
+    spec: SheetSpec,
+    rows: list[Row],
+    errors: list[RowError],
+    present: set[str],
+    progress: Progress = _no_progress,
 ) -> ImportResult:
     good = _without_errors(rows, errors)
     errors.extend(spec.prepare(good, present))
@@ -590,6 +767,7 @@ def _validate_and_save(
     errors.extend(spec.check(_without_errors(good, errors), present))
     if errors:
         return ImportResult(errors=sorted(errors, key=lambda e: (e.row, e.column)))
+    progress(SAVE_STARTS)  # the save is one transaction: nothing to show until its end
     try:
         with transaction.atomic():
             created, updated, unchanged = _save(spec, rows)

@@ -7,4 +7,6 @@ app_name = "units"
 urlpatterns = [
     path("", views.GroupListView.as_view(), name="list"),
     path("<int:pk>/", views.UnitDetailView.as_view(), name="detail"),
+    path("imports/<int:pk>/", views.import_job, name="import_job"),
+    path("imports/<int:pk>/status/", views.import_job_status, name="import_job_status"),
 ]

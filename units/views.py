@@ -1,11 +1,17 @@
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from units.models import EmulationGroup, GroupMembership, Membership, Unit
+from units.models import EmulationGroup, GroupMembership, ImportJob, Membership, Unit
+
+IMPORT_JOB_TEMPLATE = "units/import_job.html"
 
 
 class ObjectPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -98,3 +104,25 @@ class UnitDetailView(ObjectPermissionMixin, DetailView):
             group_memberships=groups,
             **kwargs,
         )
+
+
+def _own_job(request, pk: int) -> ImportJob:
+    """The job, when the user sent it; anybody else's does not exist (404)."""
+    return get_object_or_404(ImportJob.objects.select_related(None), pk=pk, created_by=request.user)
+
+
+@login_required
+@require_GET
+def import_job(request, pk: int):
+    """A background import: its file, progress and outcome (polled while it runs)."""
+    return TemplateResponse(request, IMPORT_JOB_TEMPLATE, {"job": _own_job(request, pk)})
+
+
+@login_required
+@require_GET
+def import_job_status(request, pk: int):
+    """The status fragment the job page polls every 2 s; once the job has ended it
+    holds the outcome and stops the polling."""
+    return TemplateResponse(
+        request, f"{IMPORT_JOB_TEMPLATE}#status", {"job": _own_job(request, pk)}
+    )

@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 from campaigns.enums import PeriodKind
 from campaigns.individual_forms import AssessmentRowForm, ImportForm
 from campaigns.individuals import (
+    IMPORT_KIND,
     PER_PAGE,
     PersonRow,
     StaleAssessment,
@@ -26,6 +27,7 @@ from campaigns.individuals import (
     export_assessments,
     export_filename,
     import_assessments,
+    import_params,
     leader_criteria,
     leader_total,
     people_of,
@@ -33,6 +35,7 @@ from campaigns.individuals import (
     save_assessment,
 )
 from campaigns.models import Criterion, IndividualAssessment, Period, Title
+from units.imports import limits, start_import
 from units.models import Person, Unit
 from units.spreadsheets import XLSX_CONTENT_TYPE
 
@@ -206,9 +209,30 @@ def individuals_import(request, period_pk: int, unit_pk: int):
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = import_assessments(
-            form.cleaned_data["file"], scope=scope, by=request.user, criteria=criteria
+        back = reverse("campaigns:individuals", args=[period_pk, unit_pk])
+        started = start_import(
+            form.cleaned_data["file"],
+            kind=IMPORT_KIND,
+            params=import_params(scope),
+            by=request.user,
+            title=_("Import the assessments {year} of {unit}").format(
+                year=scope.campaign.year, unit=scope.unit.name
+            ),
+            back_url=back,
+            now=lambda file: import_assessments(
+                file, scope=scope, by=request.user, criteria=criteria
+            ),
         )
+        if started.job is not None:
+            messages.info(
+                request,
+                _(
+                    "The file has {rows} rows: it is imported in the background. "
+                    "This page shows its progress."
+                ).format(rows=started.job.rows),
+            )
+            return redirect(reverse("units:import_job", args=[started.job.pk]))
+        result = started.result
         if result.ok:
             messages.success(
                 request,
@@ -218,5 +242,7 @@ def individuals_import(request, period_pk: int, unit_pk: int):
             )
             return redirect(reverse("campaigns:individuals", args=[period_pk, unit_pk]))
     return render(
-        request, "campaigns/individual_import.html", {**context, "form": form, "result": result}
+        request,
+        "campaigns/individual_import.html",
+        {**context, **limits(), "form": form, "result": result},
     )

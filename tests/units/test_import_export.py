@@ -437,7 +437,10 @@ def test_import_refuses_too_many_rows(monkeypatch):
 
     result = import_workbook(file, UnitSheet())
 
-    assert (result.problem, Unit.objects.count()) == ("The sheet has more than 2 rows.", 0)
+    assert (result.problem, Unit.objects.count()) == (
+        "The sheet has more than 2 rows (empty rows count too).",
+        0,
+    )
 
 
 def test_import_refuses_a_file_larger_than_the_limit(monkeypatch):

@@ -87,7 +87,7 @@ def test_group_membership_copies_year_and_kind_from_group():
     assert (membership.year, membership.kind) == (2026, GroupKind.CLUSTER)
 
 
-def test_group_membership_clean_names_the_other_group():
+def test_group_membership_clean_names_the_other_group(english):
     unit = UnitFactory(name="Sở TN&MT Long An")
     GroupMembershipFactory(
         group=EmulationGroupFactory(year=2024, name="Cụm thi đua số VIII"), unit=unit
