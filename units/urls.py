@@ -7,4 +7,6 @@ app_name = "units"
 urlpatterns = [
     path("", views.GroupListView.as_view(), name="list"),
     path("<int:pk>/", views.UnitDetailView.as_view(), name="detail"),
+    path("locked-accounts/", views.LockedAccountsView.as_view(), name="locked_accounts"),
+    path("locked-accounts/unlock/", views.UnlockView.as_view(), name="unlock_account"),
 ]
