@@ -175,6 +175,7 @@ def test_admin_login_is_locked_out_with_the_admin_form_and_the_message(client, a
         assert errors(response)[0].startswith(ACCOUNT_LOCKED)
         assert ACCOUNT_LOCKED in response.content.decode()
     assert not signed_in(client)
+    assert f'href="{reverse("admin_password_reset")}"' in right.content.decode()
 
 
 def test_failures_on_the_admin_and_the_site_login_add_up(client, admin_user, clock):
@@ -184,6 +185,15 @@ def test_failures_on_the_admin_and_the_site_login_add_up(client, admin_user, clo
     response = lock(client, "admin", times=2)
 
     assert response.status_code == 429
+
+
+@pytest.mark.parametrize("url", [reverse("login"), reverse("admin:login")])
+def test_a_nul_byte_in_the_username_gets_a_message_and_counts_nothing(client, url):
+    response = log_in(client, "head\x00a", "wrong", url=url)
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["username"]
+    assert AccessAttempt.objects.count() == 0
 
 
 def test_forced_logins_in_tests_are_not_counted(client, head_a, clock):
@@ -502,6 +512,23 @@ def test_reset_by_email_lifts_the_accounts_lockout(client, head_a, site_url, clo
         True,
         head_a,
     )
+
+
+@pytest.mark.parametrize(
+    ("email", "shown"),
+    [
+        ("head\x00a@example.vn", 'value="head'),
+        ("x" * 250 + "@example.vn", 'value="' + "x" * 250 + '@example.vn"'),
+        ("not-an-email", 'value="not-an-email"'),
+    ],
+)
+def test_a_bad_email_gets_a_message_and_sends_nothing(client, head_a, email, shown):
+    response = client.post(reverse("password_reset"), {"email": email})
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["email"]
+    assert shown in response.content.decode()
+    assert mail.outbox == []
 
 
 @pytest.mark.parametrize(
