@@ -328,7 +328,7 @@ if (
         "THIDUA_LOGIN_FAILURES_PER_ACCOUNT and THIDUA_LOGIN_FAILURES_PER_ADDRESS must be "
         "at least 1, THIDUA_LOGIN_COOLOFF_MINUTES at least 1."
     )
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # this order: LockoutHandler reads it
 AXES_HANDLER = "units.lockout.LockoutHandler"
 AXES_LOCKOUT_CALLABLE = "units.lockout.lockout_response"
 # The lockout lasts the cool-off from the last counted failure; attempts while

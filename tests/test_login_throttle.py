@@ -545,3 +545,12 @@ def test_password_reset_pages_query_count(client, name, template, django_assert_
 
     assert response.status_code == 200
     assert response.templates[0].name == template
+
+
+def test_client_login_in_tests_works_and_http_logins_are_still_counted(client, head_a):
+    assert client.login(username="head_a", password=password_for_tests()) is True
+    client.logout()
+
+    response = lock(client, "head_a")
+
+    assert response.status_code == 429

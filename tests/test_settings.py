@@ -120,7 +120,7 @@ def test_services_come_from_the_environment():
 def test_login_throttling_and_the_proxy_come_from_the_environment():
     script = (
         "from django.conf import settings as s; "
-        "print(s.AXES_FAILURE_LIMIT, s.LOGIN_FAILURES_PER_ADDRESS, "
+        "print(s.AUTHENTICATION_BACKENDS[0], s.AXES_FAILURE_LIMIT, s.LOGIN_FAILURES_PER_ADDRESS, "
         "int(s.AXES_COOLOFF_TIME.total_seconds()), s.AXES_IPWARE_PROXY_COUNT, "
         "','.join(s.AXES_IPWARE_META_PRECEDENCE_ORDER))"
     )
@@ -140,9 +140,17 @@ def test_login_throttling_and_the_proxy_come_from_the_environment():
     )
 
     assert default.returncode == 0, default.stderr
-    assert default.stdout.split()[-5:] == ["5", "20", "900", "None", "REMOTE_ADDR"]
+    assert default.stdout.split()[-6:] == [
+        "axes.backends.AxesStandaloneBackend",
+        "5",
+        "20",
+        "900",
+        "None",
+        "REMOTE_ADDR",
+    ]
     assert configured.returncode == 0, configured.stderr
-    assert configured.stdout.split()[-5:] == [
+    assert configured.stdout.split()[-6:] == [
+        "axes.backends.AxesStandaloneBackend",
         "3",
         "50",
         "1800",

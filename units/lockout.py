@@ -47,6 +47,7 @@ class LockoutHandler(AxesDatabaseHandler):
     """
 
     def get_failures(self, request, credentials=None) -> int:
+        # One queryset per AXES_LOCKOUT_PARAMETERS entry, in its order.
         by_username, by_address = (
             attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
             for attempts in self.get_user_attempts(request, credentials)
