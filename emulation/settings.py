@@ -7,6 +7,7 @@ names the variable, never silently falls back to a default.
 
 import datetime as dt
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -91,6 +92,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
     "units",
     "campaigns",
     "reports",
@@ -109,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "emulation.middleware.HtmxLoginRequiredMiddleware",
+    # Last, as django-axes asks: turns a refused login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "emulation.urls"
@@ -168,6 +172,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out login before any backend checks the password.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -325,8 +331,58 @@ LOGGING = {
         # WeasyPrint logs every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes logs every login at INFO; failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
+
+# Login throttling (django-axes, units/lockout.py). Failures are counted per
+# username (whether or not it exists, so a lockout tells nothing about accounts)
+# and per client address, over the cool-off window; either limit reached pauses
+# logins for that username or address until the cool-off has passed since the
+# last failure, or until an emulation officer unlocks it (/units/locked-accounts/).
+AXES_FAILURE_LIMIT = _read("THIDUA_LOGIN_FAILURES_PER_ACCOUNT", env.int, 5)
+LOGIN_FAILURES_PER_ADDRESS = _read("THIDUA_LOGIN_FAILURES_PER_ADDRESS", env.int, 20)
+AXES_COOLOFF_TIME = timedelta(minutes=_read("THIDUA_LOGIN_COOLOFF_MINUTES", env.int, 15))
+if (
+    AXES_FAILURE_LIMIT < 1
+    or LOGIN_FAILURES_PER_ADDRESS < 1
+    or AXES_COOLOFF_TIME.total_seconds() < 60
+):
+    raise ImproperlyConfigured(
+        "THIDUA_LOGIN_FAILURES_PER_ACCOUNT and THIDUA_LOGIN_FAILURES_PER_ADDRESS must be "
+        "at least 1, THIDUA_LOGIN_COOLOFF_MINUTES at least 1."
+    )
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # this order: LockoutHandler reads it
+AXES_HANDLER = "units.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "units.lockout.lockout_response"
+# The lockout lasts the cool-off from the last counted failure; attempts while
+# locked out are refused without moving that time, so the time shown holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful login clears that username's failures (not the address's).
+AXES_RESET_ON_SUCCESS = True
+# Failures are what is kept; successful logins are not logged a second time.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# The client address: REMOTE_ADDR, unless the app runs behind reverse proxies that
+# append the client to X-Forwarded-For (nginx's $proxy_add_x_forwarded_for). Then
+# DJANGO_TRUSTED_PROXY_COUNT is how many there are; the address is read that many
+# places from the right of the chain, so a client cannot choose it. Only set it when
+# gunicorn cannot be reached except through those proxies.
+TRUSTED_PROXY_COUNT = _read("DJANGO_TRUSTED_PROXY_COUNT", env.int, 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 0 or more.")
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    # django-ipware counts the proxies listed in the header: all but the last one,
+    # whose address gunicorn sees as REMOTE_ADDR.
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+
+# Password reset links are valid for a day.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 
 # The product's own settings.
 SITE_NAME = env.str("THIDUA_SITE_NAME", default="Thi đua")

@@ -6,10 +6,16 @@ import tempfile
 os.environ.setdefault("DJANGO_DEBUG", "True")
 
 from .settings import *  # noqa: E402,F403
-from .settings import CELERY_BROKER_URL, STORAGES  # noqa: E402
+from .settings import AUTHENTICATION_BACKENDS, CELERY_BROKER_URL, STORAGES  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# client.login() authenticates without a request, which django-axes' backend refuses;
+# logins over HTTP are throttled as in production (tests/axes_backend.py).
+AUTHENTICATION_BACKENDS = [
+    "tests.axes_backend.RequestOptionalAxesBackend",
+    *AUTHENTICATION_BACKENDS[1:],
+]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="thidua-test-media-")
 STORAGES = {

@@ -46,6 +46,10 @@ def test_check_deploy_is_clean_under_production_settings():
         ("EMAIL_URL", "carrier-pigeon://x", "EMAIL_URL is not a valid URL"),
         ("CELERY_BROKER_URL", "redis-at-localhost", "CELERY_BROKER_URL is not a valid URL"),
         ("DJANGO_SECURE_HSTS_SECONDS", "a year", "DJANGO_SECURE_HSTS_SECONDS has an invalid value"),
+        ("DJANGO_TRUSTED_PROXY_COUNT", "one", "DJANGO_TRUSTED_PROXY_COUNT has an invalid value"),
+        ("DJANGO_TRUSTED_PROXY_COUNT", "-1", "DJANGO_TRUSTED_PROXY_COUNT must be 0 or more"),
+        ("THIDUA_LOGIN_COOLOFF_MINUTES", "0", "THIDUA_LOGIN_COOLOFF_MINUTES at least 1"),
+        ("THIDUA_LOGIN_FAILURES_PER_ACCOUNT", "five", "FAILURES_PER_ACCOUNT has an invalid value"),
     ],
 )
 def test_malformed_setting_stops_startup_with_clear_message(variable, value, message):
@@ -110,6 +114,48 @@ def test_services_come_from_the_environment():
         "django.core.mail.backends.smtp.EmailBackend",
         "mail.example.vn",
         "True",
+    ]
+
+
+def test_login_throttling_and_the_proxy_come_from_the_environment():
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.AUTHENTICATION_BACKENDS[0], s.AXES_FAILURE_LIMIT, s.LOGIN_FAILURES_PER_ADDRESS, "
+        "int(s.AXES_COOLOFF_TIME.total_seconds()), s.AXES_IPWARE_PROXY_COUNT, "
+        "','.join(s.AXES_IPWARE_META_PRECEDENCE_ORDER))"
+    )
+    default = _run_manage("shell", "-c", script, env=PRODUCTION_ENV)
+    configured = _run_manage(
+        "shell",
+        "-c",
+        script,
+        env={
+            **PRODUCTION_ENV,
+            "THIDUA_LOGIN_FAILURES_PER_ACCOUNT": "3",
+            "THIDUA_LOGIN_FAILURES_PER_ADDRESS": "50",
+            "THIDUA_LOGIN_COOLOFF_MINUTES": "30",
+            # a load balancer, then nginx, in front of gunicorn
+            "DJANGO_TRUSTED_PROXY_COUNT": "2",
+        },
+    )
+
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.split()[-6:] == [
+        "axes.backends.AxesStandaloneBackend",
+        "5",
+        "20",
+        "900",
+        "None",
+        "REMOTE_ADDR",
+    ]
+    assert configured.returncode == 0, configured.stderr
+    assert configured.stdout.split()[-6:] == [
+        "axes.backends.AxesStandaloneBackend",
+        "3",
+        "50",
+        "1800",
+        "1",
+        "HTTP_X_FORWARDED_FOR,REMOTE_ADDR",
     ]
 
 

@@ -12,14 +12,18 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .forms import AdminLoginForm
 from .importers import PersonSheet, UnitSheet
 from .imports import limits, start_import
-from .models import EmulationGroup, GroupMembership, Membership, Person, Unit, User
+from .models import AccountUnlock, EmulationGroup, GroupMembership, Membership, Person, Unit, User
 from .spreadsheets import XLSX_CONTENT_TYPE, SheetSpec, export_workbook
 
 admin.site.site_header = _("Thi đua administration")
 admin.site.site_title = _("Thi đua administration")
 admin.site.index_title = _("Setup of movements, criteria and the organisation")
+# The admin login says when a locked-out login may be tried again (units/lockout.py).
+# Failed logins themselves are django-axes' "Access attempts": deleting one unlocks.
+admin.site.login_form = AdminLoginForm
 
 
 class SpreadsheetImportForm(forms.Form):
@@ -301,3 +305,30 @@ class EmulationGroupAdmin(admin.ModelAdmin):
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, obj):
         return obj.member_count
+
+
+@admin.register(AccountUnlock)
+class AccountUnlockAdmin(admin.ModelAdmin):
+    """Read-only: who lifted which login lockout, and when."""
+
+    list_display = [
+        "unlocked_at",
+        "username",
+        "ip_address",
+        "failures",
+        "unlocked_by",
+        "by_password_reset",
+    ]
+    list_filter = ["by_password_reset"]
+    search_fields = ["username", "ip_address", "unlocked_by__username"]
+    list_select_related = ["unlocked_by"]
+    date_hierarchy = "unlocked_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

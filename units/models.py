@@ -370,3 +370,40 @@ class ImportJob(models.Model):
     def more_errors(self) -> int:
         """Problems found beyond those stored in `errors`."""
         return max(self.error_count - len(self.errors), 0)
+
+
+class AccountUnlock(models.Model):
+    """A lifted login lockout (units/lockout.py): which username or client address,
+    how many failures were forgotten, who lifted it and when."""
+
+    username = models.CharField(_("username"), max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    failures = models.PositiveIntegerField(_("failed logins"))
+    unlocked_by = models.ForeignKey(
+        User,
+        verbose_name=_("unlocked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unlocked_at = models.DateTimeField(_("unlocked at"), default=timezone.now)
+    by_password_reset = models.BooleanField(
+        _("by a password reset"),
+        default=False,
+        help_text=_("The account's owner reset the password by email."),
+    )
+
+    class Meta:
+        verbose_name = _("login unlock")
+        verbose_name_plural = _("login unlocks")
+        ordering = ["-unlocked_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(username="") & Q(ip_address__isnull=False))
+                | (~Q(username="") & Q(ip_address__isnull=True)),
+                name="unlock_username_or_address",
+            ),
+        ]
+
+    def __str__(self):
+        return self.username or str(self.ip_address)

@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.UnitDetailView.as_view(), name="detail"),
     path("imports/<int:pk>/", views.import_job, name="import_job"),
     path("imports/<int:pk>/status/", views.import_job_status, name="import_job_status"),
+    path("locked-accounts/", views.LockedAccountsView.as_view(), name="locked_accounts"),
+    path("locked-accounts/unlock/", views.UnlockView.as_view(), name="unlock_account"),
 ]

@@ -1,15 +1,28 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
-from units.models import EmulationGroup, GroupMembership, ImportJob, Membership, Unit
+from units import lockout
+from units.forms import PasswordResetForm, UnlockForm
+from units.models import (
+    AccountUnlock,
+    EmulationGroup,
+    GroupMembership,
+    ImportJob,
+    Membership,
+    Unit,
+)
 
 IMPORT_JOB_TEMPLATE = "units/import_job.html"
 
@@ -126,3 +139,72 @@ def import_job_status(request, pk: int):
     return TemplateResponse(
         request, f"{IMPORT_JOB_TEMPLATE}#status", {"job": _own_job(request, pk)}
     )
+
+
+class LockedAccountsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """Usernames and addresses whose logins are paused now, each with an unlock
+    button, and the latest unlocks."""
+
+    permission_required = "units.unlock_accounts"
+    template_name = "units/locked_accounts.html"
+    recent_unlocks = 20
+
+    def get_context_data(self, **kwargs):
+        recent = AccountUnlock.objects.select_related("unlocked_by")[: self.recent_unlocks]
+        return super().get_context_data(
+            usernames=lockout.locked_usernames(),
+            addresses=lockout.locked_addresses(),
+            recent_unlocks=recent,
+            list_limit=lockout.LIST_LIMIT,
+            account_limit=settings.AXES_FAILURE_LIMIT,
+            address_limit=settings.LOGIN_FAILURES_PER_ADDRESS,
+            cool_off_minutes=lockout.cool_off_minutes(),
+            **kwargs,
+        )
+
+
+class UnlockView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """POST one username or address: its failures are forgotten, the unlock recorded."""
+
+    permission_required = "units.unlock_accounts"
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = UnlockForm(request.POST)
+        if not form.is_valid():
+            reasons = [str(e) for errors in form.errors.values() for e in errors]
+            messages.error(request, " ".join(reasons))
+            return redirect("units:locked_accounts")
+        username = form.cleaned_data["username"]
+        address = form.cleaned_data["ip_address"]
+        done = lockout.unlock(by=request.user, username=username, ip_address=address or None)
+        what = username or address
+        if done is None:
+            messages.info(request, _("%(what)s was not locked (any more).") % {"what": what})
+        else:
+            messages.success(
+                request, _("%(what)s is unlocked: logging in works again.") % {"what": what}
+            )
+        return redirect("units:locked_accounts")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view; the email's link starts with THIDUA_SITE_URL, not with the host
+    the request came by."""
+
+    form_class = PasswordResetForm
+
+    @property
+    def extra_email_context(self):
+        return {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view; a new password set by the emailed link also lifts a lockout of
+    that username, since the owner has proved they read the account's email."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        lockout.unlock(by=user, username=user.get_username(), by_password_reset=True)
+        return response
