@@ -96,10 +96,10 @@ def test_answer_save(client_for, head_a, sheet, unit_a, django_assert_num_querie
     answer = submission.answers.get(criterion=sheet.yes_no)
     client = client_for(head_a)
 
-    # session, user, answer, memberships; then, in a transaction (two savepoints),
-    # the locked answer, a history row per field, the update and the new version,
-    # and the new total (the locked submission, criteria, answers, save)
-    with django_assert_num_queries(17):
+    # session, user, answer, memberships; then, in a transaction (a savepoint), the
+    # locked submission, the locked answer, a history row per field, the update and
+    # the new version, and the new total (criteria, answers, save)
+    with django_assert_num_queries(15):
         response = client.post(
             reverse("campaigns:answer_save", args=[answer.pk]),
             {"version": answer.version, "self_score": "0", "narrative": "Chưa đạt"},
