@@ -121,12 +121,14 @@ def sheet_context(request, submission: Submission, **extra) -> dict:
     today = timezone.localdate()
     sheet = load_sheet(submission)
     row_typed, row_error = extra.pop("row_typed", {}), extra.pop("row_error", {})
+    row_kept = extra.pop("row_kept", {})
     for answer in sheet.answers:  # typed text and errors by criterion id
         typed = row_typed.get(answer.criterion_id)
         answer.score_text = typed["self_score"] if typed else score_text(answer.self_score)
         answer.max_text = score_text(answer.criterion.max_points)
         answer.narrative_value = typed["narrative"] if typed else answer.narrative
         answer.row_error = row_error.get(answer.criterion_id, "")
+        answer.row_kept = row_kept.get(answer.criterion_id)
     return {
         "submission": submission,
         "sheet": sheet,
@@ -195,7 +197,7 @@ def submission_detail(request, pk: int):
     return TemplateResponse(request, SHEET_TEMPLATE, sheet_context(request, submission))
 
 
-def _render_row(request, answer: Answer, *, status="", error="", stale=None, typed=None):
+def _render_row(request, answer: Answer, *, status="", error="", stale=None, typed=None, kept=None):
     submission = answer.submission
     context = {
         "answer": answer,
@@ -204,6 +206,7 @@ def _render_row(request, answer: Answer, *, status="", error="", stale=None, typ
         "error": error,
         "stale": stale,
         "typed": typed or {},
+        "kept": kept,
         "total_oob": True,
     }
     return render(request, f"{SHEET_TEMPLATE}#answer_status", context)
@@ -267,7 +270,9 @@ def _save_row(request, answer: Answer, save):
     except ValidationError as error:
         return _refused(request, answer, answer_service.validation_message(error), typed)
     except workflow.WorkflowError as error:
-        return _refused(request, answer, str(error), typed)
+        # Submitted or accepted meanwhile: the row is no longer a form after a
+        # reload, so the refusal itself shows what was typed, to copy.
+        return _refused(request, answer, str(error), typed, kept=True)
     if request.htmx:
         response = _render_row(request, saved, status=_("Saved"))
         # The running total asks for itself after every save, so responses that
@@ -278,15 +283,21 @@ def _save_row(request, answer: Answer, save):
     return redirect(_row_url(saved))
 
 
-def _refused(request, answer, message, typed, stale=None):
+def _refused(request, answer, message, typed, stale=None, kept=False):
     if request.htmx:
-        response = _render_row(request, answer, error=message, stale=stale, typed=typed)
+        response = _render_row(
+            request, answer, error=message, stale=stale, typed=typed, kept=typed if kept else None
+        )
         response.status_code = 200
         return response
     # Without JavaScript: the whole page again, this row showing what was typed.
     key = answer.criterion_id
     context = sheet_context(
-        request, answer.submission, row_error={key: message}, row_typed={key: typed}
+        request,
+        answer.submission,
+        row_error={key: message},
+        row_typed={key: typed},
+        row_kept={key: typed} if kept else {},
     )
     messages.error(request, message)
     return TemplateResponse(request, SHEET_TEMPLATE, context, status=400)

@@ -338,10 +338,11 @@ def test_criterion_added_after_opening_can_be_answered_and_is_required(
     assert "Tiêu chí bổ sung giữa năm" in page.text
     assert "1.3</a> – not answered" in refused.text
     assert not submission_a.answers.filter(criterion=added).exists()  # looking made none
+    url = reverse(
+        "campaigns:criterion_answer_save", args=[sheet.period.pk, submission_a.unit_id, added.pk]
+    )
     saved = client.post(
-        reverse(
-            "campaigns:criterion_answer_save", args=[sheet.period.pk, submission_a.unit_id, added.pk]
-        ),
+        url,
         {"version": "1", "self_score": "0"},
         **HTMX,
     )
