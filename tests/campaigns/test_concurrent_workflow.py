@@ -390,3 +390,31 @@ def test_remind_twice_at_once_reminds_once(sheet, unit_a, head_a, officer):
     assert [r.status_code for r in responses] == [302, 302]
     assert Reminder.objects.filter(unit=unit_a).count() == 1
     assert [m.to for m in mail.outbox] == [[head_a.email]]
+
+
+def test_a_registration_saved_twice_at_once_is_one_row(unit_year, people_a, unit_a, head_a):
+    from campaigns.models import Registration, RegistrationEntry
+    from campaigns.registration import EntryChoice, save_registration
+
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def save():
+        barrier.wait(timeout=10)
+        return save_registration(
+            Registration(campaign=unit_year.campaign, unit=unit_a),
+            by=head_a,
+            commitments="Hoàn thành xuất sắc nhiệm vụ",
+            target_title=unit_year.ttldtt,
+            entries=[EntryChoice(people_a[1], unit_year.ldtt)],
+        )
+
+    threads = [in_thread(results, name, save) for name in ("one", "two")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+
+    assert not any(isinstance(r, Exception) for r in results.values()), results
+    assert Registration.objects.filter(unit=unit_a).count() == 1
+    assert RegistrationEntry.objects.filter(registration__unit=unit_a).count() == 1
