@@ -190,9 +190,7 @@ def return_for_revision(
         submission = lock(submission)
         _require(by, "campaigns.review_submission", submission)
         _check_transition(submission, SubmissionState.RETURNED)
-        for answer in Answer.objects.filter(
-            submission=submission, criterion_id__in=list(comments or {})
-        ):
+        for answer in _answers_to_comment(submission, list(comments or {})):
             comment = comments[answer.criterion_id].strip()
             if comment != answer.reviewer_comment:
                 AnswerChange.objects.create(
@@ -212,6 +210,23 @@ def return_for_revision(
         _move(submission, SubmissionState.RETURNED, by=by, reason=reason, fields=fields)
         transaction.on_commit(lambda: notifications.returned(submission.pk, reason))
     return submission
+
+
+def _answers_to_comment(submission: Submission, criterion_ids: list[int]) -> list[Answer]:
+    """The answers to these criteria of the (locked) submission, made for a leaf the
+    unit left without one (a bonus it did not claim): the comment is kept too."""
+    if not criterion_ids:
+        return []
+    found = list(Answer.objects.filter(submission=submission, criterion_id__in=criterion_ids))
+    unanswered = set(criterion_ids) - {answer.criterion_id for answer in found}
+    if unanswered:
+        table = Criterion.objects.filter(
+            campaign_id=submission.period.campaign_id, subject=Subject.COLLECTIVE
+        )
+        for criterion in scoring.leaves(table):
+            if criterion.pk in unanswered:
+                found.append(Answer.objects.create(submission=submission, criterion=criterion))
+    return found
 
 
 def accept(submission: Submission, *, by, now=None) -> Submission:
