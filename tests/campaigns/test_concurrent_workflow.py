@@ -418,3 +418,35 @@ def test_a_registration_saved_twice_at_once_is_one_row(unit_year, people_a, unit
     assert not any(isinstance(r, Exception) for r in results.values()), results
     assert Registration.objects.filter(unit=unit_a).count() == 1
     assert RegistrationEntry.objects.filter(registration__unit=unit_a).count() == 1
+
+
+def test_a_persons_assessment_saved_twice_at_once_is_one_row(unit_year, people_a, head_a):
+    from campaigns.individuals import StaleAssessment, save_assessment
+    from campaigns.models import IndividualAssessment
+
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def save():
+        barrier.wait(timeout=10)
+        return save_assessment(
+            None,
+            period=unit_year.period,
+            person=people_a[1],
+            by=head_a,
+            expected_version=0,
+            data={"grade": "good", "months_worked": 12},
+        )
+
+    threads = [in_thread(results, name, save) for name in ("one", "two")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+
+    # One writes; the other is told someone saved first, with the row to compare.
+    outcomes = sorted(type(r).__name__ for r in results.values())
+    assert outcomes == sorted(["IndividualAssessment", StaleAssessment.__name__])
+    stale = next(r for r in results.values() if isinstance(r, StaleAssessment))
+    assert stale.current.grade == "good"
+    assert IndividualAssessment.objects.filter(person=people_a[1]).count() == 1
