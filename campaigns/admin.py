@@ -437,6 +437,12 @@ class SubmissionAdmin(admin.ModelAdmin):
             return self.readonly_fields
         return ("period", "unit", *self.readonly_fields)
 
+    def has_change_permission(self, request, obj=None):
+        # A saved self-assessment is only shown: its answers, totals and state are
+        # written by campaigns.answers and campaigns.workflow, under its row lock;
+        # saving the form would write back the row as it was loaded.
+        return obj is None and super().has_change_permission(request, obj)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "period":
             kwargs["queryset"] = Period.objects.select_related("campaign")

@@ -15,10 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns import scoring
-from campaigns.enums import Subject, SubmissionState
+from campaigns.enums import Subject
 from campaigns.evidence import check_upload
 from campaigns.models import Answer, AnswerChange, Criterion, Evidence, Period, Submission
-from campaigns.workflow import WorkflowError
+from campaigns.workflow import (
+    WorkflowError,
+    lock_for_editing,
+    lock_for_review,
+    submission_for_saving,
+)
 
 UNSET = object()
 
@@ -49,8 +54,9 @@ def collective_criteria(campaign_id: int) -> list[Criterion]:
 
 
 def open_submission(period: Period, unit) -> Submission:
-    """The unit's self-assessment for the period, created with one empty answer per
-    criterion to answer the first time it is opened."""
+    """The unit's self-assessment for the period with one empty answer per criterion,
+    all made at once. The pages never call it (opening a page creates nothing; the
+    first save does, see submission_for_saving); it is for loading data and tests."""
     submission, created = Submission.objects.get_or_create(period=period, unit=unit)
     if created or not submission.answers.exists():
         leaves = scoring.leaves(collective_criteria(period.campaign_id))
@@ -59,18 +65,6 @@ def open_submission(period: Period, unit) -> Submission:
             ignore_conflicts=True,
         )
     return submission
-
-
-def _require_editable(answer: Answer, by) -> None:
-    submission = answer.submission
-    if not by.has_perm("campaigns.change_submission", submission):
-        raise PermissionDenied(_("You are not allowed to change this self-assessment."))
-    if not submission.is_editable(timezone.localdate()):
-        if submission.state == SubmissionState.ACCEPTED:
-            raise WorkflowError(_("This self-assessment has been accepted and is locked."))
-        if submission.state == SubmissionState.SUBMITTED:
-            raise WorkflowError(_("This self-assessment has been submitted and waits for review."))
-        raise WorkflowError(_("The period has closed; ask the emulation officers to reopen it."))
 
 
 def _record_changes(answer: Answer, values: dict, by) -> list[str]:
@@ -91,22 +85,50 @@ def _record_changes(answer: Answer, values: dict, by) -> list[str]:
     return changed
 
 
-def _save(answer: Answer, values: dict, *, by, expected_version: int) -> Answer:
-    with transaction.atomic():
-        current = (
-            Answer.objects.select_for_update(of=("self",))
-            .select_related("submission__period", "criterion", "updated_by")
-            .get(pk=answer.pk)
-        )
-        if current.version != expected_version:
-            raise StaleAnswer(current)
-        changed = _record_changes(current, values, by)
-        if changed:
-            current.version = F("version") + 1
-            current.updated_by = by
-            current.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
-            current.refresh_from_db(fields=["version", "updated_at"])
-        return current
+def _answer_row(submission: Submission, criterion: Criterion) -> Answer:
+    """The answer to the criterion, locked, made now if the unit never saved it. Call
+    with the submission locked: every writer of an answer holds that lock first, so
+    the answer is made once and its lock always comes second."""
+    if criterion.campaign_id != submission.period.campaign_id or (
+        criterion.subject != Subject.COLLECTIVE
+    ):
+        raise WorkflowError(_("This criterion is not part of this self-assessment."))
+    answer = (
+        Answer.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .filter(submission=submission, criterion=criterion)
+        .first()
+    )
+    if answer is None:
+        if criterion.children.exists():
+            raise WorkflowError(_("This criterion is not part of this self-assessment."))
+        answer = Answer.objects.create(submission=submission, criterion=criterion)
+    answer.submission = submission
+    answer.criterion = criterion
+    return answer
+
+
+def _save(submission: Submission, criterion, values: dict, *, by, expected_version: int):
+    """Write the values on the criterion's answer of the locked submission."""
+    current = _answer_row(submission, criterion)
+    if current.version != expected_version:
+        raise StaleAnswer(current)
+    changed = _record_changes(current, values, by)
+    if changed:
+        current.version = F("version") + 1
+        current.updated_by = by
+        current.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
+        current.refresh_from_db(fields=["version", "updated_at"])
+    return current
+
+
+def _answer_values(criterion: Criterion, self_score=UNSET, narrative=UNSET) -> dict:
+    values = {}
+    if self_score is not UNSET:
+        values["self_score"] = scoring.parse_score(criterion, self_score)
+    if narrative is not UNSET:
+        values["narrative"] = (narrative or "").strip()
+    return values
 
 
 def save_answer(
@@ -114,17 +136,38 @@ def save_answer(
 ) -> Answer:
     """Save the unit's score and/or narrative for one criterion. The score is parsed
     and checked against the criterion (ValidationError says what is allowed); the
-    submission's running total is updated."""
-    _require_editable(answer, by)
-    values = {}
-    if self_score is not UNSET:
-        values["self_score"] = scoring.parse_score(answer.criterion, self_score)
-    if narrative is not UNSET:
-        values["narrative"] = (narrative or "").strip()
+    submission's running total is updated. The submission is locked and checked
+    first: a save arriving after the submit or the accept is refused (WorkflowError)."""
+    values = _answer_values(answer.criterion, self_score, narrative)
     with transaction.atomic():
-        saved = _save(answer, values, by=by, expected_version=expected_version)
+        submission = lock_for_editing(answer.submission, by)
+        saved = _save(
+            submission, answer.criterion, values, by=by, expected_version=expected_version
+        )
         if "self_score" in values:
-            refresh_self_total(saved.submission)
+            refresh_self_total(submission)
+    return saved
+
+
+def save_answer_for(
+    period: Period,
+    unit,
+    criterion: Criterion,
+    *,
+    by,
+    expected_version: int,
+    self_score=UNSET,
+    narrative=UNSET,
+) -> Answer:
+    """save_answer() addressed by the unit, the period and the criterion: the first
+    save makes the self-assessment and the answer (opening the page makes nothing).
+    A new answer is at version 1, the version the page shows for it."""
+    values = _answer_values(criterion, self_score, narrative)
+    with transaction.atomic():
+        submission = submission_for_saving(period, unit, by)
+        saved = _save(submission, criterion, values, by=by, expected_version=expected_version)
+        if "self_score" in values:
+            refresh_self_total(submission)
     return saved
 
 
@@ -132,27 +175,43 @@ def save_review(
     answer: Answer, *, by, expected_version: int, reviewer_score=UNSET, comment=UNSET
 ) -> Answer:
     """An emulation officer's score and comment on one criterion of a submitted
-    self-assessment."""
-    submission = answer.submission
+    self-assessment (refused once it is accepted or returned, checked under the lock)."""
+    return save_review_for(
+        answer.submission,
+        answer.criterion,
+        by=by,
+        expected_version=expected_version,
+        reviewer_score=reviewer_score,
+        comment=comment,
+    )
+
+
+def save_review_for(
+    submission: Submission,
+    criterion: Criterion,
+    *,
+    by,
+    expected_version: int,
+    reviewer_score=UNSET,
+    comment=UNSET,
+) -> Answer:
     if not by.has_perm("campaigns.review_submission", submission):
         raise PermissionDenied(_("You are not allowed to review this self-assessment."))
-    if submission.state != SubmissionState.SUBMITTED:
-        raise WorkflowError(_("Only a submitted self-assessment can be reviewed."))
     values = {}
     if reviewer_score is not UNSET:
-        values["reviewer_score"] = scoring.parse_score(answer.criterion, reviewer_score)
+        values["reviewer_score"] = scoring.parse_score(criterion, reviewer_score)
     if comment is not UNSET:
         values["reviewer_comment"] = (comment or "").strip()
-    return _save(answer, values, by=by, expected_version=expected_version)
+    with transaction.atomic():
+        locked = lock_for_review(submission, by)
+        return _save(locked, criterion, values, by=by, expected_version=expected_version)
 
 
 def refresh_self_total(submission: Submission) -> Decimal:
-    """Recompute the running total, inside the transaction saving an answer. The
-    submission row is locked first: two answers saved at once (fast typing, two
-    people of the unit) then compute their totals one after the other, the second
-    seeing the first's score, instead of the later write keeping a total that missed
-    the other's score."""
-    list(Submission.objects.select_for_update().filter(pk=submission.pk).values_list("pk"))
+    """Recompute the running total, inside the transaction saving an answer, with
+    the submission row already locked (lock_for_editing): two answers saved at once
+    (fast typing, two people of the unit) compute their totals one after the other,
+    the second seeing the first's score."""
     criteria = collective_criteria(submission.period.campaign_id)
     scores = dict(
         Answer.objects.filter(submission=submission).values_list("criterion_id", "self_score")
@@ -162,11 +221,7 @@ def refresh_self_total(submission: Submission) -> Decimal:
     return submission.self_total
 
 
-def attach_evidence(answer: Answer, upload, *, by) -> Evidence:
-    """Check the file (type from its content, size) and store it under an unguessable
-    name with its size and SHA-256. ValidationError says why a file is refused."""
-    _require_editable(answer, by)
-    checked = check_upload(upload)
+def _store_evidence(answer: Answer, upload, checked, by) -> Evidence:
     return Evidence.objects.create(
         answer=answer,
         file=upload,
@@ -178,12 +233,33 @@ def attach_evidence(answer: Answer, upload, *, by) -> Evidence:
     )
 
 
-def remove_evidence(evidence: Evidence, *, by) -> None:
-    _require_editable(evidence.answer, by)
+def attach_evidence(answer: Answer, upload, *, by) -> Evidence:
+    """Check the file (type from its content, size) and store it under an unguessable
+    name with its size and SHA-256. ValidationError says why a file is refused."""
+    checked = check_upload(upload)
     with transaction.atomic():
+        submission = lock_for_editing(answer.submission, by)
+        row = _answer_row(submission, answer.criterion)
+        return _store_evidence(row, upload, checked, by)
+
+
+def attach_evidence_for(period: Period, unit, criterion: Criterion, upload, *, by) -> Evidence:
+    """attach_evidence() addressed by the unit, the period and the criterion; the
+    first file may be the unit's first save, making the self-assessment and answer."""
+    checked = check_upload(upload)
+    with transaction.atomic():
+        submission = submission_for_saving(period, unit, by)
+        row = _answer_row(submission, criterion)
+        return _store_evidence(row, upload, checked, by)
+
+
+def remove_evidence(evidence: Evidence, *, by) -> None:
+    with transaction.atomic():
+        lock_for_editing(evidence.answer.submission, by)
         storage, name = evidence.file.storage, evidence.file.name
-        evidence.delete()
-        transaction.on_commit(lambda: storage.delete(name))
+        deleted, _rows = Evidence.objects.filter(pk=evidence.pk).delete()
+        if deleted:
+            transaction.on_commit(lambda: storage.delete(name))
 
 
 def validation_message(error: ValidationError) -> str:

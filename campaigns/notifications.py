@@ -71,10 +71,14 @@ def _link(name: str, submission: Submission) -> str:
     return settings.SITE_URL + reverse(name, kwargs={"pk": submission.pk})
 
 
-def submitted(submission_id: int) -> None:
+def submitted(submission_id: int, total=None) -> None:
+    """`total` is the total submit() stored: the emails show it, whatever happened
+    to the row between the commit and this send."""
     submission = _submission(submission_id)
     if submission is None:
         return
+    if total is not None:
+        submission.self_total = total
     context = {"submission": submission}
     send(
         "submitted",

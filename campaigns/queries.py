@@ -1,5 +1,5 @@
 """Reusable loading of a self-assessment with everything its pages show, in a
-constant number of queries whatever the number of criteria."""
+constant number of queries whatever the number of criteria. Loading writes nothing."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -59,8 +59,8 @@ def _answered_tree(criteria: list[Criterion], answers: dict) -> list[Criterion]:
 
 def load_sheet(submission: Submission) -> Sheet:
     """The criteria tree of the campaign's collective subject with each leaf's answer
-    and evidence, plus the timeline. Four queries (seven the first time after criteria
-    were added to the table)."""
+    and evidence, plus the timeline. Four queries; one (the criteria) for a
+    self-assessment not made yet, an unsaved Submission."""
     criteria = list(
         Criterion.objects.filter(
             campaign_id=submission.period.campaign_id, subject=Subject.COLLECTIVE
@@ -68,39 +68,36 @@ def load_sheet(submission: Submission) -> Sheet:
         .select_related("content")
         .order_by("order", "code")
     )
-    answers = _answers_by_criterion(Answer.objects.filter(submission=submission))
+    answers = (
+        _answers_by_criterion(Answer.objects.filter(submission=submission)) if submission.pk else {}
+    )
     if submission.state == SubmissionState.ACCEPTED:
         # An accepted self-assessment is locked: it shows what it was accepted with.
         # A criterion added to the table since is not part of it, nor is a section
         # left empty by that, and a leaf answered then stays a leaf.
         criteria = _answered_tree(criteria, answers)
     parents = {c.parent_id for c in criteria if c.parent_id}
-    added = [c.pk for c in criteria if c.pk not in parents and c.pk not in answers]
-    if added:
-        # Criteria added to the table after the unit opened its self-assessment get
-        # their empty answer now, so they can be answered (submit asks for them) or,
-        # once submitted, scored by the reviewer.
-        Answer.objects.bulk_create(
-            [Answer(submission=submission, criterion_id=pk) for pk in added],
-            ignore_conflicts=True,
-        )
-        answers.update(
-            _answers_by_criterion(
-                Answer.objects.filter(submission=submission, criterion_id__in=added)
-            )
-        )
     depth: dict[int, int] = {}
     rows = []
     for criterion in criteria:
         depth[criterion.pk] = depth.get(criterion.parent_id, -1) + 1 if criterion.parent_id else 0
         answer = None
         if criterion.pk not in parents:
-            answer = answers[criterion.pk]
+            # A criterion the unit has not saved yet (never opened, or added to the
+            # table since) shows an empty answer, made by its first save: a page
+            # that is only looked at writes nothing.
+            answer = answers.get(criterion.pk) or Answer(criterion=criterion)
             answer.criterion = criterion
             answer.submission = submission
         rows.append(SheetRow(criterion=criterion, depth=depth[criterion.pk], answer=answer))
-    transitions = list(
-        Transition.objects.filter(submission=submission).select_related("by").order_by("at", "id")
+    transitions = (
+        list(
+            Transition.objects.filter(submission=submission)
+            .select_related("by")
+            .order_by("at", "id")
+        )
+        if submission.pk
+        else []
     )
     return Sheet(
         submission=submission,

@@ -63,6 +63,14 @@ def save_registration(
     chosen = [entry for entry in entries if entry.title is not None]
     _validate(registration, target_title, chosen)
     with transaction.atomic():
+        # The row is made if needed and locked before its entries are replaced, so
+        # two saves at once (a double click) run one after the other instead of
+        # both inserting it or both inserting the same entries.
+        row, _created = Registration.objects.get_or_create(
+            campaign_id=registration.campaign_id, unit_id=registration.unit_id
+        )
+        row = Registration.objects.select_for_update().get(pk=row.pk)
+        registration.pk, registration._state.adding = row.pk, False
         registration.commitments = commitments.strip()
         registration.target_title = target_title
         registration.registered_by = by

@@ -68,7 +68,8 @@ def why_not_remind(period: Period, today: dt.date) -> str:
     return ""
 
 
-def _remind(period: Period, unit: Unit, *, kind: str, today: dt.date, by=None) -> bool:
+def _record(period: Period, unit: Unit, *, kind: str, today: dt.date, by=None):
+    """Write the Reminder row; its recipients, or None if already reminded today."""
     recipients = unit_recipients(unit.pk)
     try:
         with transaction.atomic():
@@ -81,13 +82,24 @@ def _remind(period: Period, unit: Unit, *, kind: str, today: dt.date, by=None) -
                 sent_by=by,
             )
     except IntegrityError:
-        return False  # already reminded today
+        return None  # already reminded today
+    return recipients
+
+
+def _send(period: Period, unit: Unit, recipients: list[str], today: dt.date) -> None:
     link = settings.SITE_URL + reverse("campaigns:my_submission", kwargs={"period_pk": period.pk})
     send(
         "reminder",
         recipients,
         {"period": period, "unit": unit, "overdue": today > period.due_on, "link": link},
     )
+
+
+def _remind(period: Period, unit: Unit, *, kind: str, today: dt.date, by=None) -> bool:
+    recipients = _record(period, unit, kind=kind, today=today, by=by)
+    if recipients is None:
+        return False
+    _send(period, unit, recipients, today)
     return True
 
 
@@ -108,8 +120,18 @@ def send_due_reminders(today: dt.date) -> int:
     return sent
 
 
-def remind_now(period: Period, units, *, by, today: dt.date) -> int:
-    """An emulation officer's "remind them now" for the listed units."""
-    return sum(
-        _remind(period, unit, kind=ReminderKind.MANUAL, today=today, by=by) for unit in units
-    )
+def remind_now(period: Period, unit_ids, *, by, today: dt.date) -> int:
+    """An emulation officer's "remind them now" for the listed units still missing
+    and not reminded today. The period row is locked while it is decided and written,
+    so two clicks at once remind each unit once; the emails go once it is committed."""
+    with transaction.atomic():
+        list(Period.objects.select_for_update().filter(pk=period.pk).values_list("pk"))
+        already = period.reminders.filter(sent_on=today).values("unit_id")
+        units = list(missing_units(period).filter(pk__in=unit_ids).exclude(pk__in=already))
+        recorded = [
+            (unit, _record(period, unit, kind=ReminderKind.MANUAL, today=today, by=by))
+            for unit in units
+        ]
+    for unit, recipients in recorded:
+        _send(period, unit, recipients, today)
+    return len(recorded)

@@ -15,6 +15,26 @@ urlpatterns = [
     path("submissions/<int:pk>/total/", submission.submission_total, name="submission_total"),
     path("answers/<int:pk>/", submission.answer_save, name="answer_save"),
     path("answers/<int:pk>/evidence/", submission.evidence_upload, name="evidence_upload"),
+    path(
+        "periods/<int:period_pk>/units/<int:unit_pk>/criteria/<int:criterion_pk>/answer/",
+        submission.criterion_answer_save,
+        name="criterion_answer_save",
+    ),
+    path(
+        "periods/<int:period_pk>/units/<int:unit_pk>/criteria/<int:criterion_pk>/evidence/",
+        submission.criterion_evidence_upload,
+        name="criterion_evidence_upload",
+    ),
+    path(
+        "periods/<int:period_pk>/units/<int:unit_pk>/total/",
+        submission.unit_total,
+        name="unit_total",
+    ),
+    path(
+        "periods/<int:period_pk>/units/<int:unit_pk>/submit/",
+        submission.unit_submit,
+        name="unit_submit",
+    ),
     path("evidence/<int:pk>/", submission.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/delete/", submission.evidence_delete, name="evidence_delete"),
     # Review by the Department of Organization and Personnel
@@ -25,6 +45,11 @@ urlpatterns = [
     path("submissions/<int:pk>/accept/", review.submission_accept, name="submission_accept"),
     path("submissions/<int:pk>/reopen/", review.submission_reopen, name="submission_reopen"),
     path("answers/<int:pk>/review/", review.answer_review, name="answer_review"),
+    path(
+        "submissions/<int:pk>/criteria/<int:criterion_pk>/review/",
+        review.criterion_review,
+        name="criterion_review",
+    ),
     path("periods/<int:pk>/urging/", review.urging, name="urging"),
     path("periods/<int:pk>/remind/", review.remind, name="remind"),
     path("periods/<int:pk>/units/<int:unit_pk>/reopen/", review.reopen_unit, name="reopen_unit"),

@@ -14,12 +14,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns import notifications, scoring
-from campaigns.enums import TRANSITIONS, Subject, SubmissionState
+from campaigns.enums import TRANSITIONS, CampaignStatus, Subject, SubmissionState
 from campaigns.models import Answer, AnswerChange, Criterion, Submission, Transition
 
 
 class WorkflowError(Exception):
     """A transition refused for a reason the user can act on; str() is the message."""
+
+
+class AlreadyDone(WorkflowError):
+    """The action was already done, by a request that got the lock first (a double
+    click, two officers at once): nothing more was changed or sent."""
 
 
 @dataclass
@@ -36,13 +41,50 @@ def _local_today(now=None):
     return timezone.localdate(now or timezone.now())
 
 
-def _lock(submission: Submission) -> Submission:
-    """Reload the row under a lock so two reviewers cannot both move it."""
+def lock(submission: Submission) -> Submission:
+    """Reload the row under a lock. Every writer of a submission, of its total or of
+    one of its answers takes this lock first, then checks what it may do: two
+    requests on one self-assessment run one after the other, always in the same
+    order (submission, then answer), and the later sees what the earlier did."""
     return (
         Submission.objects.select_for_update(of=("self",))
         .select_related("period__campaign", "unit")
         .get(pk=submission.pk)
     )
+
+
+def check_editable(submission: Submission, by, today=None) -> None:
+    """Refuse (PermissionDenied, WorkflowError) unless `by` may change the answers
+    of this self-assessment today."""
+    if not by.has_perm("campaigns.change_submission", submission):
+        raise PermissionDenied(_("You are not allowed to change this self-assessment."))
+    if submission.is_editable(today or timezone.localdate()):
+        return
+    if submission.state == SubmissionState.ACCEPTED:
+        raise WorkflowError(_("This self-assessment has been accepted and is locked."))
+    if submission.state == SubmissionState.SUBMITTED:
+        raise WorkflowError(_("This self-assessment has been submitted and waits for review."))
+    raise WorkflowError(_("The period has closed; ask the emulation officers to reopen it."))
+
+
+def lock_for_editing(submission: Submission, by) -> Submission:
+    """The submission locked, once checked under the lock that `by` may edit it now:
+    an answer saved just after a submit or an accept is refused, never written."""
+    locked = lock(submission)
+    check_editable(locked, by)
+    return locked
+
+
+def lock_for_review(submission: Submission, by) -> Submission:
+    """The submission locked, once checked under the lock that `by` may score it now."""
+    locked = lock(submission)
+    if not by.has_perm("campaigns.review_submission", locked):
+        raise PermissionDenied(_("You are not allowed to review this self-assessment."))
+    if locked.state != SubmissionState.SUBMITTED:
+        if locked.state == SubmissionState.ACCEPTED:
+            raise WorkflowError(_("This self-assessment has been accepted and is locked."))
+        raise WorkflowError(_("Only a submitted self-assessment can be reviewed."))
+    return locked
 
 
 def _require(user, perm: str, submission: Submission) -> None:
@@ -51,6 +93,11 @@ def _require(user, perm: str, submission: Submission) -> None:
 
 
 def _check_transition(submission: Submission, to_state: str) -> None:
+    if submission.state == to_state:
+        raise AlreadyDone(
+            _("This self-assessment is already “%(state)s”: nothing more was done.")
+            % {"state": submission.get_state_display()}
+        )
     if to_state not in TRANSITIONS.get(submission.state, set()):
         raise WorkflowError(
             _("A self-assessment that is “%(state)s” cannot become “%(target)s”.")
@@ -94,7 +141,7 @@ def submit(submission: Submission, *, by, now=None) -> Submission:
     (IncompleteSubmission lists it); marked late after the due date."""
     now = now or timezone.now()
     with transaction.atomic():
-        submission = _lock(submission)
+        submission = lock(submission)
         _require(by, "campaigns.submit_submission", submission)
         _check_transition(submission, SubmissionState.SUBMITTED)
         if not submission.is_editable(_local_today(now)):
@@ -118,7 +165,8 @@ def submit(submission: Submission, *, by, now=None) -> Submission:
             by=by,
             fields=["self_total", "submitted_at", "is_late"],
         )
-        transaction.on_commit(lambda: notifications.submitted(submission.pk))
+        total = submission.self_total
+        transaction.on_commit(lambda: notifications.submitted(submission.pk, total=total))
     return submission
 
 
@@ -139,12 +187,10 @@ def return_for_revision(
     if not reason:
         raise WorkflowError(_("Give the reason for returning the self-assessment."))
     with transaction.atomic():
-        submission = _lock(submission)
+        submission = lock(submission)
         _require(by, "campaigns.review_submission", submission)
         _check_transition(submission, SubmissionState.RETURNED)
-        for answer in Answer.objects.filter(
-            submission=submission, criterion_id__in=list(comments or {})
-        ):
+        for answer in _answers_to_comment(submission, list(comments or {})):
             comment = comments[answer.criterion_id].strip()
             if comment != answer.reviewer_comment:
                 AnswerChange.objects.create(
@@ -166,12 +212,29 @@ def return_for_revision(
     return submission
 
 
+def _answers_to_comment(submission: Submission, criterion_ids: list[int]) -> list[Answer]:
+    """The answers to these criteria of the (locked) submission, made for a leaf the
+    unit left without one (a bonus it did not claim): the comment is kept too."""
+    if not criterion_ids:
+        return []
+    found = list(Answer.objects.filter(submission=submission, criterion_id__in=criterion_ids))
+    unanswered = set(criterion_ids) - {answer.criterion_id for answer in found}
+    if unanswered:
+        table = Criterion.objects.filter(
+            campaign_id=submission.period.campaign_id, subject=Subject.COLLECTIVE
+        )
+        for criterion in scoring.leaves(table):
+            if criterion.pk in unanswered:
+                found.append(Answer.objects.create(submission=submission, criterion=criterion))
+    return found
+
+
 def accept(submission: Submission, *, by, now=None) -> Submission:
     """An emulation officer accepts the self-assessment; it is locked from then on.
     The reviewed total takes the reviewer's score where given, else the unit's."""
     now = now or timezone.now()
     with transaction.atomic():
-        submission = _lock(submission)
+        submission = lock(submission)
         _require(by, "campaigns.review_submission", submission)
         _check_transition(submission, SubmissionState.ACCEPTED)
         criteria, scores, _evidence = _scores(submission, field="reviewer_score")
@@ -195,9 +258,16 @@ def reopen(submission: Submission, *, by, reason: str, now=None) -> Submission:
     if not reason:
         raise WorkflowError(_("Give the reason for reopening the self-assessment."))
     with transaction.atomic():
-        submission = _lock(submission)
+        submission = lock(submission)
         _require(by, "campaigns.reopen_submission", submission)
-        closed = _local_today(now) > submission.period.closes_on
+        today = _local_today(now)
+        closed = today > submission.period.closes_on
+        if closed and submission.is_editable(today):
+            # A second click, or a second officer: the first reopening is enough.
+            raise AlreadyDone(
+                _("This self-assessment was already reopened on %(date)s: the unit can edit it.")
+                % {"date": timezone.localtime(submission.reopened_at).strftime("%d/%m/%Y")}
+            )
         if not closed and submission.state != SubmissionState.ACCEPTED:
             raise WorkflowError(
                 _("The period is still open: the unit can already edit or be returned.")
@@ -214,13 +284,46 @@ def reopen(submission: Submission, *, by, reason: str, now=None) -> Submission:
 
 
 def reopen_unit(period, unit, *, by, reason: str, now=None) -> Submission:
-    """reopen() for a unit that never opened its self-assessment before the period
-    closed: its empty self-assessment is created and reopened in one transaction, so a
-    refusal leaves nothing behind."""
-    from campaigns.answers import open_submission  # answers imports this module
-
+    """reopen() for a unit that never saved anything before the period closed: its
+    empty self-assessment is created and reopened in one transaction, so a refusal
+    leaves nothing behind. Two at once make one row (the unique constraint: the
+    second insert waits for the first and then finds its row) and one reopening."""
     if not period.campaign.participants.filter(pk=unit.pk).exists():
         raise WorkflowError(_("This unit does not take part in the movement."))
     with transaction.atomic():
-        submission = open_submission(period, unit)
+        submission, _created = Submission.objects.get_or_create(period=period, unit=unit)
         return reopen(submission, by=by, reason=reason, now=now)
+
+
+def submission_for_saving(period, unit, by, *, today=None) -> Submission:
+    """The unit's self-assessment for the period, locked and checked editable by
+    `by`; created by the unit's first save (opening the page creates nothing), which
+    must then be made while the period is open. Call inside a transaction: a refusal
+    rolls the creation back."""
+    today = today or timezone.localdate()
+    submission = Submission.objects.filter(period=period, unit=unit).first()
+    if submission is None:
+        check_editable(Submission(period=period, unit=unit), by, today)
+        if period.campaign.status != CampaignStatus.LAUNCHED or not period.is_open(today):
+            raise WorkflowError(_("The self-assessment of this period is not open."))
+        submission, _created = Submission.objects.get_or_create(period=period, unit=unit)
+    submission = lock_for_editing(submission, by)
+    return submission
+
+
+def submit_unit(period, unit, *, by, now=None) -> Submission:
+    """submit() for the unit's self-assessment of the period, which the unit may not
+    have started yet: then it is incomplete (nothing is created)."""
+    submission = Submission.objects.filter(period=period, unit=unit).first()
+    if submission is None:
+        probe = Submission(period=period, unit=unit)
+        _require(by, "campaigns.submit_submission", probe)
+        criteria = list(
+            Criterion.objects.filter(campaign_id=period.campaign_id, subject=Subject.COLLECTIVE)
+        )
+        missing = scoring.missing_for_submit(criteria, {}, {})
+        if missing:
+            raise IncompleteSubmission(missing)
+        with transaction.atomic():
+            submission = submission_for_saving(period, unit, by)
+    return submit(submission, by=by, now=now)

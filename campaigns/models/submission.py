@@ -218,6 +218,12 @@ class Answer(models.Model):
     def __str__(self):
         return f"{self.submission} – {self.criterion.code}"
 
+    @property
+    def evidence_files(self):
+        """The files attached (none for an answer not saved yet, which a sheet shows
+        for a criterion the unit has not answered)."""
+        return self.evidence.all() if self.pk else Evidence.objects.none()
+
 
 class AnswerChange(models.Model):
     """One field of one answer changed: who, when, old and new value."""

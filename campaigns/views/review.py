@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from campaigns import answers as answer_service
 from campaigns import reminders, workflow
 from campaigns.enums import SubmissionState
-from campaigns.models import AnswerChange, Campaign, Period
+from campaigns.models import Answer, AnswerChange, Campaign, Criterion, Period
 from campaigns.queries import load_sheet, review_queue, state_counts
 from campaigns.views.common import parse_id
 from campaigns.views.submission import (
@@ -162,7 +162,28 @@ def review(request, pk: int):
 @require_POST
 def answer_review(request, pk: int):
     """Save the reviewer's score and comment on one criterion (htmx)."""
-    answer = _get_answer(request, pk)
+    return _review_row(request, _get_answer(request, pk))
+
+
+@login_required
+@require_POST
+def criterion_review(request, pk: int, criterion_pk: int):
+    """answer_review() by submission and criterion: what the review page posts to,
+    so a criterion the unit has no answer row for can be scored too."""
+    submission = _get_submission(request, pk)
+    criterion = get_object_or_404(
+        Criterion, pk=criterion_pk, campaign_id=submission.period.campaign_id
+    )
+    answer = (
+        Answer.objects.filter(submission=submission, criterion=criterion)
+        .select_related("updated_by")
+        .first()
+    ) or Answer(criterion=criterion)
+    answer.submission, answer.criterion = submission, criterion
+    return _review_row(request, answer)
+
+
+def _review_row(request, answer):
     if not request.user.has_perm("campaigns.review_submission", answer.submission):
         raise PermissionDenied(_("You are not allowed to review this self-assessment."))
     typed = {
@@ -174,8 +195,9 @@ def answer_review(request, pk: int):
     try:
         if expected is None:
             raise workflow.WorkflowError(missing_version_message())
-        saved = answer_service.save_review(
-            answer,
+        saved = answer_service.save_review_for(
+            answer.submission,
+            answer.criterion,
             by=request.user,
             expected_version=expected,
             reviewer_score=typed["reviewer_score"],
@@ -209,6 +231,9 @@ def submission_return(request, pk: int):
     }
     try:
         workflow.return_for_revision(submission, by=request.user, reason=reason, comments=comments)
+    except workflow.AlreadyDone as done:
+        messages.info(request, str(done))
+        return redirect("campaigns:review", pk=submission.pk)
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
         context = _review_context(request, submission, typed_reason=reason, return_error=str(error))
@@ -223,6 +248,8 @@ def submission_accept(request, pk: int):
     submission = _get_submission(request, pk)
     try:
         workflow.accept(submission, by=request.user)
+    except workflow.AlreadyDone as done:
+        messages.info(request, str(done))
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
     else:
@@ -237,6 +264,9 @@ def submission_reopen(request, pk: int):
     reason = request.POST.get("reopen_reason", "")
     try:
         workflow.reopen(submission, by=request.user, reason=reason)
+    except workflow.AlreadyDone as done:
+        messages.info(request, str(done))
+        return redirect("campaigns:review", pk=submission.pk)
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
         context = _review_context(request, submission, typed_reopen=reason, reopen_error=str(error))
@@ -319,12 +349,10 @@ def remind(request, pk: int):
     if refusal:
         messages.error(request, refusal)
         return redirect("campaigns:urging", pk=period.pk)
-    already = period.reminders.filter(sent_on=today).values("unit_id")
-    units = list(reminders.missing_units(period).filter(pk__in=chosen).exclude(pk__in=already))
-    if not units:
+    sent = reminders.remind_now(period, chosen, by=request.user, today=today)
+    if not sent:
         messages.info(request, _("These units were already reminded today, or have submitted."))
         return redirect("campaigns:urging", pk=period.pk)
-    sent = reminders.remind_now(period, units, by=request.user, today=today)
     messages.success(request, _("Reminder sent to %(count)d unit(s).") % {"count": sent})
     return redirect("campaigns:urging", pk=period.pk)
 
@@ -340,6 +368,9 @@ def reopen_unit(request, pk: int, unit_pk: int):
     reason = request.POST.get("reason", "")
     try:
         submission = workflow.reopen_unit(period, unit, by=request.user, reason=reason)
+    except workflow.AlreadyDone as done:
+        messages.info(request, f"{unit.name}: {done}")
+        return redirect("campaigns:urging", pk=period.pk)
     except workflow.WorkflowError as error:
         messages.error(request, f"{unit.name}: {error}")
         context = _urging_context(

@@ -4,6 +4,8 @@ evidence files, the workflow buttons and the timeline.
 Views parse input, call campaigns.answers or campaigns.workflow, and render. A
 refused input answers with the message and the values the user typed."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,11 +20,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaigns import answers as answer_service
 from campaigns import workflow
-from campaigns.enums import CampaignStatus
+from campaigns.enums import CampaignStatus, Subject
 from campaigns.evidence import ALLOWED_TYPES, download_name
-from campaigns.models import Answer, Evidence, Period, Submission
+from campaigns.models import Answer, Criterion, Evidence, Period, Submission
 from campaigns.queries import load_answer, load_sheet, load_submission
 from campaigns.views.common import parse_id
+from units.models import Unit
 from units.rules import managed_unit_ids
 
 SHEET_TEMPLATE = "campaigns/submission_detail.html"
@@ -53,6 +56,58 @@ def _get_answer(request, pk: int) -> Answer:
     return answer
 
 
+def _get_unit_sheet(request, period_pk: int, unit_pk: int) -> Submission:
+    """The unit's self-assessment of the period, or an unsaved one when the unit has
+    saved nothing yet (404 unless the user may see it)."""
+    period = get_object_or_404(
+        Period.objects.select_related("campaign"),
+        pk=period_pk,
+        campaign__status__in=(CampaignStatus.LAUNCHED, CampaignStatus.CLOSED),
+    )
+    unit = get_object_or_404(Unit, pk=unit_pk, campaigns=period.campaign_id)
+    submission = Submission.objects.filter(period=period, unit=unit).first()
+    submission = submission or Submission(period=period, unit=unit)
+    submission.period, submission.unit = period, unit
+    if not request.user.has_perm("campaigns.view_submission", submission):
+        raise Http404
+    return submission
+
+
+def _get_row(request, period_pk: int, unit_pk: int, criterion_pk: int) -> Answer:
+    """The unit's answer to a criterion, or an unsaved one when it has none yet."""
+    submission = _get_unit_sheet(request, period_pk, unit_pk)
+    criterion = get_object_or_404(
+        Criterion, pk=criterion_pk, campaign_id=submission.period.campaign_id
+    )
+    if criterion.subject != Subject.COLLECTIVE:
+        raise Http404
+    answer = None
+    if submission.pk:
+        answer = (
+            Answer.objects.filter(submission=submission, criterion=criterion)
+            .select_related("updated_by")
+            .first()
+        )
+    answer = answer or Answer(criterion=criterion)
+    answer.submission, answer.criterion = submission, criterion
+    return answer
+
+
+def sheet_urls(submission: Submission) -> dict:
+    """Where the sheet's total and submit button go: by the unit and the period until
+    the unit's first save makes its self-assessment, so they work before and after."""
+    if submission.pk:
+        return {
+            "total_url": reverse("campaigns:submission_total", args=[submission.pk]),
+            "submit_url": reverse("campaigns:submission_submit", args=[submission.pk]),
+        }
+    args = [submission.period_id, submission.unit_id]
+    return {
+        "total_url": reverse("campaigns:unit_total", args=args),
+        "submit_url": reverse("campaigns:unit_submit", args=args),
+    }
+
+
 def score_text(value) -> str:
     """A score as the user would type it: no trailing zeros, the locale's separator."""
     if value is None:
@@ -66,12 +121,14 @@ def sheet_context(request, submission: Submission, **extra) -> dict:
     today = timezone.localdate()
     sheet = load_sheet(submission)
     row_typed, row_error = extra.pop("row_typed", {}), extra.pop("row_error", {})
-    for answer in sheet.answers:
-        typed = row_typed.get(answer.pk)
+    row_kept = extra.pop("row_kept", {})
+    for answer in sheet.answers:  # typed text and errors by criterion id
+        typed = row_typed.get(answer.criterion_id)
         answer.score_text = typed["self_score"] if typed else score_text(answer.self_score)
         answer.max_text = score_text(answer.criterion.max_points)
         answer.narrative_value = typed["narrative"] if typed else answer.narrative
-        answer.row_error = row_error.get(answer.pk, "")
+        answer.row_error = row_error.get(answer.criterion_id, "")
+        answer.row_kept = row_kept.get(answer.criterion_id)
     return {
         "submission": submission,
         "sheet": sheet,
@@ -81,8 +138,10 @@ def sheet_context(request, submission: Submission, **extra) -> dict:
         and submission.is_editable(today),
         "can_submit": user.has_perm("campaigns.submit_submission", submission)
         and submission.is_editable(today),
-        "can_review": user.has_perm("campaigns.review_submission", submission),
+        "can_review": user.has_perm("campaigns.review_submission", submission)
+        and submission.pk is not None,
         "today": today,
+        **sheet_urls(submission),
         **extra,
     }
 
@@ -90,7 +149,8 @@ def sheet_context(request, submission: Submission, **extra) -> dict:
 @login_required
 @require_GET
 def my_submission(request, period_pk: int):
-    """Open (or create) the self-assessment of the user's unit for a period."""
+    """The self-assessment of the user's unit for a period: the sheet with empty
+    answers until the unit saves something (looking creates nothing)."""
     period = get_object_or_404(
         Period.objects.select_related("campaign"),
         pk=period_pk,
@@ -125,7 +185,8 @@ def my_submission(request, period_pk: int):
                 % {"unit": unit.name, "date": period.closes_on.strftime("%d/%m/%Y")},
             )
             return redirect("campaigns:detail", pk=period.campaign_id)
-        submission = answer_service.open_submission(period, unit)
+        submission = Submission(period=period, unit=unit)
+        return TemplateResponse(request, SHEET_TEMPLATE, sheet_context(request, submission))
     return redirect("campaigns:submission_detail", pk=submission.pk)
 
 
@@ -136,7 +197,7 @@ def submission_detail(request, pk: int):
     return TemplateResponse(request, SHEET_TEMPLATE, sheet_context(request, submission))
 
 
-def _render_row(request, answer: Answer, *, status="", error="", stale=None, typed=None):
+def _render_row(request, answer: Answer, *, status="", error="", stale=None, typed=None, kept=None):
     submission = answer.submission
     context = {
         "answer": answer,
@@ -145,6 +206,7 @@ def _render_row(request, answer: Answer, *, status="", error="", stale=None, typ
         "error": error,
         "stale": stale,
         "typed": typed or {},
+        "kept": kept,
         "total_oob": True,
     }
     return render(request, f"{SHEET_TEMPLATE}#answer_status", context)
@@ -155,7 +217,19 @@ def _render_row(request, answer: Answer, *, status="", error="", stale=None, typ
 def submission_total(request, pk: int):
     """The running total of a self-assessment (htmx fragment)."""
     submission = _get_submission(request, pk)
-    return render(request, f"{SHEET_TEMPLATE}#running_total", {"submission": submission})
+    return _render_total(request, submission)
+
+
+@login_required
+@require_GET
+def unit_total(request, period_pk: int, unit_pk: int):
+    """The running total of the unit's self-assessment, 0 before its first save."""
+    return _render_total(request, _get_unit_sheet(request, period_pk, unit_pk))
+
+
+def _render_total(request, submission):
+    context = {"submission": submission, **sheet_urls(submission)}
+    return render(request, f"{SHEET_TEMPLATE}#running_total", context)
 
 
 @login_required
@@ -164,6 +238,23 @@ def answer_save(request, pk: int):
     """Save one answer's score and narrative. With htmx, answers the row's status
     (and the running total); without, goes back to the page."""
     answer = _get_answer(request, pk)
+    return _save_row(request, answer, partial(answer_service.save_answer, answer))
+
+
+@login_required
+@require_POST
+def criterion_answer_save(request, period_pk: int, unit_pk: int, criterion_pk: int):
+    """answer_save() by unit, period and criterion: what the sheet posts to, so the
+    unit's first save makes its self-assessment and the answer."""
+    answer = _get_row(request, period_pk, unit_pk, criterion_pk)
+    submission = answer.submission
+    save = partial(
+        answer_service.save_answer_for, submission.period, submission.unit, answer.criterion
+    )
+    return _save_row(request, answer, save)
+
+
+def _save_row(request, answer: Answer, save):
     typed = {
         "self_score": request.POST.get("self_score", ""),
         "narrative": request.POST.get("narrative", ""),
@@ -173,15 +264,15 @@ def answer_save(request, pk: int):
         return _refused(request, answer, missing_version_message(), typed)
     fields = {k: v for k, v in typed.items() if k in request.POST}
     try:
-        saved = answer_service.save_answer(
-            answer, by=request.user, expected_version=expected, **fields
-        )
+        saved = save(by=request.user, expected_version=expected, **fields)
     except answer_service.StaleAnswer as stale:
         return _refused(request, answer, str(stale), typed, stale=stale.current)
     except ValidationError as error:
         return _refused(request, answer, answer_service.validation_message(error), typed)
     except workflow.WorkflowError as error:
-        return _refused(request, answer, str(error), typed)
+        # Submitted or accepted meanwhile: the row is no longer a form after a
+        # reload, so the refusal itself shows what was typed, to copy.
+        return _refused(request, answer, str(error), typed, kept=True)
     if request.htmx:
         response = _render_row(request, saved, status=_("Saved"))
         # The running total asks for itself after every save, so responses that
@@ -192,36 +283,64 @@ def answer_save(request, pk: int):
     return redirect(_row_url(saved))
 
 
-def _refused(request, answer, message, typed, stale=None):
+def _refused(request, answer, message, typed, stale=None, kept=False):
     if request.htmx:
-        response = _render_row(request, answer, error=message, stale=stale, typed=typed)
+        response = _render_row(
+            request, answer, error=message, stale=stale, typed=typed, kept=typed if kept else None
+        )
         response.status_code = 200
         return response
     # Without JavaScript: the whole page again, this row showing what was typed.
+    key = answer.criterion_id
     context = sheet_context(
-        request, answer.submission, row_error={answer.pk: message}, row_typed={answer.pk: typed}
+        request,
+        answer.submission,
+        row_error={key: message},
+        row_typed={key: typed},
+        row_kept={key: typed} if kept else {},
     )
     messages.error(request, message)
     return TemplateResponse(request, SHEET_TEMPLATE, context, status=400)
 
 
+def _sheet_url(submission: Submission) -> str:
+    if submission.pk:
+        return reverse("campaigns:submission_detail", kwargs={"pk": submission.pk})
+    page = reverse("campaigns:my_submission", args=[submission.period_id])
+    return f"{page}?unit={submission.unit_id}"
+
+
 def _row_url(answer: Answer) -> str:
-    return reverse("campaigns:submission_detail", kwargs={"pk": answer.submission_id}) + (
-        f"#answer-{answer.pk}"
-    )
+    return f"{_sheet_url(answer.submission)}#answer-{answer.criterion_id}"
 
 
 @login_required
 @require_POST
 def evidence_upload(request, pk: int):
     answer = _get_answer(request, pk)
+    return _upload(request, answer, partial(answer_service.attach_evidence, answer))
+
+
+@login_required
+@require_POST
+def criterion_evidence_upload(request, period_pk: int, unit_pk: int, criterion_pk: int):
+    """evidence_upload() by unit, period and criterion (the sheet's upload form)."""
+    answer = _get_row(request, period_pk, unit_pk, criterion_pk)
+    submission = answer.submission
+    attach = partial(
+        answer_service.attach_evidence_for, submission.period, submission.unit, answer.criterion
+    )
+    return _upload(request, answer, attach)
+
+
+def _upload(request, answer: Answer, attach):
     upload = request.FILES.get("file")
     error = ""
     if upload is None:
         error = _("Choose a file to upload.")
     else:
         try:
-            answer_service.attach_evidence(answer, upload, by=request.user)
+            answer = attach(upload, by=request.user).answer
         except ValidationError as exc:
             error = answer_service.validation_message(exc)
         except workflow.WorkflowError as exc:
@@ -303,14 +422,31 @@ def evidence_delete(request, pk: int):
 @require_POST
 def submission_submit(request, pk: int):
     submission = _get_submission(request, pk)
+    return _submit(request, submission, partial(workflow.submit, submission))
+
+
+@login_required
+@require_POST
+def unit_submit(request, period_pk: int, unit_pk: int):
+    """submission_submit() by unit and period: the button of a sheet opened before
+    the unit's first save."""
+    submission = _get_unit_sheet(request, period_pk, unit_pk)
+    return _submit(
+        request, submission, partial(workflow.submit_unit, submission.period, submission.unit)
+    )
+
+
+def _submit(request, submission: Submission, submit):
     try:
-        workflow.submit(submission, by=request.user)
+        submission = submit(by=request.user)
     except workflow.IncompleteSubmission as incomplete:
         messages.error(request, str(incomplete))
         context = sheet_context(request, submission, missing=incomplete.missing)
         return TemplateResponse(request, SHEET_TEMPLATE, context, status=400)
+    except workflow.AlreadyDone as done:
+        messages.info(request, str(done))
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
-        return redirect("campaigns:submission_detail", pk=submission.pk)
-    messages.success(request, _("Your self-assessment has been submitted for review."))
-    return redirect("campaigns:submission_detail", pk=submission.pk)
+    else:
+        messages.success(request, _("Your self-assessment has been submitted for review."))
+    return redirect(_sheet_url(submission))

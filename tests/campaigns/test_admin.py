@@ -396,8 +396,10 @@ def test_submission_state_cannot_be_changed_in_the_admin(admin_client_en):
         reverse("admin:campaigns_submission_change", args=[submission.pk]), data
     )
 
+    # The page only shows it: a saved self-assessment changes under its row lock,
+    # through the workflow and the answers, never by writing the form back.
     submission.refresh_from_db()
-    assert (response.status_code, submission.state) == (302, "draft")
+    assert (response.status_code, submission.state) == (403, "draft")
 
 
 def test_criterion_change_page_offers_sections_and_contents_of_its_own_movement(

@@ -96,10 +96,10 @@ def test_answer_save(client_for, head_a, sheet, unit_a, django_assert_num_querie
     answer = submission.answers.get(criterion=sheet.yes_no)
     client = client_for(head_a)
 
-    # session, user, answer, memberships; then, in a transaction (two savepoints),
-    # the locked answer, a history row per field, the update and the new version,
-    # and the new total (the locked submission, criteria, answers, save)
-    with django_assert_num_queries(17):
+    # session, user, answer, memberships; then, in a transaction (a savepoint), the
+    # locked submission, the locked answer, a history row per field, the update and
+    # the new version, and the new total (criteria, answers, save)
+    with django_assert_num_queries(15):
         response = client.post(
             reverse("campaigns:answer_save", args=[answer.pk]),
             {"version": answer.version, "self_score": "0", "narrative": "Chưa đạt"},
@@ -119,6 +119,51 @@ def test_my_submission(client_for, head_a, sheet, unit_a, django_assert_num_quer
         response = client.get(reverse("campaigns:my_submission", args=[sheet.period.pk]))
 
     assert response.url == reverse("campaigns:submission_detail", args=[submission.pk])
+
+
+def _criteria(sheet, size: int):
+    for number in range(size - 3):
+        CriterionFactory(
+            campaign=sheet.period.campaign,
+            subject=Subject.COLLECTIVE,
+            parent=sheet.section,
+            code=f"1.{number + 3}",
+            order=10 + number,
+            max_points=Decimal("1"),
+        )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_my_submission_before_any_save(
+    client_for, head_a, sheet, unit_a, django_assert_num_queries, size
+):
+    _criteria(sheet, size)
+    client = client_for(head_a)
+
+    # session, user, period, memberships, the unit, its (missing) submission, criteria
+    with django_assert_num_queries(7):
+        response = client.get(reverse("campaigns:my_submission", args=[sheet.period.pk]))
+
+    assert response.text.count('<form class="answer-form"') == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_first_save(client_for, head_a, sheet, unit_a, django_assert_num_queries, size):
+    _criteria(sheet, size)
+    client = client_for(head_a)
+    url = reverse(
+        "campaigns:criterion_answer_save", args=[sheet.period.pk, unit_a.pk, sheet.yes_no.pk]
+    )
+
+    # session, user, period, unit, submission (none), memberships, criterion; then
+    # in a transaction (a savepoint): the submission looked for, looked for and made
+    # (get_or_create, a savepoint) and locked, the answer looked for, whether the
+    # criterion has children, the answer made, a history row, the update and the new
+    # version, and the new total (criteria, answers, save)
+    with django_assert_num_queries(24):
+        response = client.post(url, {"version": "1", "self_score": "0"}, **HTMX)
+
+    assert "Saved" in response.text
 
 
 @pytest.mark.parametrize("size", [1, 3])

@@ -372,7 +372,12 @@ def test_officer_reopens_a_unit_that_never_started_after_the_close(
     ]
     assert [m.to for m in mail.outbox] == [[head_a.email]]
     assert "Đơn vị bị sự cố mạng" in mail.outbox[0].body
-    assert submission.answers.count() == 3  # the unit can now fill it
+    # Its sheet shows every criterion to fill; the unit's saves make the answers.
+    assert not submission.answers.exists()
+    sheet_page = client_for(head_a).get(
+        reverse("campaigns:submission_detail", args=[submission.pk])
+    )
+    assert sheet_page.text.count('<form class="answer-form"') == 3
 
 
 def test_urging_page_offers_no_second_reopening_to_a_reopened_unit(

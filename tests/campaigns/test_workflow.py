@@ -4,13 +4,14 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from campaigns import workflow
+from campaigns import answers, workflow
 from campaigns.enums import SubmissionState
-from campaigns.models import Transition
+from campaigns.models import Submission, Transition
 
-from .sheet import answer_for, fill
+from .sheet import PDF, answer_for, fill
 
 # Messages are asserted as written in the code (English); see test_*_in_vietnamese.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -115,6 +116,31 @@ def test_return_with_reason_and_comment_reaches_the_unit(
     assert answer_for(submission_a, sheet.scored).reviewer_comment == "Bổ sung quyết định phê duyệt"
     assert [m.to for m in mail.outbox] == [[head_a.email]]
     assert "Thiếu minh chứng kế hoạch" in mail.outbox[0].body
+
+
+def test_a_comment_on_a_criterion_the_unit_left_without_an_answer_is_kept(
+    sheet, unit_a, head_a, officer
+):
+    for criterion, score in ((sheet.scored, "55"), (sheet.yes_no, "40")):
+        answers.save_answer_for(
+            sheet.period, unit_a, criterion, by=head_a, expected_version=1, self_score=score
+        )
+    submission = Submission.objects.get(unit=unit_a)
+    answers.attach_evidence_for(
+        sheet.period, unit_a, sheet.scored, SimpleUploadedFile("kh.pdf", PDF), by=head_a
+    )
+    workflow.submit(submission, by=head_a)
+    assert not submission.answers.filter(criterion=sheet.bonus).exists()  # not claimed
+
+    workflow.return_for_revision(
+        submission,
+        by=officer,
+        reason="Xem lại điểm thưởng",
+        comments={sheet.bonus.pk: "Có bằng khen, đề nghị kê khai", sheet.section.pk: "x"},
+    )
+
+    assert answer_for(submission, sheet.bonus).reviewer_comment == "Có bằng khen, đề nghị kê khai"
+    assert not submission.answers.filter(criterion=sheet.section).exists()  # a section: none
 
 
 def test_unit_cannot_review_its_own_submission(submission_a, sheet, head_a):

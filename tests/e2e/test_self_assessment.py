@@ -28,16 +28,19 @@ def loop_data():
 
 
 def _head_on_the_sheet(live_server, new_page, loop_data):
-    """The unit head logged in, on the unit's self-assessment; (page, submission)."""
+    """The unit head logged in, on the unit's self-assessment, which opening did not
+    make: the page, its rows addressed by criterion id."""
     unit, head, _officer, sheet = loop_data
     page = new_page()
     log_in(page, live_server, head.username, PASSWORD)
     page.goto(live_server.url + reverse("campaigns:my_submission", args=[sheet.period.pk]))
-    return page, Submission.objects.get(unit=unit)
+    assert not Submission.objects.filter(unit=unit).exists()
+    return page
 
 
-def _answer_ids(submission):
-    return dict(Answer.objects.filter(submission=submission).values_list("criterion__code", "pk"))
+def _row_ids(sheet):
+    """The sheet's rows are addressed by criterion id (an answer may not exist yet)."""
+    return {c.code: c.pk for c in (sheet.scored, sheet.yes_no, sheet.bonus)}
 
 
 def _state(unit) -> str:
@@ -53,8 +56,7 @@ def test_unit_and_officer_complete_the_loop(live_server, new_page, loop_data):
 
     # The unit head opens the self-assessment and answers every criterion.
     unit_page.goto(live_server.url + reverse("campaigns:my_submission", args=[sheet.period.pk]))
-    submission = Submission.objects.get(unit=unit)
-    ids = _answer_ids(submission)
+    ids = _row_ids(sheet)
     unit_page.fill(f"#score-{ids['1.1']}", "55")
     unit_page.fill(f"#narrative-{ids['1.1']}", "Hoàn thành 100% kế hoạch năm")
     unit_page.keyboard.press("Tab")
@@ -67,8 +69,10 @@ def test_unit_and_officer_complete_the_loop(live_server, new_page, loop_data):
     )
     unit_page.locator(f"#evidence-{ids['1.1']} form.evidence__upload button").click()
     expect(unit_page.locator(f"#evidence-{ids['1.1']}")).to_contain_text("ke-hoach.pdf")
-    submit_url = reverse("campaigns:submission_submit", args=[submission.pk])
-    unit_page.locator(f"form[action='{submit_url}'] button").click()
+    # The page was opened before the first save: it submits by unit and period.
+    submission = Submission.objects.get(unit=unit)
+    first_submit_url = reverse("campaigns:unit_submit", args=[sheet.period.pk, unit.pk])
+    unit_page.locator(f"form[action='{first_submit_url}'] button").click()
     unit_page.wait_for_load_state()
     assert _state(unit) == SubmissionState.SUBMITTED
 
@@ -90,6 +94,7 @@ def test_unit_and_officer_complete_the_loop(live_server, new_page, loop_data):
     unit_page.fill(f"#score-{ids['1.1']}", "58")
     unit_page.keyboard.press("Tab")
     expect(unit_page.locator("#running-total")).to_have_text("98")
+    submit_url = reverse("campaigns:submission_submit", args=[submission.pk])
     unit_page.locator(f"form[action='{submit_url}'] button").click()
     unit_page.wait_for_load_state()
     assert _state(unit) == SubmissionState.SUBMITTED
@@ -102,7 +107,7 @@ def test_unit_and_officer_complete_the_loop(live_server, new_page, loop_data):
     assert _state(unit) == SubmissionState.ACCEPTED
     unit_page.goto(live_server.url + reverse("campaigns:submission_detail", args=[submission.pk]))
     expect(unit_page.locator("[data-testid=timeline] li")).to_have_count(4)
-    assert Answer.objects.get(pk=ids["1.1"]).self_score == 58
+    assert Answer.objects.get(submission=submission, criterion=sheet.scored).self_score == 58
 
 
 def test_self_assessment_fits_a_phone(live_server, new_page, loop_data, tmp_path):
@@ -126,10 +131,10 @@ def test_expired_session_keeps_the_text_and_saves_after_logging_in_again(
 ):
     from playwright.sync_api import expect
 
-    _unit, head, _officer, sheet = loop_data
-    page, submission = _head_on_the_sheet(live_server, new_page, loop_data)
-    answer = Answer.objects.get(submission=submission, criterion=sheet.scored)
-    narrative = page.locator(f"#narrative-{answer.pk}")
+    unit, head, _officer, sheet = loop_data
+    page = _head_on_the_sheet(live_server, new_page, loop_data)
+    row = sheet.scored.pk
+    narrative = page.locator(f"#narrative-{row}")
 
     # The session ends (expired, or logged out elsewhere) while the head is typing.
     page.context.clear_cookies(name="sessionid")
@@ -140,18 +145,17 @@ def test_expired_session_keeps_the_text_and_saves_after_logging_in_again(
     expect(alert).to_be_visible()
     expect(alert).to_contain_text("Phiên đăng nhập đã hết hạn")
     expect(narrative).to_have_value("Báo cáo tổng kết đã gửi đúng hạn")
-    expect(page.locator(f"#status-{answer.pk}")).not_to_contain_text("Đăng nhập")
-    answer.refresh_from_db()
-    assert answer.narrative == ""
+    expect(page.locator(f"#status-{row}")).not_to_contain_text("Đăng nhập")
+    assert not Answer.objects.exists()
 
     # Logging in again in another tab, then saving on this page, keeps the text.
     other = page.context.new_page()
     log_in(other, live_server, head.username, PASSWORD)
     other.close()
-    page.locator(f"#answer-{answer.pk} form.answer-form button[type=submit]").click()
-    expect(page.locator(f"#status-{answer.pk}")).to_contain_text("Đã lưu")
+    page.locator(f"#answer-{row} form.answer-form button[type=submit]").click()
+    expect(page.locator(f"#status-{row}")).to_contain_text("Đã lưu")
     expect(alert).to_be_hidden()
-    answer.refresh_from_db()
+    answer = Answer.objects.get(submission__unit=unit, criterion=sheet.scored)
     assert answer.narrative == "Báo cáo tổng kết đã gửi đúng hạn"
 
 
@@ -160,16 +164,16 @@ def test_a_failed_save_stays_said_when_a_background_read_fails_too(
 ):
     from playwright.sync_api import expect
 
-    sheet = loop_data[3]
-    page, submission = _head_on_the_sheet(live_server, new_page, loop_data)
-    answer = Answer.objects.get(submission=submission, criterion=sheet.scored)
-    save_url = reverse("campaigns:answer_save", args=[answer.pk])
-    total_url = reverse("campaigns:submission_total", args=[submission.pk])
+    unit, sheet = loop_data[0], loop_data[3]
+    page = _head_on_the_sheet(live_server, new_page, loop_data)
+    row = sheet.scored.pk
+    save_url = reverse("campaigns:criterion_answer_save", args=[sheet.period.pk, unit.pk, row])
+    total_url = reverse("campaigns:unit_total", args=[sheet.period.pk, unit.pk])
     alert = page.locator("#connection-alert")
 
     # The server fails the save, then the connection drops for a read of the total.
     page.route(f"**{save_url}", lambda route: route.fulfill(status=500, body="error"))
-    page.fill(f"#narrative-{answer.pk}", "Đã hoàn thành kế hoạch")
+    page.fill(f"#narrative-{row}", "Đã hoàn thành kế hoạch")
     page.keyboard.press("Tab")
     expect(alert).to_contain_text("Không lưu được thay đổi vừa rồi")
     page.route(f"**{total_url}", lambda route: route.abort())
@@ -186,8 +190,8 @@ def test_a_failed_save_stays_said_when_a_background_read_fails_too(
     # Saving once the server is back hides it, and the text was kept to be saved.
     page.unroute(f"**{save_url}")
     page.unroute(f"**{total_url}")
-    page.locator(f"#answer-{answer.pk} form.answer-form button[type=submit]").click()
-    expect(page.locator(f"#status-{answer.pk}")).to_contain_text("Đã lưu")
+    page.locator(f"#answer-{row} form.answer-form button[type=submit]").click()
+    expect(page.locator(f"#status-{row}")).to_contain_text("Đã lưu")
     expect(alert).to_be_hidden()
-    answer.refresh_from_db()
+    answer = Answer.objects.get(submission__unit=unit, criterion=sheet.scored)
     assert answer.narrative == "Đã hoàn thành kế hoạch"
