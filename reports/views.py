@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.models import Campaign, Period
+from units.forms import removed_controls_notice
 
 from . import services, wording
 from .forms import FinaliseForm, NarrativeForm, RequestForm
@@ -130,6 +131,9 @@ def narrative(request, pk: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Saved. The report is being rendered with your text."))
+        notice = removed_controls_notice(form)
+        if notice:
+            messages.info(request, notice)
     return redirect("reports:detail", pk=report.pk)
 
 

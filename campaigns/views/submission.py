@@ -20,9 +20,11 @@ from campaigns import answers as answer_service
 from campaigns import workflow
 from campaigns.enums import CampaignStatus
 from campaigns.evidence import ALLOWED_TYPES, download_name
+from campaigns.forms import AnswerForm
 from campaigns.models import Answer, Evidence, Period, Submission
 from campaigns.queries import load_answer, load_sheet, load_submission
 from campaigns.views.common import parse_id
+from units.forms import first_error, removed_controls_notice
 from units.rules import managed_unit_ids
 
 SHEET_TEMPLATE = "campaigns/submission_detail.html"
@@ -136,12 +138,13 @@ def submission_detail(request, pk: int):
     return TemplateResponse(request, SHEET_TEMPLATE, sheet_context(request, submission))
 
 
-def _render_row(request, answer: Answer, *, status="", error="", stale=None, typed=None):
+def _render_row(request, answer: Answer, *, status="", notice="", error="", stale=None, typed=None):
     submission = answer.submission
     context = {
         "answer": answer,
         "submission": submission,
         "status": status,
+        "notice": notice,
         "error": error,
         "stale": stale,
         "typed": typed or {},
@@ -171,7 +174,12 @@ def answer_save(request, pk: int):
     expected = parse_id(request.POST.get("force_version") or request.POST.get("version", ""))
     if expected is None:
         return _refused(request, answer, missing_version_message(), typed)
-    fields = {k: v for k, v in typed.items() if k in request.POST}
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, answer, first_error(form), typed)
+    # Only the fields sent are saved: a score alone leaves the narrative as it is.
+    fields = {k: form.cleaned_data[k] for k in typed if k in request.POST}
+    notice = removed_controls_notice(form)
     try:
         saved = answer_service.save_answer(
             answer, by=request.user, expected_version=expected, **fields
@@ -183,12 +191,14 @@ def answer_save(request, pk: int):
     except workflow.WorkflowError as error:
         return _refused(request, answer, str(error), typed)
     if request.htmx:
-        response = _render_row(request, saved, status=_("Saved"))
+        response = _render_row(request, saved, status=_("Saved"), notice=notice)
         # The running total asks for itself after every save, so responses that
         # arrive out of order never show an older total.
         response["HX-Trigger"] = "answer-saved"
         return response
     messages.success(request, _("Saved."))
+    if notice:
+        messages.info(request, notice)
     return redirect(_row_url(saved))
 
 
