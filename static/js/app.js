@@ -321,13 +321,17 @@
           return;
         }
         if (alert) alert.hidden = true;
-        form.dataset.savesDone = "yes";
-        if (form.requestSubmit) {
-          form.requestSubmit(submitter);
-        } else {
-          form.submit();
-        }
-        form.dataset.savesDone = "";
+        // In a task of its own: within the first submit event's task (nothing was
+        // pending, the promise settled at once) the browser ignores a new submission.
+        setTimeout(function () {
+          form.dataset.savesDone = "yes";
+          if (form.requestSubmit) {
+            form.requestSubmit(submitter);
+          } else {
+            form.submit();
+          }
+          form.dataset.savesDone = "";
+        }, 0);
       });
     });
   }

@@ -68,8 +68,9 @@ def test_unit_and_officer_complete_the_loop(live_server, new_page, loop_data):
     unit_page.locator(f"#evidence-{ids['1.1']} form.evidence__upload button").click()
     expect(unit_page.locator(f"#evidence-{ids['1.1']}")).to_contain_text("ke-hoach.pdf")
     submit_url = reverse("campaigns:submission_submit", args=[submission.pk])
-    unit_page.locator(f"form[action='{submit_url}'] button").click()
-    unit_page.wait_for_load_state()
+    # The step waits for pending saves, then the page changes.
+    with unit_page.expect_navigation():
+        unit_page.locator(f"form[action='{submit_url}'] button").click()
     assert _state(unit) == SubmissionState.SUBMITTED
 
     # The officer returns it with a reason.
@@ -78,8 +79,9 @@ def test_unit_and_officer_complete_the_loop(live_server, new_page, loop_data):
     officer_page.goto(live_server.url + reverse("campaigns:review", args=[submission.pk]))
     officer_page.fill("#reason", "Thiếu quyết định phê duyệt kế hoạch")
     return_url = reverse("campaigns:submission_return", args=[submission.pk])
-    officer_page.locator(f"form[action='{return_url}'] button").click()
-    officer_page.wait_for_load_state()
+    # The step waits for pending saves, then the page changes.
+    with officer_page.expect_navigation():
+        officer_page.locator(f"form[action='{return_url}'] button").click()
     assert _state(unit) == SubmissionState.RETURNED
 
     # The unit head sees the reason, revises and resubmits.
@@ -90,15 +92,17 @@ def test_unit_and_officer_complete_the_loop(live_server, new_page, loop_data):
     unit_page.fill(f"#score-{ids['1.1']}", "58")
     unit_page.keyboard.press("Tab")
     expect(unit_page.locator("#running-total")).to_have_text("98")
-    unit_page.locator(f"form[action='{submit_url}'] button").click()
-    unit_page.wait_for_load_state()
+    # The step waits for pending saves, then the page changes.
+    with unit_page.expect_navigation():
+        unit_page.locator(f"form[action='{submit_url}'] button").click()
     assert _state(unit) == SubmissionState.SUBMITTED
 
     # The officer accepts; the timeline shows the four steps.
     officer_page.goto(live_server.url + reverse("campaigns:review", args=[submission.pk]))
     accept_url = reverse("campaigns:submission_accept", args=[submission.pk])
-    officer_page.locator(f"form[action='{accept_url}'] button").click()
-    officer_page.wait_for_load_state()
+    # The step waits for pending saves, then the page changes.
+    with officer_page.expect_navigation():
+        officer_page.locator(f"form[action='{accept_url}'] button").click()
     assert _state(unit) == SubmissionState.ACCEPTED
     unit_page.goto(live_server.url + reverse("campaigns:submission_detail", args=[submission.pk]))
     expect(unit_page.locator("[data-testid=timeline] li")).to_have_count(4)

@@ -1,0 +1,183 @@
+"""Nothing typed is lost: the self-assessment and the review save as they are typed,
+say the state of each answer, wait for pending saves before a step, and ask before
+leaving with a change not saved."""
+
+import pytest
+from django.urls import reverse
+
+from campaigns import answers, workflow
+from campaigns.enums import SubmissionState
+from campaigns.models import Answer, Submission
+from units.enums import Role
+
+from ..campaigns.sheet import answer_for, fill, make_sheet
+from ..factories import MembershipFactory, UnitFactory, UserFactory
+from .conftest import log_in
+from .test_self_assessment import PASSWORD, _head_on_the_sheet
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def loop_data():
+    """As in test_self_assessment: a unit, its head, an officer and the unit's sheet."""
+    unit = UnitFactory(name="Vụ Pháp chế", short_name="VPC")
+    head = MembershipFactory(unit=unit, role=Role.HEAD, user__username="truong.vu").user
+    officer = UserFactory(username="tccb", is_emulation_officer=True)
+    return unit, head, officer, make_sheet([unit])
+
+
+BEFOREUNLOAD_ARMED = """() => {
+  const event = new Event("beforeunload", {cancelable: true});
+  window.dispatchEvent(event);
+  return event.defaultPrevented;
+}"""
+
+
+def test_a_score_and_a_narrative_typed_are_there_after_a_reload_one_second_later(
+    live_server, new_page, loop_data
+):
+    from playwright.sync_api import expect
+
+    sheet = loop_data[3]
+    page, submission = _head_on_the_sheet(live_server, new_page, loop_data)
+    page.on("dialog", lambda dialog: dialog.accept())
+    answer = Answer.objects.get(submission=submission, criterion=sheet.scored)
+    score, narrative = page.locator(f"#score-{answer.pk}"), page.locator(f"#narrative-{answer.pk}")
+
+    # Typed without ever leaving the field, then the page reloaded a second later.
+    score.click()
+    page.keyboard.type("42,5")
+    narrative.click()
+    page.keyboard.type("Hoàn thành kế hoạch năm")
+    page.wait_for_timeout(1000)
+    page.reload()
+
+    expect(page.locator(f"#score-{answer.pk}")).to_have_value("42,5")
+    expect(page.locator(f"#narrative-{answer.pk}")).to_have_value("Hoàn thành kế hoạch năm")
+    expect(page.locator("#running-total")).to_have_text("42,5")
+    answer.refresh_from_db()
+    assert str(answer.self_score) == "42.50"
+    assert answer.narrative == "Hoàn thành kế hoạch năm"
+
+
+def test_a_refused_score_says_not_saved_and_why_and_leaving_asks_first(
+    live_server, new_page, loop_data
+):
+    from playwright.sync_api import expect
+
+    sheet = loop_data[3]
+    page, submission = _head_on_the_sheet(live_server, new_page, loop_data)
+    answer = Answer.objects.get(submission=submission, criterion=sheet.scored)
+    status = page.locator(f"#status-{answer.pk}")
+    assert page.evaluate(BEFOREUNLOAD_ARMED) is False
+
+    page.locator(f"#score-{answer.pk}").fill("75")
+
+    expect(status).to_contain_text("Chưa lưu")
+    expect(status).to_contain_text("60")  # the maximum, in the server's message
+    expect(page.locator(f"#score-{answer.pk}")).to_have_value("75")
+    assert page.evaluate(BEFOREUNLOAD_ARMED) is True
+    answer.refresh_from_db()
+    assert answer.self_score is None
+
+    # Corrected, it saves and leaving no longer asks.
+    page.locator(f"#score-{answer.pk}").fill("50")
+    expect(status).to_contain_text("Đã lưu")
+    assert page.evaluate(BEFOREUNLOAD_ARMED) is False
+    answer.refresh_from_db()
+    assert answer.self_score == 50
+
+
+def test_leaving_asks_while_a_save_is_on_its_way(live_server, new_page, loop_data):
+    from playwright.sync_api import expect
+
+    sheet = loop_data[3]
+    page, submission = _head_on_the_sheet(live_server, new_page, loop_data)
+    answer = Answer.objects.get(submission=submission, criterion=sheet.scored)
+    save_url = reverse("campaigns:answer_save", args=[answer.pk])
+    held = []
+    page.route(f"**{save_url}", lambda route: held.append(route))
+
+    page.locator(f"#narrative-{answer.pk}").fill("Đang gõ dở")
+    expect(page.locator(f"#status-{answer.pk}")).to_contain_text("Đang lưu")
+    assert page.evaluate(BEFOREUNLOAD_ARMED) is True
+    page.wait_for_timeout(700)  # the debounce has sent it; the server has not answered
+    assert held
+    assert page.evaluate(BEFOREUNLOAD_ARMED) is True
+
+    for route in held:
+        route.continue_()
+    expect(page.locator(f"#status-{answer.pk}")).to_contain_text("Đã lưu")
+    assert page.evaluate(BEFOREUNLOAD_ARMED) is False
+    answer.refresh_from_db()
+    assert answer.narrative == "Đang gõ dở"
+
+
+def test_a_change_typed_just_before_submitting_is_saved_before_the_submission(
+    live_server, new_page, loop_data
+):
+    unit, head, _officer, sheet = loop_data
+    page, submission = _head_on_the_sheet(live_server, new_page, loop_data)
+    fill(submission, sheet, head)
+    page.reload()
+    answer = answer_for(submission, sheet.scored)
+
+    # Typed and "Submit for review" clicked at once, without leaving the field.
+    page.locator(f"#score-{answer.pk}").fill("51,5")
+    submit_url = reverse("campaigns:submission_submit", args=[submission.pk])
+    with page.expect_navigation():
+        page.locator(f"form[action='{submit_url}'] button").click()
+
+    submission = Submission.objects.get(unit=unit)
+    assert submission.state == SubmissionState.SUBMITTED
+    answer.refresh_from_db()
+    assert str(answer.self_score) == "51.50"
+    assert answer.updated_at <= submission.submitted_at
+    assert str(submission.self_total) == "93.50"  # 51,5 + 40 + 2
+
+
+def test_a_refused_change_stops_the_submission_until_corrected(live_server, new_page, loop_data):
+    from playwright.sync_api import expect
+
+    unit, head, _officer, sheet = loop_data
+    page, submission = _head_on_the_sheet(live_server, new_page, loop_data)
+    fill(submission, sheet, head)
+    page.reload()
+    answer = answer_for(submission, sheet.scored)
+
+    page.locator(f"#score-{answer.pk}").fill("99")
+    submit_url = reverse("campaigns:submission_submit", args=[submission.pk])
+    page.locator(f"form[action='{submit_url}'] button").click()
+
+    expect(page.locator("[data-after-saves-error]")).to_be_visible()
+    expect(page.locator(f"#status-{answer.pk}")).to_contain_text("Chưa lưu")
+    assert Submission.objects.get(unit=unit).state == SubmissionState.DRAFT
+
+
+def test_the_reviewer_score_and_comment_save_as_typed(live_server, new_page, loop_data):
+    from playwright.sync_api import expect
+
+    unit, head, officer, sheet = loop_data
+    submission = answers.open_submission(sheet.period, unit)
+    fill(submission, sheet, head)
+    workflow.submit(submission, by=head)
+    answer = answer_for(submission, sheet.scored)
+    page = new_page()
+    log_in(page, live_server, officer.username, PASSWORD)
+    page.goto(live_server.url + reverse("campaigns:review", args=[submission.pk]))
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    page.locator(f"#reviewer-score-{answer.pk}").click()
+    page.keyboard.type("50")
+    page.locator(f"#reviewer-comment-{answer.pk}").click()
+    page.keyboard.type("Thiếu quyết định")
+    expect(page.locator(f"#reviewer-comment-{answer.pk}-counter")).to_have_text("16 / 5.000")
+    page.wait_for_timeout(1000)
+    page.reload()
+
+    expect(page.locator(f"#reviewer-score-{answer.pk}")).to_have_value("50")
+    expect(page.locator(f"#reviewer-comment-{answer.pk}")).to_have_value("Thiếu quyết định")
+    answer.refresh_from_db()
+    assert answer.reviewer_score == 50
+    assert answer.reviewer_comment == "Thiếu quyết định"
