@@ -154,6 +154,9 @@ def finalise(request, pk: int):
         form.add_error(exc.field, str(exc))  # shown beside what was typed
         return _invalid(request, report, finalise_form=form)
     messages.success(request, _("The report is final; its official version is rendering."))
+    notice = removed_controls_notice(form)
+    if notice:
+        messages.info(request, notice)
     return redirect("reports:detail", pk=report.pk)
 
 

@@ -61,6 +61,30 @@ def test_a_score_and_a_narrative_typed_are_there_after_a_reload_one_second_later
     assert answer.narrative == "Hoàn thành kế hoạch năm"
 
 
+def test_a_change_typed_just_before_leaving_is_saved_on_the_way_out(
+    live_server, new_page, loop_data
+):
+    sheet = loop_data[3]
+    page, submission = _head_on_the_sheet(live_server, new_page, loop_data)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
+    answer = Answer.objects.get(submission=submission, criterion=sheet.scored)
+
+    # Reloaded at once, before the 500 ms pause after typing sent anything: leaving
+    # asks first, then the page sends the change in a request that outlives it.
+    page.locator(f"#narrative-{answer.pk}").click()
+    page.keyboard.type("Rời trang ngay")
+    page.reload()
+
+    for _ in range(50):
+        answer.refresh_from_db()
+        if answer.narrative:
+            break
+        page.wait_for_timeout(100)
+    assert answer.narrative == "Rời trang ngay"
+    assert dialogs == ["beforeunload"]
+
+
 def test_a_refused_score_says_not_saved_and_why_and_leaving_asks_first(
     live_server, new_page, loop_data
 ):
