@@ -131,15 +131,16 @@
     this.inflight = 0;
     this.timer = null;
     this.queue = Promise.resolve();
+    this.sent = this.values(); // what the server has, or was last sent
+    this.settled = null; // the status shown before "saving…"
     var self = this;
     form.addEventListener("input", function (event) {
       if (event.target.name) self.changed();
     });
     form.addEventListener("change", function (event) {
-      if (event.target.name) {
-        self.dirty = true;
-        self.flush();
-      }
+      if (!event.target.name) return;
+      self.changed();
+      self.flush();
     });
     form.addEventListener("focusout", function () {
       self.flush();
@@ -179,6 +180,35 @@
     status.appendChild(line);
   };
 
+  // The fields' values, to tell a real change from a blur or an undone keystroke.
+  Autosave.prototype.values = function () {
+    var parts = [];
+    this.form.querySelectorAll("input, textarea, select").forEach(function (field) {
+      if (field.name && field.type !== "hidden" && field.name !== "csrfmiddlewaretoken") {
+        parts.push(field.name + "=" + field.value);
+      }
+    });
+    return parts.join("&");
+  };
+
+  Autosave.prototype.saving = function () {
+    var status = this.status();
+    if (status && status.dataset.saveState !== "saving") this.settled = status.cloneNode(true);
+    this.show("saving", text("saving"));
+  };
+
+  // Back to what the fields held: the status from before shows again.
+  Autosave.prototype.unchanged = function () {
+    var status = this.status();
+    this.dirty = false;
+    if (this.inflight > 0 || !status || !this.settled) return;
+    if (status.dataset.saveState === "saving") {
+      status.replaceWith(this.settled);
+      htmx.process(this.settled);
+    }
+    this.settled = null;
+  };
+
   Autosave.prototype.readState = function () {
     var status = this.status();
     this.failed = !status || status.dataset.saveState !== "saved";
@@ -186,9 +216,14 @@
 
   Autosave.prototype.changed = function () {
     var self = this;
-    this.dirty = true;
-    this.show("saving", text("saving"));
     clearTimeout(this.timer);
+    this.timer = null;
+    if (this.values() === this.sent) {
+      this.unchanged();
+      return;
+    }
+    this.dirty = true;
+    this.saving();
     this.timer = setTimeout(function () {
       self.flush();
     }, DELAY);
@@ -237,7 +272,8 @@
     var self = this;
     this.dirty = false;
     this.inflight += 1;
-    this.show("saving", text("saving"));
+    this.sent = this.values();
+    this.saving();
     return this.request(this.body(false), options.keepalive)
       .then(function (response) {
         if (!response.ok) {
@@ -253,7 +289,7 @@
           });
           if (self.dirty) {
             // Typed meanwhile: the next request goes, and says so.
-            self.show("saving", text("saving"));
+            self.saving();
           } else {
             self.readState();
           }
@@ -281,6 +317,7 @@
     this.timer = null;
     if (!this.dirty) return;
     this.dirty = false;
+    this.sent = this.values();
     try {
       this.request(this.body(this.inflight > 0), true).catch(function () {});
     } catch (error) {

@@ -205,3 +205,39 @@ def test_the_reviewer_score_and_comment_save_as_typed(live_server, new_page, loo
     answer.refresh_from_db()
     assert answer.reviewer_score == 50
     assert answer.reviewer_comment == "Thiếu quyết định"
+
+
+def test_a_conflict_shows_both_texts_and_saving_over_it_keeps_the_typed_one(
+    live_server, new_page, loop_data
+):
+    from playwright.sync_api import expect
+
+    _unit, head, _officer, sheet = loop_data
+    page, submission = _head_on_the_sheet(live_server, new_page, loop_data)
+    answer = Answer.objects.get(submission=submission, criterion=sheet.scored)
+    # Someone else of the unit saves the answer after this page was opened.
+    answers.save_answer(
+        answer, by=head, expected_version=answer.version, narrative="Văn bản của người khác"
+    )
+    status = page.locator(f"#status-{answer.pk}")
+
+    page.locator(f"#narrative-{answer.pk}").fill("Văn bản của tôi")
+
+    expect(status.locator("[data-testid=stale]")).to_contain_text("Văn bản của người khác")
+    expect(status).to_contain_text("Chưa lưu")
+    expect(page.locator(f"#narrative-{answer.pk}")).to_have_value("Văn bản của tôi")
+    assert page.evaluate(BEFOREUNLOAD_ARMED) is True
+    answer.refresh_from_db()
+    assert answer.narrative == "Văn bản của người khác"
+
+    status.get_by_role("button").click()
+    expect(status).to_contain_text("Đã lưu")
+    assert page.evaluate(BEFOREUNLOAD_ARMED) is False
+    answer.refresh_from_db()
+    assert answer.narrative == "Văn bản của tôi"
+
+    # The next change goes with the version that save returned.
+    page.locator(f"#narrative-{answer.pk}").fill("Văn bản của tôi, sửa lại")
+    expect(status).to_contain_text("Đã lưu")
+    answer.refresh_from_db()
+    assert answer.narrative == "Văn bản của tôi, sửa lại"
