@@ -102,6 +102,9 @@
   // or the session, permission, server or connection failure. What was typed
   // stays in the fields whatever happens. Forms marked data-after-saves (submit,
   // accept, return) wait for every pending save and are sent only if all passed.
+  // Not hx-trigger's "delay:": a delayed htmx request can neither be sent at once
+  // nor awaited, and an XHR dies with the page; the answer is still swapped by
+  // htmx (the out-of-band version included) and its HX-Trigger still fires.
   var DELAY = 500;
   var autosaves = [];
 
@@ -158,10 +161,6 @@
 
   Autosave.prototype.status = function () {
     return this.form.querySelector("[data-autosave-status]");
-  };
-
-  Autosave.prototype.version = function () {
-    return this.form.querySelector("input[name=version]");
   };
 
   Autosave.prototype.pending = function () {
@@ -258,14 +257,14 @@
     var token = csrfCookie();
     if (token) headers["X-CSRFToken"] = token;
     var init = { method: "POST", body: body, headers: headers, credentials: "same-origin" };
+    var action = this.form.action;
     if (keepalive) {
-      try {
-        return fetch(this.form.action, Object.assign({ keepalive: true }, init));
-      } catch (error) {
-        // Over the keepalive size limit: an ordinary request.
-      }
+      // Refused over the keepalive size limit (64 kB): an ordinary request then.
+      return fetch(action, Object.assign({ keepalive: true }, init)).catch(function () {
+        return fetch(action, init);
+      });
     }
-    return fetch(this.form.action, init);
+    return fetch(action, init);
   };
 
   Autosave.prototype.send = function (options) {
@@ -277,8 +276,8 @@
     return this.request(this.body(false), options.keepalive)
       .then(function (response) {
         if (!response.ok) {
-          var kind = response.status === 401 ? "session" : response.status === 403 ? "forbidden" : "failed";
-          self.fail(kind);
+          var code = response.status;
+          self.fail(code === 401 ? "session" : code === 403 ? "forbidden" : "failed");
           return null;
         }
         return response.text().then(function (html) {

@@ -241,3 +241,36 @@ def test_a_conflict_shows_both_texts_and_saving_over_it_keeps_the_typed_one(
     expect(status).to_contain_text("Đã lưu")
     answer.refresh_from_db()
     assert answer.narrative == "Văn bản của tôi, sửa lại"
+
+
+def test_the_answer_says_why_a_save_failed_server_connection_or_session(
+    live_server, new_page, loop_data
+):
+    from playwright.sync_api import expect
+
+    sheet = loop_data[3]
+    page, submission = _head_on_the_sheet(live_server, new_page, loop_data)
+    answer = Answer.objects.get(submission=submission, criterion=sheet.scored)
+    save_url = reverse("campaigns:answer_save", args=[answer.pk])
+    status, narrative = (
+        page.locator(f"#status-{answer.pk}"),
+        page.locator(f"#narrative-{answer.pk}"),
+    )
+
+    page.route(f"**{save_url}", lambda route: route.fulfill(status=500, body="error"))
+    narrative.fill("Lần một")
+    expect(status).to_contain_text("Chưa lưu: lỗi máy chủ")
+    page.unroute(f"**{save_url}")
+
+    page.route(f"**{save_url}", lambda route: route.abort())
+    narrative.fill("Lần hai")
+    expect(status).to_contain_text("Chưa lưu: không kết nối được máy chủ")
+    page.unroute(f"**{save_url}")
+
+    page.context.clear_cookies(name="sessionid")
+    narrative.fill("Lần ba")
+    expect(status).to_contain_text("Chưa lưu: phiên đăng nhập đã hết hạn")
+    expect(narrative).to_have_value("Lần ba")
+    assert page.evaluate(BEFOREUNLOAD_ARMED) is True
+    answer.refresh_from_db()
+    assert answer.narrative == ""
