@@ -15,6 +15,7 @@ from campaigns.enums import DisciplineLevel, PerformanceGrade, RecognitionLevel,
 from campaigns.individuals import FIELDS
 from campaigns.models import Criterion, IndividualAssessment, Title
 from campaigns.registration import EntryChoice
+from units.forms import COMMENT_MAX_LENGTH, NARRATIVE_MAX_LENGTH, FreeTextField
 from units.models import Person
 
 DATE_PLACEHOLDER = _("dd/mm/yyyy")
@@ -51,9 +52,9 @@ class RegistrationForm(forms.Form):
     """The unit's commitments, its target collective title and, for each person of
     the unit, the individual title they register for (or none)."""
 
-    commitments = forms.CharField(
+    commitments = FreeTextField(
         label=_("Commitments"),
-        required=False,
+        max_length=NARRATIVE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What the unit commits to achieve in the movement this year."),
     )
@@ -100,17 +101,15 @@ class AssessmentRowForm(forms.Form):
         required=False,
         choices=[EMPTY_CHOICE, *PerformanceGrade.choices],
     )
-    initiatives = forms.CharField(
+    initiatives = FreeTextField(
         label=_("Initiatives or scientific works"),
-        required=False,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     initiative_level = forms.ChoiceField(
         label=_("Recognition level"), required=False, choices=RecognitionLevel.choices
     )
-    initiative_decision = forms.CharField(
-        label=_("Recognition decision"), required=False, max_length=200
-    )
+    initiative_decision = FreeTextField(label=_("Recognition decision"), max_length=200)
     discipline_level = forms.ChoiceField(
         label=_("Discipline"), required=False, choices=DisciplineLevel.choices
     )
@@ -129,8 +128,8 @@ class AssessmentRowForm(forms.Form):
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input--short"}),
     )
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    notes = FreeTextField(
+        label=_("Notes"), max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(
@@ -151,9 +150,8 @@ class AssessmentRowForm(forms.Form):
             choices=_titles_of(titles, TitleSubject.INDIVIDUAL),
         )
         for criterion in self.criteria:
-            self.fields[f"score_{criterion.pk}"] = forms.CharField(
+            self.fields[f"score_{criterion.pk}"] = FreeTextField(
                 label=criterion.code,
-                required=False,
                 max_length=20,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input--short"}),
             )

@@ -3,6 +3,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Period
+from units.forms import NARRATIVE_MAX_LENGTH, FreeTextField
 
 
 class RequestForm(forms.Form):
@@ -16,18 +17,23 @@ class RequestForm(forms.Form):
 
 
 class NarrativeForm(forms.Form):
-    strengths = forms.CharField(
-        label=_("Strengths"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000
+    strengths = FreeTextField(
+        label=_("Strengths"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=NARRATIVE_MAX_LENGTH,
+        required=True,
     )
-    limitations = forms.CharField(
+    limitations = FreeTextField(
         label=_("Limitations and causes"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=20000,
+        max_length=NARRATIVE_MAX_LENGTH,
+        required=True,
     )
-    next_tasks = forms.CharField(
+    next_tasks = FreeTextField(
         label=_("Tasks for the next period"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=20000,
+        max_length=NARRATIVE_MAX_LENGTH,
+        required=True,
     )
 
 
@@ -41,4 +47,4 @@ class FinaliseForm(forms.Form):
     issued_on = forms.DateField(
         label=_("Document date"), help_text=_("dd/mm/yyyy"), widget=forms.DateInput()
     )
-    signer_name = forms.CharField(label=_("Signed by"), max_length=150, required=False)
+    signer_name = FreeTextField(label=_("Signed by"), max_length=150)

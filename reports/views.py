@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.models import Campaign, Period
+from units.forms import removed_controls_notice
 
 from . import services, wording
 from .forms import FinaliseForm, NarrativeForm, RequestForm
@@ -133,6 +134,9 @@ def narrative(request, pk: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Saved. The report is being rendered with your text."))
+        notice = removed_controls_notice(form)
+        if notice:
+            messages.info(request, notice)
     return redirect("reports:detail", pk=report.pk)
 
 
@@ -153,6 +157,9 @@ def finalise(request, pk: int):
         form.add_error(exc.field, str(exc))  # shown beside what was typed
         return _invalid(request, report, finalise_form=form)
     messages.success(request, _("The report is final; its official version is rendering."))
+    notice = removed_controls_notice(form)
+    if notice:
+        messages.info(request, notice)
     return redirect("reports:detail", pk=report.pk)
 
 

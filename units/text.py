@@ -4,6 +4,7 @@ People often type without diacritics ("vu phap che" for "Vụ Pháp chế"), and
 LIKE ignores case only for ASCII letters, so names are compared folded: without
 marks, with đ read as d, case-folded."""
 
+import re
 import unicodedata
 from collections.abc import Callable
 
@@ -37,3 +38,17 @@ def matcher(search: str) -> Callable[..., bool]:
 def matches(search: str, *texts: str) -> bool:
     """Whether the search is part of any of the texts (see matcher)."""
     return matcher(search)(*texts)
+
+
+# Characters that change how text around them is shown without being seen: the
+# bidirectional embeddings, overrides and isolates (a "Trojan Source" name reads
+# backwards), the zero-width space, joiners and marks, the word joiner and invisible
+# operators, and the byte-order mark. They have no place in a narrative or a comment.
+INVISIBLE_CONTROLS = re.compile(
+    "[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+def without_invisible_controls(text: str) -> str:
+    """The text without bidirectional and zero-width controls (INVISIBLE_CONTROLS)."""
+    return INVISIBLE_CONTROLS.sub("", text)

@@ -35,6 +35,7 @@ from campaigns.individuals import (
     save_assessment,
 )
 from campaigns.models import Criterion, IndividualAssessment, Period, Title
+from units.forms import removed_controls_notice
 from units.imports import limits, start_import
 from units.models import Person, Unit
 from units.spreadsheets import XLSX_CONTENT_TYPE
@@ -67,6 +68,7 @@ class RowView:
     saved: bool = False
     stale: IndividualAssessment | None = None
     refused: bool = False
+    notice: str = ""
 
 
 def _row_view(row: PersonRow, criteria, titles, can_edit: bool, **extra) -> RowView:
@@ -145,6 +147,8 @@ def individual_row(request, period_pk: int, unit_pk: int, person_pk: int):
     item = _save_row(request, scope, person, assessment, form, criteria, titles)
     if item.saved and not request.htmx:
         messages.success(request, _("Saved: {person}.").format(person=person))
+        if item.notice:
+            messages.info(request, item.notice)
         return redirect(reverse("campaigns:individuals", args=[period_pk, unit_pk]))
     return _render_row(request, context, item)
 
@@ -176,7 +180,8 @@ def _save_row(request, scope, person, assessment, form, criteria, titles) -> Row
             stale=exc.current,
             refused=True,
         )
-    return _row_view(PersonRow(person, saved), criteria, titles, True, saved=True)
+    notice = removed_controls_notice(form)
+    return _row_view(PersonRow(person, saved), criteria, titles, True, saved=True, notice=notice)
 
 
 def _render_row(request, context: dict, item: RowView) -> HttpResponse:

@@ -25,6 +25,7 @@ from campaigns.registration import (
     registration_rows,
     save_registration,
 )
+from units.forms import removed_controls_notice
 from units.models import Unit
 from units.spreadsheets import XLSX_CONTENT_TYPE
 
@@ -70,6 +71,9 @@ class RegistrationView(LoginRequiredMixin, View):
                 form.add_domain_errors(exc)
             else:
                 messages.success(request, _("The registration is saved."))
+                notice = removed_controls_notice(form)
+                if notice:
+                    messages.info(request, notice)
                 return redirect(reverse("campaigns:registration", args=[campaign_pk, unit_pk]))
         return self._render(registration, form)
 

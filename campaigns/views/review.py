@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from campaigns import answers as answer_service
 from campaigns import reminders, workflow
 from campaigns.enums import SubmissionState
+from campaigns.forms import ReasonForm, ReopenForm, ReturnForm, ReviewForm
 from campaigns.models import Answer, AnswerChange, Campaign, Criterion, Period
 from campaigns.queries import load_sheet, review_queue, state_counts
 from campaigns.views.common import parse_id
@@ -28,6 +29,7 @@ from campaigns.views.submission import (
     missing_version_message,
     score_text,
 )
+from units.forms import first_error, removed_controls_notice
 from units.models import EmulationGroup, Unit
 from units.rules import has_ministry_wide_view
 
@@ -186,24 +188,25 @@ def criterion_review(request, pk: int, criterion_pk: int):
 def _review_row(request, answer):
     if not request.user.has_perm("campaigns.review_submission", answer.submission):
         raise PermissionDenied(_("You are not allowed to review this self-assessment."))
-    typed = {
-        "reviewer_score": request.POST.get("reviewer_score", ""),
-        "comment": request.POST.get("reviewer_comment", ""),
-    }
     expected = parse_id(request.POST.get("force_version") or request.POST.get("version", ""))
-    context = {"answer": answer, "status": "", "error": "", "stale": None}
+    form = ReviewForm(request.POST)
+    context = {"answer": answer, "status": "", "error": "", "stale": None, "notice": ""}
     try:
         if expected is None:
             raise workflow.WorkflowError(missing_version_message())
+        if not form.is_valid():
+            raise workflow.WorkflowError(first_error(form))
         saved = answer_service.save_review_for(
             answer.submission,
             answer.criterion,
             by=request.user,
             expected_version=expected,
-            reviewer_score=typed["reviewer_score"],
-            comment=typed["comment"],
+            reviewer_score=form.cleaned_data["reviewer_score"],
+            comment=form.cleaned_data["reviewer_comment"],
         )
-        context.update(answer=saved, status=_("Saved"), saved=True)
+        context.update(
+            answer=saved, status=_("Saved"), saved=True, notice=removed_controls_notice(form)
+        )
     except answer_service.StaleAnswer as stale:
         context.update(error=str(stale), stale=stale.current)
     except ValidationError as error:
@@ -213,6 +216,8 @@ def _review_row(request, answer):
     if not request.htmx:
         if context["error"]:
             messages.error(request, context["error"])
+        elif context["notice"]:
+            messages.info(request, context["notice"])
         return redirect("campaigns:review", pk=answer.submission_id)
     return render(request, f"{REVIEW_TEMPLATE}#review_status", context)
 
@@ -221,25 +226,33 @@ def _review_row(request, answer):
 @require_POST
 def submission_return(request, pk: int):
     submission = _get_submission(request, pk)
-    reason = request.POST.get("reason", "")
-    comments = {
-        criterion_id: value
-        for key, value in request.POST.items()
-        if key.startswith("comment-")
-        and (criterion_id := parse_id(key.removeprefix("comment-"))) is not None
-        and value.strip()
-    }
+    typed = request.POST.get("reason", "")
+    form = ReturnForm(request.POST)
     try:
-        workflow.return_for_revision(submission, by=request.user, reason=reason, comments=comments)
+        if not form.is_valid():
+            raise workflow.WorkflowError(first_error(form))
+        workflow.return_for_revision(
+            submission,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            comments=form.comments(),
+        )
     except workflow.AlreadyDone as done:
         messages.info(request, str(done))
         return redirect("campaigns:review", pk=submission.pk)
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
-        context = _review_context(request, submission, typed_reason=reason, return_error=str(error))
+        context = _review_context(request, submission, typed_reason=typed, return_error=str(error))
         return TemplateResponse(request, REVIEW_TEMPLATE, context, status=400)
     messages.success(request, _("The self-assessment was returned to the unit."))
+    _tell_removed(request, form)
     return redirect("campaigns:review", pk=submission.pk)
+
+
+def _tell_removed(request, form) -> None:
+    notice = removed_controls_notice(form)
+    if notice:
+        messages.info(request, notice)
 
 
 @login_required
@@ -261,17 +274,21 @@ def submission_accept(request, pk: int):
 @require_POST
 def submission_reopen(request, pk: int):
     submission = _get_submission(request, pk)
-    reason = request.POST.get("reopen_reason", "")
+    typed = request.POST.get("reopen_reason", "")
+    form = ReopenForm(request.POST)
     try:
-        workflow.reopen(submission, by=request.user, reason=reason)
+        if not form.is_valid():
+            raise workflow.WorkflowError(first_error(form))
+        workflow.reopen(submission, by=request.user, reason=form.cleaned_data["reopen_reason"])
     except workflow.AlreadyDone as done:
         messages.info(request, str(done))
         return redirect("campaigns:review", pk=submission.pk)
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
-        context = _review_context(request, submission, typed_reopen=reason, reopen_error=str(error))
+        context = _review_context(request, submission, typed_reopen=typed, reopen_error=str(error))
         return TemplateResponse(request, REVIEW_TEMPLATE, context, status=400)
     messages.success(request, _("The self-assessment was reopened for the unit."))
+    _tell_removed(request, form)
     return redirect("campaigns:review", pk=submission.pk)
 
 
@@ -365,16 +382,21 @@ def reopen_unit(request, pk: int, unit_pk: int):
     if not rules.has_perm("campaigns.reopen_submission", request.user):
         raise PermissionDenied
     unit = get_object_or_404(Unit, pk=unit_pk)
-    reason = request.POST.get("reason", "")
+    typed = request.POST.get("reason", "")
+    form = ReasonForm(request.POST)
     try:
-        submission = workflow.reopen_unit(period, unit, by=request.user, reason=reason)
+        if not form.is_valid():
+            raise workflow.WorkflowError(first_error(form))
+        submission = workflow.reopen_unit(
+            period, unit, by=request.user, reason=form.cleaned_data["reason"]
+        )
     except workflow.AlreadyDone as done:
         messages.info(request, f"{unit.name}: {done}")
         return redirect("campaigns:urging", pk=period.pk)
     except workflow.WorkflowError as error:
         messages.error(request, f"{unit.name}: {error}")
         context = _urging_context(
-            period, reopen_unit=unit.pk, typed_reason=reason, reopen_error=str(error)
+            period, reopen_unit=unit.pk, typed_reason=typed, reopen_error=str(error)
         )
         return TemplateResponse(request, "campaigns/period_urging.html", context, status=400)
     messages.success(
@@ -382,4 +404,5 @@ def reopen_unit(request, pk: int, unit_pk: int):
         _("The self-assessment of %(unit)s was reopened; the unit has been told.")
         % {"unit": unit.name},
     )
+    _tell_removed(request, form)
     return redirect("campaigns:review", pk=submission.pk)

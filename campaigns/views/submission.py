@@ -22,9 +22,11 @@ from campaigns import answers as answer_service
 from campaigns import workflow
 from campaigns.enums import CampaignStatus, Subject
 from campaigns.evidence import ALLOWED_TYPES, download_name
+from campaigns.forms import AnswerForm
 from campaigns.models import Answer, Criterion, Evidence, Period, Submission
 from campaigns.queries import load_answer, load_sheet, load_submission
 from campaigns.views.common import parse_id
+from units.forms import first_error, removed_controls_notice
 from units.models import Unit
 from units.rules import managed_unit_ids
 
@@ -197,12 +199,15 @@ def submission_detail(request, pk: int):
     return TemplateResponse(request, SHEET_TEMPLATE, sheet_context(request, submission))
 
 
-def _render_row(request, answer: Answer, *, status="", error="", stale=None, typed=None, kept=None):
+def _render_row(
+    request, answer: Answer, *, status="", notice="", error="", stale=None, typed=None, kept=None
+):
     submission = answer.submission
     context = {
         "answer": answer,
         "submission": submission,
         "status": status,
+        "notice": notice,
         "error": error,
         "stale": stale,
         "typed": typed or {},
@@ -262,7 +267,12 @@ def _save_row(request, answer: Answer, save):
     expected = parse_id(request.POST.get("force_version") or request.POST.get("version", ""))
     if expected is None:
         return _refused(request, answer, missing_version_message(), typed)
-    fields = {k: v for k, v in typed.items() if k in request.POST}
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, answer, first_error(form), typed)
+    # Only the fields sent are saved: a score alone leaves the narrative as it is.
+    fields = {k: form.cleaned_data[k] for k in typed if k in request.POST}
+    notice = removed_controls_notice(form)
     try:
         saved = save(by=request.user, expected_version=expected, **fields)
     except answer_service.StaleAnswer as stale:
@@ -274,12 +284,14 @@ def _save_row(request, answer: Answer, save):
         # reload, so the refusal itself shows what was typed, to copy.
         return _refused(request, answer, str(error), typed, kept=True)
     if request.htmx:
-        response = _render_row(request, saved, status=_("Saved"))
+        response = _render_row(request, saved, status=_("Saved"), notice=notice)
         # The running total asks for itself after every save, so responses that
         # arrive out of order never show an older total.
         response["HX-Trigger"] = "answer-saved"
         return response
     messages.success(request, _("Saved."))
+    if notice:
+        messages.info(request, notice)
     return redirect(_row_url(saved))
 
 

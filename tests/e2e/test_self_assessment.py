@@ -72,8 +72,9 @@ def test_unit_and_officer_complete_the_loop(live_server, new_page, loop_data):
     # The page was opened before the first save: it submits by unit and period.
     submission = Submission.objects.get(unit=unit)
     first_submit_url = reverse("campaigns:unit_submit", args=[sheet.period.pk, unit.pk])
-    unit_page.locator(f"form[action='{first_submit_url}'] button").click()
-    unit_page.wait_for_load_state()
+    # The step waits for pending saves, then the page changes.
+    with unit_page.expect_navigation():
+        unit_page.locator(f"form[action='{first_submit_url}'] button").click()
     assert _state(unit) == SubmissionState.SUBMITTED
 
     # The officer returns it with a reason.
@@ -82,8 +83,9 @@ def test_unit_and_officer_complete_the_loop(live_server, new_page, loop_data):
     officer_page.goto(live_server.url + reverse("campaigns:review", args=[submission.pk]))
     officer_page.fill("#reason", "Thiếu quyết định phê duyệt kế hoạch")
     return_url = reverse("campaigns:submission_return", args=[submission.pk])
-    officer_page.locator(f"form[action='{return_url}'] button").click()
-    officer_page.wait_for_load_state()
+    # The step waits for pending saves, then the page changes.
+    with officer_page.expect_navigation():
+        officer_page.locator(f"form[action='{return_url}'] button").click()
     assert _state(unit) == SubmissionState.RETURNED
 
     # The unit head sees the reason, revises and resubmits.
@@ -95,15 +97,17 @@ def test_unit_and_officer_complete_the_loop(live_server, new_page, loop_data):
     unit_page.keyboard.press("Tab")
     expect(unit_page.locator("#running-total")).to_have_text("98")
     submit_url = reverse("campaigns:submission_submit", args=[submission.pk])
-    unit_page.locator(f"form[action='{submit_url}'] button").click()
-    unit_page.wait_for_load_state()
+    # The step waits for pending saves, then the page changes.
+    with unit_page.expect_navigation():
+        unit_page.locator(f"form[action='{submit_url}'] button").click()
     assert _state(unit) == SubmissionState.SUBMITTED
 
     # The officer accepts; the timeline shows the four steps.
     officer_page.goto(live_server.url + reverse("campaigns:review", args=[submission.pk]))
     accept_url = reverse("campaigns:submission_accept", args=[submission.pk])
-    officer_page.locator(f"form[action='{accept_url}'] button").click()
-    officer_page.wait_for_load_state()
+    # The step waits for pending saves, then the page changes.
+    with officer_page.expect_navigation():
+        officer_page.locator(f"form[action='{accept_url}'] button").click()
     assert _state(unit) == SubmissionState.ACCEPTED
     unit_page.goto(live_server.url + reverse("campaigns:submission_detail", args=[submission.pk]))
     expect(unit_page.locator("[data-testid=timeline] li")).to_have_count(4)
