@@ -6,7 +6,8 @@ specifications (tests/security/) upload these through every upload field.
 under and a fragment of the reason the refusal gives (English source text: use the
 `english` fixture, or compare with the translated text).
 
-Office files are minimal real .docx/.xlsx packages written with zipfile.
+PDFs are written by hand (`pdf()`) so that each one holds exactly the construct it
+tests; Office files are minimal real .docx/.xlsx packages written with zipfile.
 """
 
 import functools
@@ -19,6 +20,212 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 MB = 1024 * 1024
+
+# ---------------------------------------------------------------------------- PDF
+
+
+def pdf(objects: list[bytes], *, version: bytes = b"1.7", trailer: bytes = b"") -> bytes:
+    """A PDF whose object N is objects[N-1] (object 1 is the catalog), with a
+    classic cross-reference table at the right offsets."""
+    out = bytearray(b"%PDF-" + version + b"\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref_at = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        trailer,
+        xref_at,
+    )
+    return bytes(out)
+
+
+def _stream(data: bytes, entries: bytes = b"") -> bytes:
+    return b"<< /Length %d %s>>\nstream\n%s\nendstream" % (len(data), entries, data)
+
+
+def _one_page(catalog: bytes = b"", page: bytes = b"", extra: list[bytes] = ()) -> bytes:
+    """Catalog (1), page tree (2), a page (3) showing a line of text (4, 5), then
+    `extra` objects from 6 on."""
+    text = b"BT /F1 24 Tf 72 760 Td (Bien ban hop) Tj ET"
+    return pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R " + catalog + b">>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> " + page + b">>",
+            _stream(text),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            *extra,
+        ]
+    )
+
+
+def clean_pdf() -> bytes:
+    """A one-page PDF with nothing active in it."""
+    return _one_page()
+
+
+def pdf_with_harmless_actions() -> bytes:
+    """Opens at its first page (an /OpenAction destination, as Word writes), has a
+    web link and a bookmark to the page: all accepted."""
+    return _one_page(
+        catalog=b"/OpenAction [3 0 R /Fit] /Outlines 7 0 R ",
+        page=b"/Annots [6 0 R] ",
+        extra=[
+            b"<< /Type /Annot /Subtype /Link /Rect [72 700 300 720] "
+            b"/A << /S /URI /URI (https://example.gov.vn/) >> >>",
+            b"<< /Type /Outlines /First 8 0 R /Last 8 0 R /Count 1 >>",
+            b"<< /Title (Trang 1) /Parent 7 0 R /A << /S /GoTo /D [3 0 R /Fit] >> >>",
+        ],
+    )
+
+
+JS = b"(app.alert\\('x'\\))"
+
+
+def pdf_open_action_javascript() -> bytes:
+    return _one_page(catalog=b"/OpenAction << /S /JavaScript /JS " + JS + b" >> ")
+
+
+def pdf_names_javascript() -> bytes:
+    """Document-level JavaScript (run when the file opens) in the /Names tree."""
+    return _one_page(
+        catalog=b"/Names << /JavaScript << /Names [(init) 6 0 R] >> >> ",
+        extra=[b"<< /S /JavaScript /JS " + JS + b" >>"],
+    )
+
+
+def pdf_hex_escaped_javascript() -> bytes:
+    """/OpenAction << /S /JavaScript /JS … >> with its names written as hex escapes."""
+    return _one_page(catalog=b"/Open#41ction << /S /J#61v#61Script /J#53 " + JS + b" >> ")
+
+
+def pdf_page_additional_actions() -> bytes:
+    """A page that prints itself when it is shown (/AA /O), no JavaScript."""
+    return _one_page(page=b"/AA << /O << /S /Named /N /Print >> >> ")
+
+
+def pdf_field_javascript() -> bytes:
+    """A form field whose keystroke action is JavaScript (a widget's /AA)."""
+    return _one_page(
+        catalog=b"/AcroForm << /Fields [6 0 R] >> ",
+        page=b"/Annots [6 0 R] ",
+        extra=[
+            b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (diem) /Rect [72 600 200 620] "
+            b"/P 3 0 R /AA << /K << /S /JavaScript /JS " + JS + b" >> >> >>"
+        ],
+    )
+
+
+def pdf_launch() -> bytes:
+    """A link that starts a program."""
+    return _one_page(
+        page=b"/Annots [6 0 R] ",
+        extra=[
+            b"<< /Type /Annot /Subtype /Link /Rect [72 700 300 720] "
+            b"/A << /S /Launch /Win << /F (cmd.exe) /P (/c calc) >> >> >>"
+        ],
+    )
+
+
+def pdf_open_action_uri() -> bytes:
+    """Opens a web page by itself when the file is opened."""
+    return _one_page(catalog=b"/OpenAction << /S /URI /URI (https://attacker.example/) >> ")
+
+
+def pdf_embedded_file() -> bytes:
+    """An attached program, which would escape the type check."""
+    return _one_page(
+        catalog=b"/Names << /EmbeddedFiles << /Names [(setup.exe) 6 0 R] >> >> ",
+        extra=[
+            b"<< /Type /Filespec /F (setup.exe) /EF << /F 7 0 R >> >>",
+            _stream(b"MZ\x90\x00", b"/Type /EmbeddedFile "),
+        ],
+    )
+
+
+def pdf_xfa() -> bytes:
+    """An XFA form (its scripts are XML inside a stream)."""
+    return _one_page(
+        catalog=b"/AcroForm << /Fields [] /XFA 6 0 R >> ",
+        extra=[_stream(b"<xdp:xdp xmlns:xdp='http://ns.adobe.com/xdp/'/>")],
+    )
+
+
+def pdf_javascript_in_object_stream(*, padding: int = 0) -> bytes:
+    """PDF 1.5: the catalog, carrying an /OpenAction JavaScript, sits compressed in
+    an object stream, and the cross-reference is itself a stream; a byte search of
+    the file finds no /JavaScript. `padding` spaces after the objects make the
+    object stream inflate to that much more."""
+    bodies = [
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS " + JS + b" >> >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]
+    header, data = b"", b""
+    for number, body in enumerate(bodies, start=1):
+        header += b"%d %d " % (number, len(data))
+        data += body + b"\n"
+    compressor = zlib.compressobj()
+    packed = compressor.compress(header + data)
+    for _ in range(padding // MB):
+        packed += compressor.compress(b" " * MB)
+    packed += compressor.flush()
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    stream_at = len(out)
+    out += b"4 0 obj\n%s\nendobj\n" % _stream(
+        packed, b"/Type /ObjStm /N 3 /First %d /Filter /FlateDecode " % len(header)
+    )
+    xref_at = len(out)
+    rows = [struct.pack(">BIH", 0, 0, 65535)]
+    rows += [struct.pack(">BIH", 2, 4, index) for index in range(3)]
+    rows += [struct.pack(">BIH", 1, stream_at, 0), struct.pack(">BIH", 1, xref_at, 0)]
+    out += b"5 0 obj\n%s\nendobj\n" % _stream(
+        b"".join(rows), b"/Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R "
+    )
+    out += b"startxref\n%d\n%%%%EOF\n" % xref_at
+    return bytes(out)
+
+
+def pdf_object_stream_bomb() -> bytes:
+    """An object stream that inflates to 64 MB (from about 64 kB)."""
+    return pdf_javascript_in_object_stream(padding=64 * MB)
+
+
+def pdf_unreferenced_javascript() -> bytes:
+    """A JavaScript action in an object nothing points to: only a byte search
+    (or a viewer rebuilding a damaged file) finds it."""
+    return _one_page(extra=[b"<< /S /JavaScript /JS " + JS + b" >>"])
+
+
+def pdf_with_password(*, user_password: str = "secret") -> bytes:
+    """clean_pdf() encrypted by pypdf; with user_password="" it opens without one
+    (only printing or copying is restricted, an "owner password")."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(clean_pdf())))
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="AES-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def damaged_pdf() -> bytes:
+    """Starts like a PDF; nothing after can be read as one."""
+    return b"%PDF-1.7\n" + os.urandom(4096)
+
+
+def pdf_of_many_objects(count: int) -> bytes:
+    """A valid PDF whose page carries `count` small annotations."""
+    annotations = [b"<< /Type /Annot /Subtype /Square /Rect [0 0 1 1] >>"] * count
+    kids = b" ".join(b"%d 0 R" % number for number in range(6, 6 + count))
+    return _one_page(page=b"/Annots [" + kids + b"] ", extra=annotations)
+
 
 # ------------------------------------------------------------------------- Office
 
@@ -210,7 +417,14 @@ class Hostile:
 
 
 UNPACKS = "unpacks to more than"
+JAVASCRIPT = "it contains JavaScript"
+AUTO_RUN = "it runs actions by itself"
+LAUNCH = "it can start a program"
+ATTACHED = "it carries attached files"
+PASSWORD = "it is protected by a password"
+UNREADABLE = "it cannot be read as a PDF"
 MACROS = "it contains macros"
+TOO_COMPLEX = "it is too large or complex to be checked"
 
 HOSTILE_UPLOADS = [
     Hostile("bom.docx", lambda: zip_bomb("docx", 8 * MB), UNPACKS),
@@ -218,4 +432,18 @@ HOSTILE_UPLOADS = [
     Hostile("bom-khai-gia.docx", zip_bomb_declared, UNPACKS),
     Hostile("kich-thuoc-gia.docx", zip_lying_sizes, UNPACKS),
     Hostile("macro-doi-ten.docx", docx_with_renamed_macros, MACROS),
+    Hostile("mo-la-chay.pdf", pdf_open_action_javascript, JAVASCRIPT),
+    Hostile("javascript.pdf", pdf_names_javascript, JAVASCRIPT),
+    Hostile("ma-hex.pdf", pdf_hex_escaped_javascript, JAVASCRIPT),
+    Hostile("o-nhap.pdf", pdf_field_javascript, JAVASCRIPT),
+    Hostile("nen.pdf", pdf_javascript_in_object_stream, JAVASCRIPT),
+    Hostile("xfa.pdf", pdf_xfa, JAVASCRIPT),
+    Hostile("tu-in.pdf", pdf_page_additional_actions, AUTO_RUN),
+    Hostile("mo-trang-web.pdf", pdf_open_action_uri, AUTO_RUN),
+    Hostile("chay-lenh.pdf", pdf_launch, LAUNCH),
+    Hostile("dinh-kem.pdf", pdf_embedded_file, ATTACHED),
+    Hostile("mat-khau.pdf", pdf_with_password, PASSWORD),
+    Hostile("hong.pdf", damaged_pdf, UNREADABLE),
+    Hostile("khong-tham-chieu.pdf", pdf_unreferenced_javascript, JAVASCRIPT),
+    Hostile("bom.pdf", pdf_object_stream_bomb, TOO_COMPLEX),
 ]

@@ -7,7 +7,9 @@ an OLE compound file whose streams say what it is (olefile reads the directory),
 guessing from bytes at fixed offsets accepts files saved by Word, LibreOffice or WPS
 alike, and lets a password-protected or macro-carrying file be refused with the reason
 (office.py). The content is also checked for what it would do to whoever opens it: a
-zip whose parts unpack to too much is refused with the reason (office.py).
+zip whose parts unpack to too much (office.py) and a PDF that can run something
+(JavaScript, actions that run by themselves, launching a program, attached files:
+pdf.py) are refused with the reason.
 """
 
 import hashlib
@@ -19,6 +21,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from campaigns.evidence.office import ZIP_SIGNATURE, ole_kind, zip_kind
+from campaigns.evidence.pdf import check_pdf
 from campaigns.evidence.refusal import Refused
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -61,7 +64,10 @@ def detect(upload) -> tuple[str | None, str]:
         return zip_kind(upload), _("a zip archive")
     kind = filetype.guess(head)
     if kind is not None and kind.extension in SIGNED_TYPES:
-        return SIGNED_TYPES[kind.extension], kind.mime
+        extension = SIGNED_TYPES[kind.extension]
+        if extension == "pdf":
+            check_pdf(upload)
+        return extension, kind.mime
     return None, kind.mime if kind else _("unknown")
 
 

@@ -2,6 +2,7 @@ import hashlib
 import io
 import os
 import struct
+import time
 import zipfile
 import zlib
 from pathlib import Path
@@ -13,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
-from campaigns.evidence import MAX_EVIDENCE_BYTES, check_upload, download_name, office
+from campaigns.evidence import MAX_EVIDENCE_BYTES, check_upload, download_name, office, pdf
 from campaigns.models import Evidence
 
 from .. import hostile_files as hostile
@@ -22,7 +23,7 @@ from .sheet import answer_for
 # Messages are asserted as written in the code (English).
 pytestmark = pytest.mark.usefixtures("english")
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = hostile.clean_pdf()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 MB = 1024 * 1024
 FILES = Path(__file__).parent / "files"  # real office files: see files/README.md
@@ -382,6 +383,121 @@ def test_a_document_with_a_large_photo_is_still_accepted():
     assert check_upload(SimpleUploadedFile("anh.docx", content)).extension == "docx"
 
 
+# ------------------------------------------------------------------ PDF actions
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (hostile.pdf_open_action_javascript, pdf.JAVASCRIPT_REASON),
+        (hostile.pdf_names_javascript, pdf.JAVASCRIPT_REASON),
+        (hostile.pdf_hex_escaped_javascript, pdf.JAVASCRIPT_REASON),
+        (hostile.pdf_field_javascript, pdf.JAVASCRIPT_REASON),
+        (hostile.pdf_javascript_in_object_stream, pdf.JAVASCRIPT_REASON),
+        (hostile.pdf_xfa, pdf.JAVASCRIPT_REASON),
+        (hostile.pdf_page_additional_actions, pdf.AUTO_RUN_REASON),
+        (hostile.pdf_open_action_uri, pdf.AUTO_RUN_REASON),
+        (hostile.pdf_launch, pdf.LAUNCH_REASON),
+        (hostile.pdf_embedded_file, pdf.ATTACHED_REASON),
+        (hostile.pdf_with_password, "it is protected by a password; save it without one"),
+        (hostile.damaged_pdf, pdf.UNREADABLE_REASON),
+        (lambda: b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", pdf.UNREADABLE_REASON),
+        (hostile.pdf_object_stream_bomb, pdf.TOO_COMPLEX_REASON),
+        (hostile.pdf_unreferenced_javascript, pdf.JAVASCRIPT_REASON),
+    ],
+)
+def test_an_active_or_unreadable_pdf_is_refused_with_the_reason(make, reason):
+    assert _refusal("ho-so.pdf", make()) == f"The file “ho-so.pdf” cannot be accepted: {reason}."
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (hostile.pdf_open_action_javascript, pdf.JAVASCRIPT_REASON),
+        (hostile.pdf_names_javascript, pdf.JAVASCRIPT_REASON),
+        (hostile.pdf_hex_escaped_javascript, pdf.JAVASCRIPT_REASON),
+        (hostile.pdf_field_javascript, pdf.JAVASCRIPT_REASON),
+        (hostile.pdf_launch, pdf.LAUNCH_REASON),
+        (hostile.pdf_embedded_file, pdf.ATTACHED_REASON),
+    ],
+)
+def test_the_document_walk_alone_finds_them(monkeypatch, make, reason):
+    """Without the byte search, reading the objects as pypdf does (names unescaped)."""
+    monkeypatch.setattr(pdf, "_raw_names", lambda content, deadline: set())
+
+    assert _refusal("ho-so.pdf", make()).endswith(f": {reason}.")
+
+
+def test_javascript_packed_in_an_object_stream_is_not_in_the_bytes():
+    content = hostile.pdf_javascript_in_object_stream()
+
+    assert b"JavaScript" not in content  # only the walk, reading the stream, finds it
+    assert _refusal("nen.pdf", content).endswith(f": {pdf.JAVASCRIPT_REASON}.")
+
+
+def _written_by_pypdf(add) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    add(writer)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_javascript_and_attachments_written_by_pypdf_are_refused():
+    from pypdf.actions import JavaScript
+
+    javascript = _written_by_pypdf(lambda writer: writer.add_open_action(JavaScript("print()")))
+    attachment = _written_by_pypdf(lambda writer: writer.add_attachment("a.exe", b"MZ"))
+
+    assert _refusal("js.pdf", javascript).endswith(f": {pdf.JAVASCRIPT_REASON}.")
+    assert _refusal("kem.pdf", attachment).endswith(f": {pdf.ATTACHED_REASON}.")
+
+
+def test_plain_pdfs_are_accepted():
+    for name, content in [
+        ("trang.pdf", hostile.clean_pdf()),
+        # opens at page 1, a web link, a bookmark: nothing runs by itself
+        ("lien-ket.pdf", hostile.pdf_with_harmless_actions()),
+        # an owner password only restricts printing: opens without asking
+        ("han-che.pdf", hostile.pdf_with_password(user_password="")),
+    ]:
+        assert check_upload(SimpleUploadedFile(name, content)).extension == "pdf", name
+
+
+def test_a_pdf_made_by_weasyprint_with_links_and_bookmarks_is_accepted():
+    from weasyprint import HTML
+
+    content = HTML(
+        string="<h1>Báo cáo</h1><p><a href='https://example.gov.vn/'>Cổng</a> "
+        "<a href='#b'>xuống</a></p><h2 id='b'>Phần 2</h2>"
+    ).write_pdf()
+
+    assert check_upload(SimpleUploadedFile("bao-cao.pdf", content)).extension == "pdf"
+
+
+def test_a_pdf_of_more_objects_than_the_bound_is_refused(monkeypatch):
+    monkeypatch.setattr(pdf, "PDF_MAX_OBJECTS", 50)
+
+    assert _refusal("nhieu.pdf", hostile.pdf_of_many_objects(100)).endswith(
+        f": {pdf.TOO_COMPLEX_REASON}."
+    )
+    assert check_upload(SimpleUploadedFile("it.pdf", hostile.pdf_of_many_objects(10)))
+
+
+def test_checking_a_pdf_stops_at_its_time_bound(monkeypatch):
+    monkeypatch.setattr(pdf, "PDF_MAX_SECONDS", 0.2)
+    content = hostile.pdf_of_many_objects(40_000)  # about 2 MB, seconds to walk
+
+    started = time.monotonic()
+    message = _refusal("cham.pdf", content)
+
+    assert message.endswith(f": {pdf.TOO_COMPLEX_REASON}.")
+    assert time.monotonic() - started < 3
+
+
 def test_every_hostile_upload_of_the_shared_catalog_is_refused_with_its_reason():
     for item in hostile.HOSTILE_UPLOADS:
         assert item.reason in _refusal(item.name, item.content), item.name
@@ -416,6 +532,11 @@ def _stored_files(settings) -> set[Path]:
             hostile.zip_bomb("docx", 8 * MB),
             "The file “bom.docx” cannot be accepted: its content unpacks to more than",
         ),
+        (
+            "mo-la-chay.pdf",
+            hostile.pdf_open_action_javascript(),
+            f"The file “mo-la-chay.pdf” cannot be accepted: {pdf.JAVASCRIPT_REASON}",
+        ),
     ],
 )
 def test_the_upload_page_says_why_and_stores_nothing(
@@ -434,3 +555,21 @@ def test_the_upload_page_says_why_and_stores_nothing(
     assert shown in response.content.decode()
     assert Evidence.objects.count() == 0
     assert _stored_files(settings) == before
+
+
+@pytest.mark.django_db
+def test_without_javascript_the_refusal_is_a_message_on_the_sheet(
+    client_for, head_a, submission_a, sheet
+):
+    answer = answer_for(submission_a, sheet.scored)
+
+    response = client_for(head_a).post(
+        reverse("campaigns:evidence_upload", args=[answer.pk]),
+        {"file": SimpleUploadedFile("chay-lenh.pdf", hostile.pdf_launch())},
+        follow=True,
+    )
+
+    assert f"The file “chay-lenh.pdf” cannot be accepted: {pdf.LAUNCH_REASON}." in (
+        response.content.decode()
+    )
+    assert Evidence.objects.count() == 0
