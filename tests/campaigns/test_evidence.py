@@ -573,3 +573,17 @@ def test_without_javascript_the_refusal_is_a_message_on_the_sheet(
         response.content.decode()
     )
     assert Evidence.objects.count() == 0
+
+
+def test_the_reasons_are_said_in_vietnamese():
+    from django.utils import translation
+
+    with translation.override("vi"):
+        bomb = _refusal("bom.docx", hostile.zip_bomb("docx", 8 * MB))
+        javascript = _refusal("js.pdf", hostile.pdf_open_action_javascript())
+
+    assert bomb.startswith("Không thể nhận tệp “bom.docx”: nội dung tệp khi giải nén vượt quá")
+    assert javascript == (
+        "Không thể nhận tệp “js.pdf”: tệp có chứa JavaScript; "
+        "hãy in tệp ra một tệp PDF mới rồi đính kèm tệp đó."
+    )
