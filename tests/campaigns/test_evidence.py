@@ -535,7 +535,7 @@ def _stored_files(settings) -> set[Path]:
         (
             "mo-la-chay.pdf",
             hostile.pdf_open_action_javascript(),
-            f"The file “mo-la-chay.pdf” cannot be accepted: {pdf.JAVASCRIPT_REASON}",
+            "The file “mo-la-chay.pdf” cannot be accepted: it contains JavaScript;",
         ),
     ],
 )
