@@ -15,8 +15,9 @@ from campaigns.enums import CriterionKind, PeriodKind, Subject
 from campaigns.models import Criterion, Period, Submission
 
 from ..factories import CampaignFactory, CriterionFactory, PeriodFactory
+from ..hostile_files import clean_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = clean_pdf()  # a real one-page PDF: evidence PDFs are read, not only sniffed
 
 
 @dataclass

@@ -415,14 +415,17 @@ def test_missing_version_is_said_in_the_row_and_saves_nothing(
         ("bien-ban.doc", "application/msword", "bien-ban.doc"),
         ("diem.xls", "application/vnd.ms-excel", "diem.xls"),
         ("anh-chup.pdf", "image/jpeg", "anh-chup.pdf.jpg"),  # a photo named .pdf
+        ("so-do.pdf", "image/png", "so-do.pdf.png"),  # a PNG named .pdf
     ],
 )
 def test_real_office_files_and_photos_upload_and_download(
     client_for, head_a, submission_a, sheet, name, content_type, download_as
 ):
+    from ..hostile_files import png
     from .test_evidence import FILES, _jpeg
 
-    content = (FILES / name).read_bytes() if content_type != "image/jpeg" else _jpeg()
+    images = {"image/jpeg": _jpeg, "image/png": png}
+    content = images[content_type]() if content_type in images else (FILES / name).read_bytes()
     answer = answer_for(submission_a, sheet.scored)
     client = client_for(head_a)
 
