@@ -199,6 +199,8 @@ def answer_review(request, pk: int):
 @require_POST
 def submission_return(request, pk: int):
     submission = _get_submission(request, pk)
+    if not request.user.has_perm("campaigns.review_submission", submission):
+        raise PermissionDenied  # before the reason is asked for
     reason = request.POST.get("reason", "")
     comments = {
         criterion_id: value
@@ -234,6 +236,8 @@ def submission_accept(request, pk: int):
 @require_POST
 def submission_reopen(request, pk: int):
     submission = _get_submission(request, pk)
+    if not request.user.has_perm("campaigns.reopen_submission", submission):
+        raise PermissionDenied  # before the reason is asked for
     reason = request.POST.get("reopen_reason", "")
     try:
         workflow.reopen(submission, by=request.user, reason=reason)

@@ -6,7 +6,7 @@ refused input answers with the message and the values the user typed."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -51,6 +51,13 @@ def _get_answer(request, pk: int) -> Answer:
     if not request.user.has_perm("campaigns.view_submission", answer.submission):
         raise Http404
     return answer
+
+
+def _require_manager(request, submission: Submission) -> None:
+    """Only the unit's managers change its answers and files: anyone else who may see
+    the self-assessment is refused (403) before the form is read."""
+    if not request.user.has_perm("campaigns.change_submission", submission):
+        raise PermissionDenied
 
 
 def score_text(value) -> str:
@@ -164,6 +171,7 @@ def answer_save(request, pk: int):
     """Save one answer's score and narrative. With htmx, answers the row's status
     (and the running total); without, goes back to the page."""
     answer = _get_answer(request, pk)
+    _require_manager(request, answer.submission)
     typed = {
         "self_score": request.POST.get("self_score", ""),
         "narrative": request.POST.get("narrative", ""),
@@ -215,6 +223,7 @@ def _row_url(answer: Answer) -> str:
 @require_POST
 def evidence_upload(request, pk: int):
     answer = _get_answer(request, pk)
+    _require_manager(request, answer.submission)
     upload = request.FILES.get("file")
     error = ""
     if upload is None:
