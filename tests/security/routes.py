@@ -169,3 +169,81 @@ ADMIN_KWARGS.update(_admin_model_routes())
 
 def registered_admin_models() -> set[str]:
     return {f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry}
+
+
+# ---------------------------------------------------------------------------
+# What the sweep POSTs: a form that would be valid for unit B's own managers (or for
+# an officer), so a refusal is the permission's and not the form's. Patterns not
+# listed get an empty form (their POST has nothing to fill, or is the admin's).
+
+
+def _evidence(w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .hostile import PDF
+
+    return {"file": SimpleUploadedFile("bien-ban.pdf", PDF)}
+
+
+def _workbook(w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .hostile import docx
+
+    return {"file": SimpleUploadedFile("danh-gia.xlsx", docx()[1])}
+
+
+def _row(w):
+    person = w.person_b
+    values = {
+        "version": w.assessment_b.version,
+        "grade": "good",
+        "initiatives": "Sửa bởi người ngoài",
+        "initiative_level": "",
+        "initiative_decision": "",
+        "discipline_level": "",
+        "discipline_from": "",
+        "discipline_to": "",
+        "months_worked": 12,
+        "notes": "Sửa bởi người ngoài",
+        "proposed_title": "",
+    }
+    return {f"p{person.pk}-{key}": value for key, value in values.items()}
+
+
+ATTACK = "Sửa bởi người ngoài"
+
+POST_DATA = {
+    "campaigns:answer_save": lambda w: {
+        "version": w.answer_b.version,
+        "self_score": "1",
+        "narrative": ATTACK,
+    },
+    "campaigns:evidence_upload": _evidence,
+    "campaigns:answer_review": lambda w: {
+        "version": w.answer_b.version,
+        "reviewer_score": "1",
+        "reviewer_comment": ATTACK,
+    },
+    "campaigns:submission_return": lambda w: {
+        "reason": ATTACK,
+        f"comment-{w.sheet.scored.pk}": ATTACK,
+    },
+    "campaigns:submission_reopen": lambda w: {"reopen_reason": ATTACK},
+    "campaigns:remind": lambda w: {"unit": [w.unit_b.pk]},
+    "campaigns:reopen_unit": lambda w: {"reason": ATTACK},
+    "campaigns:registration": lambda w: {"commitments": ATTACK, "target_title": ""},
+    "campaigns:individual_row": _row,
+    "campaigns:individuals_import": _workbook,
+    "reports:request": lambda w: {"period": w.period.pk},
+    "reports:narrative": lambda w: {
+        "strengths": ATTACK,
+        "limitations": ATTACK,
+        "next_tasks": ATTACK,
+    },
+    "reports:finalise": lambda w: {
+        "number": "125",
+        "issued_on": "05/02/2025",
+        "signer_name": ATTACK,
+    },
+}

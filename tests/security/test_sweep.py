@@ -6,9 +6,11 @@ council member, leadership and an emulation officer.
 Expected: the anonymous visitor is sent to the login page (401 for htmx); the others
 get 403 or 404 (405 for a method the page does not take), except where EXPECTED says
 the role may use the page (leadership reads, officers review); never a 500; nothing
-written, by GET or POST (row counts of every table of the product and every field of
-unit B's objects are compared before and after each request); unit B's texts never in
-a page shown to a role that may not see them.
+written, by GET or POST (row counts of every table of the product and every column of
+unit B's rows are compared before and after each request), except by an action
+EXPECTED allows; unit B's texts never in a page shown to a role that may not see them.
+The POST carries a form unit B's managers (or an officer) could send
+(routes.POST_DATA), so a refusal is the permission's, not the form's.
 
 tests/security/routes.py says how to fill each pattern; a pattern that is neither in
 it nor excluded fails test_every_url_pattern_is_swept.
@@ -28,6 +30,7 @@ from .routes import (
     ADMIN_KWARGS,
     ADMIN_OBJECTS,
     EXCLUDED,
+    POST_DATA,
     ROUTE_KWARGS,
     pattern_keys,
     registered_admin_models,
@@ -37,7 +40,6 @@ from .world import FILE_SECRET, ROLES, SECRET
 pytestmark = pytest.mark.django_db
 
 SIGNED_IN = tuple(role for role in ROLES if role != "anonymous")
-DENIED = frozenset({403, 404})
 NOT_ALLOWED = 405  # the method the page does not take
 LOGIN = "login"  # anonymous: redirected to the login page (401 for htmx)
 ADMIN_LOGIN = "admin-login"  # redirected to the admin's login page
@@ -129,21 +131,25 @@ EXPECTED = {
     "campaigns:review_queue": page(roles(200), readers=MINISTRY),
     "campaigns:review": page(roles(404, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY),
     "campaigns:submission_history": page(roles(404, leader=403, officer=200), readers=("officer",)),
-    # The officer's empty form: the reason is asked for (400), nothing moves.
+    # The officer returns it with the reason the form carries: allowed.
     "campaigns:submission_return": action(
-        roles(404, leader=403, officer=400), readers=("officer",)
+        roles(404, leader=403, officer=302), readers=("officer",), writers=("officer",)
     ),
     "campaigns:submission_accept": action(
         roles(404, leader=403, officer=302), readers=("officer",), writers=("officer",)
     ),
+    # Submitted, in an open period: nothing to reopen (400 with the reason).
     "campaigns:submission_reopen": action(
         roles(404, leader=403, officer=400), readers=("officer",)
     ),
-    # Without htmx a refused review goes back to the review page with the message.
-    "campaigns:answer_review": action(roles(404, leader=403, officer=302), readers=("officer",)),
+    # Without htmx the saved review goes back to the review page: allowed.
+    "campaigns:answer_review": action(
+        roles(404, leader=403, officer=302), readers=("officer",), writers=("officer",)
+    ),
     "campaigns:urging": page(roles(403, officer=200), readers=("officer",)),
-    "campaigns:remind": action(roles(403, officer=302), readers=("officer",)),  # no unit ticked
-    "campaigns:reopen_unit": action(roles(403, officer=400), readers=("officer",)),  # no reason
+    # Unit B has submitted: nobody to remind, nothing to reopen while the period is open.
+    "campaigns:remind": action(roles(403, officer=302), readers=("officer",)),
+    "campaigns:reopen_unit": action(roles(403, officer=400), readers=("officer",)),
     "campaigns:registration": Expect(
         get=roles(404, **dict.fromkeys(MINISTRY, 200)),
         post=roles(404, **dict.fromkeys(MINISTRY, 403)),
@@ -181,12 +187,14 @@ EXPECTED = {
     ),
     "reports:index": page(roles(403, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY),
     "reports:campaign": page(roles(403, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY),
-    # No period chosen: back to the movement's reports with the message.
-    "reports:request": action(roles(403, officer=302), readers=("officer",)),
+    "reports:request": action(roles(403, officer=302), readers=("officer",), writers=("officer",)),
     "reports:detail": page(roles(404, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY),
     "reports:status": page(roles(404, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY),
-    "reports:narrative": action(roles(404, leader=403, officer=400), readers=("officer",)),
-    "reports:finalise": action(roles(404, leader=403, officer=400), readers=("officer",)),
+    "reports:narrative": action(
+        roles(404, leader=403, officer=302), readers=("officer",), writers=("officer",)
+    ),
+    # Only the strengths are written: finalising is refused with the message.
+    "reports:finalise": action(roles(404, leader=403, officer=302), readers=("officer",)),
     # A finished build has nothing to retry: the page says so.
     "reports:retry": action(roles(404, leader=403, officer=302), readers=("officer",)),
     "reports:download_pdf": page(roles(404, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY),
@@ -358,7 +366,8 @@ def test_sweep(world, key, role):
         if method == "get":
             response = client.get(url)
         else:
-            response = client.post(url, {"csrfmiddlewaretoken": token}, HTTP_X_CSRFTOKEN=token)
+            data = {**POST_DATA.get(key, lambda w: {})(world), "csrfmiddlewaretoken": token}
+            response = client.post(url, data, HTTP_X_CSRFTOKEN=token)
         body = _body(response)
         _check(response, _expected_for(expect, method, role), role=role, key=key, world=world)
         if role not in expect.readers:
