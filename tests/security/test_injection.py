@@ -367,8 +367,10 @@ def test_commitments_typed_as_a_formula_come_back_as_text(loop, users):
 
 
 def test_individuals_export_writes_formulas_as_text(loop, users):
+    """Formulas, and markup too: every cell holds the text as typed."""
     period = loop.sheet.period
-    for text in FORMULAS:
+    typed = [*FORMULAS, MARKUP]
+    for text in typed:
         person = PersonFactory(unit=loop.unit_a)
         response = loop.head.post(
             reverse("campaigns:individual_row", args=[period.pk, loop.unit_a.pk, person.pk]),
@@ -376,14 +378,15 @@ def test_individuals_export_writes_formulas_as_text(loop, users):
             **HTMX,
         )
         assert response.status_code == 200
-    assert sorted(IndividualAssessment.objects.values_list("notes", flat=True)) == sorted(FORMULAS)
+    notes = IndividualAssessment.objects.values_list("notes", flat=True)
+    assert sorted(notes) == sorted(typed)
 
     export = loop.head.get(
         reverse("campaigns:individuals_export", args=[period.pk, loop.unit_a.pk])
     )
 
     assert export.status_code == 200
-    _assert_text_cells(export.content, FORMULAS)
+    _assert_text_cells(export.content, typed)
 
 
 def test_admin_exports_write_formulas_as_text(loop, unit_a):
@@ -446,3 +449,62 @@ def test_bidi_and_zero_width_controls_are_stripped(loop, users, field):
     assert ZWJ not in value
     if response.status_code != 400:
         assert VISIBLE in value
+
+
+def _reimported(loop, model: str, old: str, new: str):
+    """Export the admin's sheet of `model`, replace the cell holding `old` by `new`,
+    and import it back through the admin's import page."""
+    export = loop.admin.get(reverse(f"admin:units_{model}_export"))
+    workbook = load_workbook(io.BytesIO(export.content))
+    cells = [c for row in workbook.active.iter_rows() for c in row if c.value == old]
+    assert len(cells) == 1, f"{old!r} in {len(cells)} cells"
+    cells[0].value = new
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = ContentFile(buffer.getvalue(), name=f"{model}.xlsx")
+    return loop.admin.post(reverse(f"admin:units_{model}_import"), {"file": upload})
+
+
+def _assert_escaped(client, url):
+    page = client.get(url)
+    assert page.status_code == 200, url
+    text = page.content.decode()
+    assert SCRIPT not in text, url
+    assert IMG not in text, url
+    assert ESCAPED_SCRIPT in text, url
+
+
+def test_unit_names_imported_by_the_admin_are_shown_escaped(loop, unit_a, head_a):
+    response = _reimported(loop, "unit", unit_a.name, MARKUP)
+
+    assert response.status_code == 302  # imported
+    assert Unit.objects.get(pk=unit_a.pk).name == MARKUP
+    campaign = loop.sheet.period.campaign
+    for client, url in [
+        (loop.head, reverse("home")),
+        (loop.head, reverse("units:detail", args=[unit_a.pk])),
+        (loop.head, reverse("campaigns:submission_detail", args=[loop.submission.pk])),
+        (loop.officer, reverse("campaigns:review_queue")),
+        (loop.officer, reverse("campaigns:urging", args=[loop.sheet.period.pk])),
+        (loop.officer, reverse("campaigns:registration_list", args=[campaign.pk])),
+        (loop.admin, reverse("admin:units_unit_changelist")),
+    ]:
+        _assert_escaped(client, url)
+
+
+def test_person_names_imported_by_the_admin_are_shown_escaped(loop, unit_a):
+    response = _reimported(loop, "person", loop.person.full_name, MARKUP)
+
+    assert response.status_code == 302  # imported
+    assert Person.objects.get(pk=loop.person.pk).full_name == MARKUP
+    period = loop.sheet.period
+    for client, url in [
+        (loop.head, reverse("units:detail", args=[unit_a.pk])),
+        (loop.head, reverse("campaigns:individuals", args=[period.pk, unit_a.pk])),
+        (
+            loop.head,
+            reverse("campaigns:registration", args=[period.campaign.pk, unit_a.pk]),
+        ),
+        (loop.admin, reverse("admin:units_person_changelist")),
+    ]:
+        _assert_escaped(client, url)
