@@ -17,6 +17,7 @@ import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -323,6 +324,32 @@ def test_report_pdf_prints_the_narrative_literally(loop, users, django_capture_o
     assert SCRIPT in printed
     assert TEMPLATE in printed
     assert TEMPLATE_TAG in printed
+
+
+def test_final_report_pdf_prints_the_signer_literally(
+    loop, users, django_capture_on_commit_callbacks
+):
+    """The signer's name, typed when finalising, is printed as typed in the official PDF."""
+    signer = f"{IMG} {TEMPLATE}"
+    with django_capture_on_commit_callbacks(execute=True):
+        put_report_narrative(loop, "Hoàn thành kế hoạch", users)
+    report = Report.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = loop.officer.post(
+            reverse("reports:finalise", args=[report.pk]),
+            {
+                "number": "125",
+                "issued_on": f"{timezone.localdate():%d/%m/%Y}",
+                "signer_name": signer,
+            },
+        )
+
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.is_final) == (ReportStatus.DONE, True), report.error
+    with report.pdf.open("rb") as handle:
+        printed = " ".join(_pdf_text(handle.read()).split())
+    assert signer in printed
 
 
 # ---------------------------------------------------------------------------

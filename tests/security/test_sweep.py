@@ -25,10 +25,13 @@ from django.db import connection
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
+from campaigns.models import IndividualAssessment, Registration
+
 from .csrf import CSRF_REFUSED
 from .routes import (
     ADMIN_KWARGS,
     ADMIN_OBJECTS,
+    ATTACK,
     EXCLUDED,
     POST_DATA,
     ROUTE_KWARGS,
@@ -422,3 +425,27 @@ def test_the_readers_do_see_unit_b_data(world, key, role, expected):
 
     assert response.status_code == 200
     assert expected in _body(response).decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(
+    ("key", "saved"),
+    [
+        ("campaigns:registration", lambda w: Registration.objects.get(pk=w.registration_b.pk)),
+        (
+            "campaigns:individual_row",
+            lambda w: IndividualAssessment.objects.get(pk=w.assessment_b.pk),
+        ),
+    ],
+)
+def test_the_sweep_forms_are_valid_for_unit_b(world, key, saved):
+    """The forms the sweep posts do save when unit B's own head sends them: the
+    refusals of the others are the permission's."""
+    client = world.client("head_b")
+    token = world.csrf_token("head_b")
+    data = {**POST_DATA[key](world), "csrfmiddlewaretoken": token}
+
+    response = client.post(_url(key, world), data, HTTP_X_CSRFTOKEN=token)
+
+    assert response.status_code == 302
+    row = saved(world)
+    assert ATTACK in (getattr(row, "commitments", "") or getattr(row, "notes", ""))
