@@ -67,6 +67,26 @@ def zip_bomb_docx(unpacked_mb: int = 64) -> tuple[str, bytes]:
     return "bao-cao.docx", buffer.getvalue()
 
 
+def zip_bomb_xlsx(unpacked_mb: int = 64) -> tuple[str, bytes]:
+    """A real workbook with a media part of 64 MB of zeros (1000× its size)."""
+    workbook = Workbook()
+    workbook.active.append(["Biên bản"])
+    source = io.BytesIO()
+    workbook.save(source)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(source.getvalue())) as original,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
+    ):
+        for item in original.infolist():
+            archive.writestr(item.filename, original.read(item.filename))
+        with archive.open("xl/media/image1.bin", "w", force_zip64=True) as part:
+            chunk = bytes(1024 * 1024)
+            for _ in range(unpacked_mb):
+                part.write(chunk)
+    return "so-lieu.xlsx", out.getvalue()
+
+
 def pdf_with_javascript() -> tuple[str, bytes]:
     """A PDF that runs JavaScript when opened (/OpenAction) and carries a /JS action."""
     body = (
@@ -205,6 +225,7 @@ def over_20_mb() -> tuple[str, bytes]:
 
 EVIDENCE = {
     "zip-bomb-docx": zip_bomb_docx,
+    "zip-bomb-xlsx": zip_bomb_xlsx,
     "pdf-javascript": pdf_with_javascript,
     "encrypted-docx": encrypted_docx,
     "macro-docx": macro_docx,

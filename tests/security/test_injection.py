@@ -535,3 +535,31 @@ def test_person_names_imported_by_the_admin_are_shown_escaped(loop, unit_a):
         (loop.admin, reverse("admin:units_person_changelist")),
     ]:
         _assert_escaped(client, url)
+
+
+def test_a_unit_name_cannot_add_headers_to_the_emails(
+    loop, unit_a, django_capture_on_commit_callbacks
+):
+    """A name imported with a line break and a header after it stays in the subject
+    and the body as text: no Bcc, no second header, the recipients unchanged."""
+    hostile_name = f"Vụ Pháp chế\r\nBcc: evil@example.com\n{SCRIPT}"
+    response = _reimported(loop, "unit", unit_a.name, hostile_name)
+    assert response.status_code == 302  # imported (a name may hold a line break)
+    assert "Bcc: evil@example.com" in Unit.objects.get(pk=unit_a.pk).name
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = loop.head.post(
+            reverse("campaigns:submission_submit", args=[loop.submission.pk])
+        )
+
+    assert submitted.status_code == 302
+    assert mail.outbox, "no email for the submission"
+    for message in mail.outbox:
+        assert "\n" not in message.subject
+        assert "\r" not in message.subject
+        assert not message.bcc
+        assert all("evil@example.com" not in to for to in message.to)
+        raw = message.message().as_bytes()
+        headers = raw.split(b"\n\n", 1)[0]
+        assert b"\nBcc:" not in headers
