@@ -226,6 +226,8 @@ def _review_row(request, answer):
 @require_POST
 def submission_return(request, pk: int):
     submission = _get_submission(request, pk)
+    if not request.user.has_perm("campaigns.review_submission", submission):
+        raise PermissionDenied  # before the reason is asked for
     typed = request.POST.get("reason", "")
     form = ReturnForm(request.POST)
     try:
@@ -274,6 +276,8 @@ def submission_accept(request, pk: int):
 @require_POST
 def submission_reopen(request, pk: int):
     submission = _get_submission(request, pk)
+    if not request.user.has_perm("campaigns.reopen_submission", submission):
+        raise PermissionDenied  # before the reason is asked for
     typed = request.POST.get("reopen_reason", "")
     form = ReopenForm(request.POST)
     try:

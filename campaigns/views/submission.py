@@ -8,7 +8,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -108,6 +108,13 @@ def sheet_urls(submission: Submission) -> dict:
         "total_url": reverse("campaigns:unit_total", args=args),
         "submit_url": reverse("campaigns:unit_submit", args=args),
     }
+
+
+def _require_manager(request, submission: Submission) -> None:
+    """Only the unit's managers change its answers and files: anyone else who may see
+    the self-assessment is refused (403) before the form is read."""
+    if not request.user.has_perm("campaigns.change_submission", submission):
+        raise PermissionDenied
 
 
 def score_text(value) -> str:
@@ -260,6 +267,7 @@ def criterion_answer_save(request, period_pk: int, unit_pk: int, criterion_pk: i
 
 
 def _save_row(request, answer: Answer, save):
+    _require_manager(request, answer.submission)
     typed = {
         "self_score": request.POST.get("self_score", ""),
         "narrative": request.POST.get("narrative", ""),
@@ -346,6 +354,7 @@ def criterion_evidence_upload(request, period_pk: int, unit_pk: int, criterion_p
 
 
 def _upload(request, answer: Answer, attach):
+    _require_manager(request, answer.submission)
     upload = request.FILES.get("file")
     error = ""
     if upload is None:
