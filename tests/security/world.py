@@ -42,6 +42,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
+from tests.hostile_files import clean_pdf
 from units.enums import GroupKind, Role, UnitKind
 
 # Each of unit B's texts carries the marker, so one search of a page finds any leak.
@@ -58,7 +59,8 @@ SECRETS = {
 }
 # Marker inside the stored files of unit B (evidence, report PDF and XLSX).
 FILE_SECRET = b"BIMATDONVIB"
-EVIDENCE_PDF = b"%PDF-1.4\n%" + FILE_SECRET + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A real one-page PDF (evidence is read as a PDF), the marker in a comment after its end.
+EVIDENCE_PDF = clean_pdf() + b"%" + FILE_SECRET + b"\n"
 
 ROLES = ("anonymous", "head_a", "block_head", "council", "leader", "officer")
 
