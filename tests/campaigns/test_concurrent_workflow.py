@@ -392,9 +392,33 @@ def test_remind_twice_at_once_reminds_once(sheet, unit_a, head_a, officer):
     assert [m.to for m in mail.outbox] == [[head_a.email]]
 
 
+def _title(code: str, subject: str):
+    """A title of the catalogue, which a data migration loads and an earlier
+    transactional test's flush may have removed."""
+    from campaigns.enums import TitleCategory, TitleLevel
+    from campaigns.models import Title
+
+    title, _created = Title.objects.get_or_create(
+        code=code,
+        defaults={
+            "name_vi": code,
+            "name_en": code,
+            "category": TitleCategory.EMULATION_TITLE,
+            "subject": subject,
+            "level": TitleLevel.GRASSROOTS,
+            "deciding_authority": "Bộ trưởng",
+        },
+    )
+    return title
+
+
 def test_a_registration_saved_twice_at_once_is_one_row(unit_year, people_a, unit_a, head_a):
+    from campaigns.enums import TitleSubject
     from campaigns.models import Registration, RegistrationEntry
     from campaigns.registration import EntryChoice, save_registration
+
+    collective = _title("TTLDTT", TitleSubject.COLLECTIVE)
+    individual = _title("LDTT", TitleSubject.INDIVIDUAL)
 
     barrier = threading.Barrier(2)
     results = {}
@@ -405,8 +429,8 @@ def test_a_registration_saved_twice_at_once_is_one_row(unit_year, people_a, unit
             Registration(campaign=unit_year.campaign, unit=unit_a),
             by=head_a,
             commitments="Hoàn thành xuất sắc nhiệm vụ",
-            target_title=unit_year.ttldtt,
-            entries=[EntryChoice(people_a[1], unit_year.ldtt)],
+            target_title=collective,
+            entries=[EntryChoice(people_a[1], individual)],
         )
 
     threads = [in_thread(results, name, save) for name in ("one", "two")]
