@@ -185,7 +185,8 @@ def test_the_sheet_limits_the_narrative_in_the_browser_too(client_for, head_a, s
 
     page = client_for(head_a).get(reverse("campaigns:submission_detail", args=[submission_a.pk]))
 
-    assert f'id="narrative-{answer.criterion_id}" name="narrative" rows="3" maxlength="20000"' in page.text
+    field = f'id="narrative-{answer.criterion_id}" name="narrative" rows="3" maxlength="20000"'
+    assert field in page.text
     assert "data-autosave" in page.text
 
 

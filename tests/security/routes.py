@@ -59,6 +59,10 @@ ROUTE_KWARGS = {
     "campaigns:submission_submit": lambda w: {"pk": w.submission_b.pk},
     "campaigns:submission_total": lambda w: {"pk": w.submission_b.pk},
     "campaigns:answer_save": lambda w: {"pk": w.answer_b.pk},
+    "campaigns:criterion_answer_save": lambda w: _unit_criterion(w),
+    "campaigns:criterion_evidence_upload": lambda w: _unit_criterion(w),
+    "campaigns:unit_total": lambda w: {"period_pk": w.period.pk, "unit_pk": w.unit_b.pk},
+    "campaigns:unit_submit": lambda w: {"period_pk": w.period.pk, "unit_pk": w.unit_b.pk},
     "campaigns:evidence_upload": lambda w: {"pk": w.answer_b.pk},
     "campaigns:evidence_download": lambda w: {"pk": w.evidence_b.pk},
     "campaigns:evidence_delete": lambda w: {"pk": w.evidence_b.pk},
@@ -69,6 +73,10 @@ ROUTE_KWARGS = {
     "campaigns:submission_accept": lambda w: {"pk": w.submission_b.pk},
     "campaigns:submission_reopen": lambda w: {"pk": w.submission_b.pk},
     "campaigns:answer_review": lambda w: {"pk": w.answer_b.pk},
+    "campaigns:criterion_review": lambda w: {
+        "pk": w.submission_b.pk,
+        "criterion_pk": w.sheet.scored.pk,
+    },
     "campaigns:urging": lambda w: {"pk": w.period.pk},
     "campaigns:remind": lambda w: {"pk": w.period.pk},
     "campaigns:reopen_unit": lambda w: {"pk": w.period.pk, "unit_pk": w.unit_b.pk},
@@ -85,6 +93,16 @@ ROUTE_KWARGS = {
     "campaigns:individuals_import": lambda w: {"period_pk": w.period.pk, "unit_pk": w.unit_b.pk},
     "units:list": lambda w: {},
     "units:detail": lambda w: {"pk": w.unit_b.pk},
+    "units:import_job": lambda w: {"pk": w.import_job_b.pk},
+    "units:import_job_status": lambda w: {"pk": w.import_job_b.pk},
+    "units:locked_accounts": lambda w: {},
+    "units:unlock_account": lambda w: {},
+    "password_reset": lambda w: {},
+    "password_reset_done": lambda w: {},
+    # Unit B's head, with a token that is not one: the page says the link is invalid.
+    "password_reset_confirm": lambda w: {"uidb64": w.uidb64_b, "token": "abc-0123456789"},
+    "password_reset_complete": lambda w: {},
+    "admin_password_reset": lambda w: {},
     "reports:index": lambda w: {},
     "reports:campaign": lambda w: {"campaign_pk": w.campaign.pk},
     "reports:request": lambda w: {"campaign_pk": w.campaign.pk},
@@ -117,6 +135,10 @@ ADMIN_OBJECTS = {
     "campaigns.individualassessment": lambda w: w.assessment_b.pk,
     "campaigns.reminder": lambda w: w.reminder_b.pk,
     "reports.report": lambda w: w.report.pk,
+    "units.accountunlock": lambda w: w.unlock_b.pk,
+    "axes.accessattempt": lambda w: w.access_attempt_b.pk,
+    "axes.accesslog": lambda w: w.access_log_b.pk,
+    "axes.accessfailurelog": lambda w: w.access_failure_b.pk,
 }
 # Models with the spreadsheet import and export pages (units.admin.SpreadsheetAdmin).
 ADMIN_SPREADSHEETS = ("units.unit", "units.person", "campaigns.criterion")
@@ -137,6 +159,10 @@ ADMIN_KWARGS = {
     "admin:auth_user_password_change": lambda w: {"id": w.users["head_b"].pk},
     "admin:campaigns_criterion_move": lambda w: {"pk": w.sheet.scored.pk, "direction": "up"},
 }
+
+
+def _unit_criterion(w) -> dict:
+    return {"period_pk": w.period.pk, "unit_pk": w.unit_b.pk, "criterion_pk": w.sheet.scored.pk}
 
 
 def _content_type(model) -> int:
@@ -220,6 +246,19 @@ POST_DATA = {
         "narrative": ATTACK,
     },
     "campaigns:evidence_upload": _evidence,
+    "campaigns:criterion_answer_save": lambda w: {
+        "version": w.answer_b.version,
+        "self_score": "1",
+        "narrative": ATTACK,
+    },
+    "campaigns:criterion_evidence_upload": _evidence,
+    "campaigns:criterion_review": lambda w: {
+        "version": w.answer_b.version,
+        "reviewer_score": "1",
+        "reviewer_comment": ATTACK,
+    },
+    # Unit B's head has failed logins on record: an officer's unlock forgets them.
+    "units:unlock_account": lambda w: {"username": w.users["head_b"].username},
     "campaigns:answer_review": lambda w: {
         "version": w.answer_b.version,
         "reviewer_score": "1",

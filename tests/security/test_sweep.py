@@ -127,6 +127,11 @@ EXPECTED = {
     # "the form is missing its version", or a redirect saying to choose a file).
     "campaigns:answer_save": action(roles(404, **dict.fromkeys(MINISTRY, 403))),
     "campaigns:evidence_upload": action(roles(404, **dict.fromkeys(MINISTRY, 403))),
+    # The same by the unit, the period and the criterion (what the sheet posts to).
+    "campaigns:criterion_answer_save": action(roles(404, **dict.fromkeys(MINISTRY, 403))),
+    "campaigns:criterion_evidence_upload": action(roles(404, **dict.fromkeys(MINISTRY, 403))),
+    "campaigns:unit_total": page(roles(404, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY),
+    "campaigns:unit_submit": action(roles(404, **dict.fromkeys(MINISTRY, 403))),
     "campaigns:evidence_download": page(
         roles(404, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY
     ),
@@ -147,6 +152,9 @@ EXPECTED = {
     ),
     # Without htmx the saved review goes back to the review page: allowed.
     "campaigns:answer_review": action(
+        roles(404, leader=403, officer=302), readers=("officer",), writers=("officer",)
+    ),
+    "campaigns:criterion_review": action(
         roles(404, leader=403, officer=302), readers=("officer",), writers=("officer",)
     ),
     "campaigns:urging": page(roles(403, officer=200), readers=("officer",)),
@@ -187,6 +195,42 @@ EXPECTED = {
         roles(404, **dict.fromkeys(MINISTRY, 200)),
         post=roles(404, **dict.fromkeys(MINISTRY, NOT_ALLOWED)),
         readers=MINISTRY,
+    ),
+    # A background import is its sender's only: unit B's head's job is nobody else's.
+    "units:import_job": page(roles(404)),
+    "units:import_job_status": page(roles(404)),
+    # Officers see who is locked out and unlock unit B's head (whose failures are on
+    # record): allowed.
+    # (The permission is checked before the method: 403 for either method.)
+    "units:locked_accounts": page(
+        roles(403, officer=200), post=roles(403, officer=NOT_ALLOWED), readers=("officer",)
+    ),
+    "units:unlock_account": action(
+        roles(403, officer=302),
+        get=roles(403, officer=NOT_ALLOWED),
+        readers=("officer",),
+        writers=("officer",),
+    ),
+    # Password reset by email: public pages; the empty form shows its errors and the
+    # link with a token that is not one says it is invalid. Nothing is sent or saved.
+    "password_reset": Expect(
+        get={**roles(200), "anonymous": 200}, post={**roles(200), "anonymous": 200}, public=True
+    ),
+    "admin_password_reset": Expect(
+        get={**roles(200), "anonymous": 200}, post={**roles(200), "anonymous": 200}, public=True
+    ),
+    "password_reset_done": Expect(
+        get={**roles(200), "anonymous": 200},
+        post={**roles(NOT_ALLOWED), "anonymous": NOT_ALLOWED},
+        public=True,
+    ),
+    "password_reset_confirm": Expect(
+        get={**roles(200), "anonymous": 200}, post={**roles(200), "anonymous": 200}, public=True
+    ),
+    "password_reset_complete": Expect(
+        get={**roles(200), "anonymous": 200},
+        post={**roles(NOT_ALLOWED), "anonymous": NOT_ALLOWED},
+        public=True,
     ),
     "reports:index": page(roles(403, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY),
     "reports:campaign": page(roles(403, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY),

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -20,6 +21,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from campaigns import answers, workflow
 from campaigns.enums import PerformanceGrade, ReminderKind, TitleSubject
@@ -44,6 +47,7 @@ from tests.factories import (
 )
 from tests.hostile_files import clean_pdf
 from units.enums import GroupKind, Role, UnitKind
+from units.models import AccountUnlock, ImportJob
 
 # Each of unit B's texts carries the marker, so one search of a page finds any leak.
 SECRET = "BÍ MẬT CỦA ĐƠN VỊ B"
@@ -84,6 +88,12 @@ class World:
     cluster_b: object
     group: object
     title: object
+    import_job_b: object
+    unlock_b: object
+    access_attempt_b: object
+    access_log_b: object
+    access_failure_b: object
+    uidb64_b: str
     cookies: dict = field(default_factory=dict)  # role → {cookie name: value}
 
     @property
@@ -199,6 +209,29 @@ def build() -> World:
     report.xlsx.save("r.xlsx", ContentFile(b"PK\x03\x04" + FILE_SECRET), save=False)
     report.save()
 
+    # Unit B's head's background import, login failures and a past unlock.
+    import_job_b = ImportJob.objects.create(
+        kind="individuals",
+        title=f"{SECRET}: nhập đánh giá cá nhân",
+        file_name=SECRETS["evidence_name"],
+        created_by=head_b,
+    )
+    access = {
+        "username": head_b.username,
+        "ip_address": "203.0.113.7",
+        "user_agent": "sweep",
+        "http_accept": "text/html",
+        "path_info": "/accounts/login/",
+    }
+    access_attempt_b = AccessAttempt.objects.create(
+        **access, get_data="", post_data="", failures_since_start=2
+    )
+    access_log_b = AccessLog.objects.create(**access)
+    access_failure_b = AccessFailureLog.objects.create(**access)
+    unlock_b = AccountUnlock.objects.create(
+        username=head_b.username, failures=3, unlocked_by=users["officer"]
+    )
+
     world = World(
         ministry=ministry,
         unit_a=unit_a,
@@ -217,6 +250,12 @@ def build() -> World:
         cluster_b=cluster_b,
         group=Group.objects.create(name="Nhóm của đơn vị B"),
         title=title,
+        import_job_b=import_job_b,
+        unlock_b=unlock_b,
+        access_attempt_b=access_attempt_b,
+        access_log_b=access_log_b,
+        access_failure_b=access_failure_b,
+        uidb64_b=urlsafe_base64_encode(force_bytes(head_b.pk)),
     )
     for role, user in users.items():
         world.cookies[role] = _sign_in(user)
