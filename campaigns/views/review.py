@@ -238,6 +238,7 @@ def submission_return(request, pk: int):
             by=request.user,
             reason=form.cleaned_data["reason"],
             comments=form.comments(),
+            now=timezone.now(),
         )
     except workflow.AlreadyDone as done:
         messages.info(request, str(done))
@@ -262,7 +263,7 @@ def _tell_removed(request, form) -> None:
 def submission_accept(request, pk: int):
     submission = _get_submission(request, pk)
     try:
-        workflow.accept(submission, by=request.user)
+        workflow.accept(submission, by=request.user, now=timezone.now())
     except workflow.AlreadyDone as done:
         messages.info(request, str(done))
     except workflow.WorkflowError as error:
@@ -283,7 +284,12 @@ def submission_reopen(request, pk: int):
     try:
         if not form.is_valid():
             raise workflow.WorkflowError(first_error(form))
-        workflow.reopen(submission, by=request.user, reason=form.cleaned_data["reopen_reason"])
+        workflow.reopen(
+            submission,
+            by=request.user,
+            reason=form.cleaned_data["reopen_reason"],
+            now=timezone.now(),
+        )
     except workflow.AlreadyDone as done:
         messages.info(request, str(done))
         return redirect("campaigns:review", pk=submission.pk)
@@ -392,7 +398,7 @@ def reopen_unit(request, pk: int, unit_pk: int):
         if not form.is_valid():
             raise workflow.WorkflowError(first_error(form))
         submission = workflow.reopen_unit(
-            period, unit, by=request.user, reason=form.cleaned_data["reason"]
+            period, unit, by=request.user, reason=form.cleaned_data["reason"], now=timezone.now()
         )
     except workflow.AlreadyDone as done:
         messages.info(request, f"{unit.name}: {done}")

@@ -282,7 +282,7 @@ def _save_row(request, answer: Answer, save):
     fields = {k: form.cleaned_data[k] for k in typed if k in request.POST}
     notice = removed_controls_notice(form)
     try:
-        saved = save(by=request.user, expected_version=expected, **fields)
+        saved = save(by=request.user, now=timezone.now(), expected_version=expected, **fields)
     except answer_service.StaleAnswer as stale:
         return _refused(request, answer, str(stale), typed, stale=stale.current)
     except ValidationError as error:
@@ -361,7 +361,7 @@ def _upload(request, answer: Answer, attach):
         error = _("Choose a file to upload.")
     else:
         try:
-            answer = attach(upload, by=request.user).answer
+            answer = attach(upload, by=request.user, now=timezone.now()).answer
         except ValidationError as exc:
             error = answer_service.validation_message(exc)
         except workflow.WorkflowError as exc:
@@ -429,7 +429,7 @@ def evidence_delete(request, pk: int):
     answer = evidence.answer
     error = ""
     try:
-        answer_service.remove_evidence(evidence, by=request.user)
+        answer_service.remove_evidence(evidence, by=request.user, now=timezone.now())
     except workflow.WorkflowError as exc:
         error = str(exc)
     if request.htmx:
@@ -459,7 +459,7 @@ def unit_submit(request, period_pk: int, unit_pk: int):
 
 def _submit(request, submission: Submission, submit):
     try:
-        submission = submit(by=request.user)
+        submission = submit(by=request.user, now=timezone.now())
     except workflow.IncompleteSubmission as incomplete:
         messages.error(request, str(incomplete))
         context = sheet_context(request, submission, missing=incomplete.missing)

@@ -332,7 +332,7 @@ def test_load_demo_twice_changes_nothing(demo):
 
 
 def test_load_demo_second_run_creates_no_rows(demo):
-    counts = load_demo()
+    counts = load_demo(today=timezone.localdate())
 
     assert set(counts.values()) == {0}
 
@@ -359,7 +359,7 @@ def test_load_demo_restores_a_deleted_row(demo):
     periods_2024.filter(kind=PeriodKind.YEAR_END).delete()
     before = Counter(periods_2024.values_list("kind", flat=True))
 
-    counts = load_demo()
+    counts = load_demo(today=timezone.localdate())
 
     assert (dict(before), counts["periods"], periods_2024.count()) == (
         {PeriodKind.SIX_MONTHLY: 1},

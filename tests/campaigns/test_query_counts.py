@@ -45,10 +45,13 @@ def _big_submission(sheet, unit, head, size: int, *, submit=True):
             expected_version=answer.version,
             self_score=f"{answer.criterion.max_points.normalize():f}",
             narrative="Đã làm",
+            now=timezone.now(),
         )
-        answers.attach_evidence(answer, SimpleUploadedFile("mc.pdf", PDF), by=head)
+        answers.attach_evidence(
+            answer, SimpleUploadedFile("mc.pdf", PDF), by=head, now=timezone.now()
+        )
     if submit:
-        workflow.submit(submission, by=head)
+        workflow.submit(submission, by=head, now=timezone.now())
     return submission
 
 
@@ -196,7 +199,9 @@ def test_urging_page_after_the_close(client_for, officer, django_assert_num_quer
     units = [UnitFactory(name=f"Sở {n}") for n in range(size)]
     closed = make_sheet(units, opens=-30, due=-20, closes=-1)
     for unit in units[1:]:  # all but the first reopened already
-        workflow.reopen_unit(closed.period, unit, by=officer, reason="Cho nộp bổ sung")
+        workflow.reopen_unit(
+            closed.period, unit, by=officer, reason="Cho nộp bổ sung", now=timezone.now()
+        )
     client = client_for(officer)
 
     # session, user, period, missing units, their reminders, the reopened among them

@@ -22,7 +22,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def submitted_a(submission_a, sheet, head_a):
     fill(submission_a, sheet, head_a)
-    return workflow.submit(submission_a, by=head_a)
+    return workflow.submit(submission_a, by=head_a, now=timezone.now())
 
 
 @pytest.mark.parametrize(
