@@ -24,7 +24,7 @@ from campaigns.enums import CampaignStatus, Subject
 from campaigns.evidence import ALLOWED_TYPES, download_name
 from campaigns.forms import AnswerForm
 from campaigns.models import Answer, Criterion, Evidence, Period, Submission
-from campaigns.queries import load_answer, load_sheet, load_submission
+from campaigns.queries import answered_counter, load_answer, load_sheet, load_submission
 from campaigns.views.common import parse_id
 from units.forms import first_error, removed_controls_notice
 from units.models import Unit
@@ -240,8 +240,13 @@ def unit_total(request, period_pk: int, unit_pk: int):
 
 
 def _render_total(request, submission):
-    context = {"submission": submission, **sheet_urls(submission)}
-    return render(request, f"{SHEET_TEMPLATE}#running_total", context)
+    """The running total, and the answered counter swapped out of band with it."""
+    context = {
+        "submission": submission,
+        "counter": answered_counter(submission),
+        **sheet_urls(submission),
+    }
+    return render(request, f"{SHEET_TEMPLATE}#total_update", context)
 
 
 @login_required

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -79,6 +80,34 @@ def test_answer_save_updates_the_running_total(client_for, head_a, submission_a,
     assert ">45.5</span>" in total.text
     answer.refresh_from_db()
     assert (answer.self_score, answer.narrative, answer.version) == (Decimal("45.50"), "Xong", 2)
+
+
+def test_the_running_total_brings_the_answered_counter_along(
+    client_for, head_a, submission_a, sheet
+):
+    answer = answer_for(submission_a, sheet.scored)
+    client = client_for(head_a)
+
+    _post_answer(client, answer, self_score="45")
+    total = client.get(reverse("campaigns:submission_total", args=[submission_a.pk]), **HTMX)
+
+    assert re.search(r'<span id="running-total"[^>]*>45</span>', total.text)
+    # Swapped out of band, in place of the counter beside the submit button.
+    assert re.search(
+        r'<span class="muted" id="answered-counter" data-testid="answered-counter" '
+        r'hx-swap-oob="true">1 of 3 criteria answered</span>',
+        total.text,
+    )
+
+
+def test_the_unit_total_before_the_first_save_counts_nothing_answered(
+    client_for, head_a, sheet, unit_a
+):
+    response = client_for(head_a).get(
+        reverse("campaigns:unit_total", args=[sheet.period.pk, unit_a.pk]), **HTMX
+    )
+
+    assert re.search(r'id="answered-counter"[^>]*>0 of 3 criteria answered<', response.text)
 
 
 def test_answer_over_maximum_is_refused_with_message(client_for, head_a, submission_a, sheet):
