@@ -10,6 +10,7 @@ a test passes the moment it means and one request sees one date throughout.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -136,6 +137,13 @@ def _scores(submission: Submission, field: str = "self_score"):
     return criteria, scores, evidence
 
 
+def reviewed_total(submission: Submission) -> Decimal:
+    """The reviewed total as accept() stores it: the reviewer's score where given,
+    else the unit's. The review page shows it as it runs, before the accept."""
+    criteria, scores, _evidence = _scores(submission, field="reviewer_score")
+    return scoring.total(criteria, scores)
+
+
 def submit(submission: Submission, *, by, now) -> Submission:
     """The unit sends its self-assessment for review. Refused while anything is missing
     (IncompleteSubmission lists it); marked late after the due date."""
@@ -237,8 +245,7 @@ def accept(submission: Submission, *, by, now) -> Submission:
         submission = lock(submission)
         _require(by, "campaigns.review_submission", submission)
         _check_transition(submission, SubmissionState.ACCEPTED)
-        criteria, scores, _evidence = _scores(submission, field="reviewer_score")
-        submission.reviewer_total = scoring.total(criteria, scores)
+        submission.reviewer_total = reviewed_total(submission)
         submission.accepted_at = now
         _move(
             submission,

@@ -147,17 +147,40 @@ def _review_context(request, submission, **extra):
         "can_reopen": user.has_perm("campaigns.reopen_submission", submission)
         and (today > submission.period.closes_on or submission.state == SubmissionState.ACCEPTED),
         "show_history": user.has_perm("campaigns.review_submission", submission),
+        "reviewed_total": _running_reviewed_total(submission),
         **extra,
     }
+
+
+def _running_reviewed_total(submission):
+    """While the review is under way, the total it would be accepted with."""
+    if submission.state != SubmissionState.SUBMITTED:
+        return None
+    return workflow.reviewed_total(submission)
+
+
+def _get_reviewed(request, pk: int):
+    submission = _get_submission(request, pk)
+    if not has_ministry_wide_view(request.user):
+        raise PermissionDenied
+    return submission
 
 
 @login_required
 @require_GET
 def review(request, pk: int):
-    submission = _get_submission(request, pk)
-    if not has_ministry_wide_view(request.user):
-        raise PermissionDenied
+    submission = _get_reviewed(request, pk)
     return TemplateResponse(request, REVIEW_TEMPLATE, _review_context(request, submission))
+
+
+@login_required
+@require_GET
+def review_total(request, pk: int):
+    """The running reviewed total of the review page (htmx fragment), asked for after
+    each criterion's review is saved."""
+    submission = _get_reviewed(request, pk)
+    context = {"submission": submission, "reviewed_total": _running_reviewed_total(submission)}
+    return render(request, f"{REVIEW_TEMPLATE}#reviewed_total", context)
 
 
 @login_required
@@ -219,7 +242,11 @@ def _review_row(request, answer):
         elif context["notice"]:
             messages.info(request, context["notice"])
         return redirect("campaigns:review", pk=answer.submission_id)
-    return render(request, f"{REVIEW_TEMPLATE}#review_status", context)
+    response = render(request, f"{REVIEW_TEMPLATE}#review_status", context)
+    if context.get("saved"):
+        # The running reviewed total asks for itself, as the sheet's total does.
+        response["HX-Trigger"] = "review-saved"
+    return response
 
 
 @login_required
