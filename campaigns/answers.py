@@ -1,7 +1,8 @@
 """Filling in a self-assessment: answers, their history and evidence files.
 
 Views call these functions; each checks the actor's permission on the object and
-that the submission is editable, and writes in one transaction. Saving over a newer
+that the submission is editable at `now` (the caller's moment: the request's, or
+the test's; nothing here reads the clock), and writes in one transaction. Saving over a newer
 version raises StaleAnswer carrying the current row, so the view can show both the
 text the user typed and what is stored now."""
 
@@ -132,7 +133,7 @@ def _answer_values(criterion: Criterion, self_score=UNSET, narrative=UNSET) -> d
 
 
 def save_answer(
-    answer: Answer, *, by, expected_version: int, self_score=UNSET, narrative=UNSET
+    answer: Answer, *, by, now, expected_version: int, self_score=UNSET, narrative=UNSET
 ) -> Answer:
     """Save the unit's score and/or narrative for one criterion. The score is parsed
     and checked against the criterion (ValidationError says what is allowed); the
@@ -140,7 +141,7 @@ def save_answer(
     first: a save arriving after the submit or the accept is refused (WorkflowError)."""
     values = _answer_values(answer.criterion, self_score, narrative)
     with transaction.atomic():
-        submission = lock_for_editing(answer.submission, by)
+        submission = lock_for_editing(answer.submission, by, today=timezone.localdate(now))
         saved = _save(
             submission, answer.criterion, values, by=by, expected_version=expected_version
         )
@@ -155,6 +156,7 @@ def save_answer_for(
     criterion: Criterion,
     *,
     by,
+    now,
     expected_version: int,
     self_score=UNSET,
     narrative=UNSET,
@@ -164,7 +166,7 @@ def save_answer_for(
     A new answer is at version 1, the version the page shows for it."""
     values = _answer_values(criterion, self_score, narrative)
     with transaction.atomic():
-        submission = submission_for_saving(period, unit, by)
+        submission = submission_for_saving(period, unit, by, today=timezone.localdate(now))
         saved = _save(submission, criterion, values, by=by, expected_version=expected_version)
         if "self_score" in values:
             refresh_self_total(submission)
@@ -233,29 +235,29 @@ def _store_evidence(answer: Answer, upload, checked, by) -> Evidence:
     )
 
 
-def attach_evidence(answer: Answer, upload, *, by) -> Evidence:
+def attach_evidence(answer: Answer, upload, *, by, now) -> Evidence:
     """Check the file (type from its content, size) and store it under an unguessable
     name with its size and SHA-256. ValidationError says why a file is refused."""
     checked = check_upload(upload)
     with transaction.atomic():
-        submission = lock_for_editing(answer.submission, by)
+        submission = lock_for_editing(answer.submission, by, today=timezone.localdate(now))
         row = _answer_row(submission, answer.criterion)
         return _store_evidence(row, upload, checked, by)
 
 
-def attach_evidence_for(period: Period, unit, criterion: Criterion, upload, *, by) -> Evidence:
+def attach_evidence_for(period: Period, unit, criterion: Criterion, upload, *, by, now) -> Evidence:
     """attach_evidence() addressed by the unit, the period and the criterion; the
     first file may be the unit's first save, making the self-assessment and answer."""
     checked = check_upload(upload)
     with transaction.atomic():
-        submission = submission_for_saving(period, unit, by)
+        submission = submission_for_saving(period, unit, by, today=timezone.localdate(now))
         row = _answer_row(submission, criterion)
         return _store_evidence(row, upload, checked, by)
 
 
-def remove_evidence(evidence: Evidence, *, by) -> None:
+def remove_evidence(evidence: Evidence, *, by, now) -> None:
     with transaction.atomic():
-        lock_for_editing(evidence.answer.submission, by)
+        lock_for_editing(evidence.answer.submission, by, today=timezone.localdate(now))
         storage, name = evidence.file.storage, evidence.file.name
         deleted, _rows = Evidence.objects.filter(pk=evidence.pk).delete()
         if deleted:

@@ -66,10 +66,18 @@ PER_PAGE = 50
 
 @dataclass(frozen=True)
 class UnitPeriod:
-    """A unit in a year-end period: the permission object of the assessment pages."""
+    """A unit in a year-end period as of a moment: the permission object of the
+    assessment pages. `now` is the caller's (the request's, or the import job's
+    when it runs): the rules read whether the period is open from it, since a
+    django-rules predicate is given only the user and this object."""
 
     unit: Unit
     period: Period
+    now: dt.datetime
+
+    @property
+    def today(self) -> dt.date:
+        return timezone.localdate(self.now)
 
     @property
     def unit_id(self) -> int:
@@ -231,6 +239,7 @@ def save_assessment(
     period: Period,
     person: Person,
     by,
+    now: dt.datetime,
     expected_version: int,
     data: Mapping[str, Any],
     criteria: Sequence[Criterion] | None = None,
@@ -240,11 +249,11 @@ def save_assessment(
     `expected_version` is the version the user loaded (0 when there was no row): the
     update is refused with StaleAssessment when the row has moved on since, so
     nobody overwrites a colleague's save unknowingly. Raises PermissionDenied when
-    `by` may not assess the unit's people now and ValidationError (see
+    `by` may not assess the unit's people at `now` and ValidationError (see
     clean_assessment) on bad input; nothing is saved in either case. `criteria` are
     the leader criteria when the caller has them (else one query loads them).
     """
-    scope = UnitPeriod(person.unit, period)
+    scope = UnitPeriod(person.unit, period, now)
     if not by.has_perm("campaigns.change_individual_assessments", scope):
         raise PermissionDenied
     if criteria is None:
@@ -254,7 +263,7 @@ def save_assessment(
         return _create(period, person, by, cleaned)
     changed = IndividualAssessment.objects.filter(
         pk=assessment.pk, version=expected_version
-    ).update(**cleaned, version=F("version") + 1, updated_by=by, updated_at=timezone.now())
+    ).update(**cleaned, version=F("version") + 1, updated_by=by, updated_at=now)
     current = _current(period, person)
     if not changed:
         raise StaleAssessment(current)
@@ -531,7 +540,7 @@ class AssessmentSheet(SheetSpec):
         obj.person = row.related["person"]
         if changed:
             obj.updated_by = self.by
-            obj.updated_at = timezone.now()
+            obj.updated_at = self.scope.now
             if obj.pk is not None:
                 obj.version += 1
 
@@ -589,9 +598,10 @@ def import_params(scope: UnitPeriod) -> dict:
 @runner(IMPORT_KIND)
 def run_import(params: dict, by, file, progress: Progress | None) -> ImportResult:
     """An import of assessments, in the request or by a worker (units.imports): the
-    permission is checked again when it runs, and a closed period refuses it."""
+    permission is checked again when it runs, and a closed period refuses it. A runner
+    is the edge of the import job (units.imports), so it reads the clock, once."""
     period = Period.objects.select_related("campaign").get(pk=params["period"])
-    scope = UnitPeriod(Unit.objects.get(pk=params["unit"]), period)
+    scope = UnitPeriod(Unit.objects.get(pk=params["unit"]), period, timezone.now())
     try:
         return import_assessments(
             file,

@@ -40,6 +40,35 @@ class Sheet:
     def answered_count(self) -> int:
         return sum(1 for a in self.answers if a.self_score is not None)
 
+    @property
+    def counter(self) -> "AnsweredCounter":
+        return AnsweredCounter(answered=self.answered_count, criteria=len(self.answers))
+
+
+@dataclass(frozen=True)
+class AnsweredCounter:
+    """The sheet's "answered X of N criteria": criteria are its leaves, answered ones
+    have a self score."""
+
+    answered: int
+    criteria: int
+
+
+def answered_counter(submission: Submission) -> AnsweredCounter:
+    """The counter of a self-assessment being filled in, without loading the sheet
+    (what the running total refreshes after each save): two queries, one before the
+    unit's first save. Counts as Sheet.counter does for a sheet still editable."""
+    criteria = Criterion.objects.filter(
+        campaign_id=submission.period.campaign_id, subject=Subject.COLLECTIVE
+    ).only("id", "parent_id")
+    leaves = [c.pk for c in scoring.leaves(criteria)]
+    answered = 0
+    if submission.pk:
+        answered = Answer.objects.filter(
+            submission=submission, criterion_id__in=leaves, self_score__isnull=False
+        ).count()
+    return AnsweredCounter(answered=answered, criteria=len(leaves))
+
 
 def load_submission(pk: int, user) -> Submission:
     """The submission if the user may see it (Submission.DoesNotExist otherwise)."""

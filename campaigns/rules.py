@@ -6,7 +6,6 @@ list costs no query per row.
 """
 
 import rules
-from django.utils import timezone
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
@@ -123,7 +122,9 @@ def campaign_of_is_launched(user, scope) -> bool:
 
 @rules.predicate
 def period_of_is_open(user, scope) -> bool:
-    return scope is not None and scope.period.is_open(timezone.localdate())
+    """The period is open on the scope's day (individuals.UnitPeriod.today, given by
+    the caller): the rules never read the clock."""
+    return scope is not None and scope.period.is_open(scope.today)
 
 
 rules.add_perm(

@@ -40,6 +40,7 @@ urlpatterns = [
     # Review by the Department of Organization and Personnel
     path("review/", review.queue, name="review_queue"),
     path("submissions/<int:pk>/review/", review.review, name="review"),
+    path("submissions/<int:pk>/review/total/", review.review_total, name="review_total"),
     path("submissions/<int:pk>/history/", review.history, name="submission_history"),
     path("submissions/<int:pk>/return/", review.submission_return, name="submission_return"),
     path("submissions/<int:pk>/accept/", review.submission_accept, name="submission_accept"),

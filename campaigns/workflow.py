@@ -3,9 +3,14 @@
 One function per transition. Each locks the submission row, checks the transition
 and the actor's permission on the object, writes the new state and a Transition in
 one transaction, and sends its email after the commit.
+
+Nothing here reads the clock: every function takes the moment (`now`) or the day
+(`today`) from its caller, the view from the request or the task when it runs, so
+a test passes the moment it means and one request sees one date throughout.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -37,10 +42,6 @@ class IncompleteSubmission(WorkflowError):
         }
 
 
-def _local_today(now=None):
-    return timezone.localdate(now or timezone.now())
-
-
 def lock(submission: Submission) -> Submission:
     """Reload the row under a lock. Every writer of a submission, of its total or of
     one of its answers takes this lock first, then checks what it may do: two
@@ -53,12 +54,12 @@ def lock(submission: Submission) -> Submission:
     )
 
 
-def check_editable(submission: Submission, by, today=None) -> None:
+def check_editable(submission: Submission, by, *, today) -> None:
     """Refuse (PermissionDenied, WorkflowError) unless `by` may change the answers
-    of this self-assessment today."""
+    of this self-assessment on `today` (the caller's date, see the module's note)."""
     if not by.has_perm("campaigns.change_submission", submission):
         raise PermissionDenied(_("You are not allowed to change this self-assessment."))
-    if submission.is_editable(today or timezone.localdate()):
+    if submission.is_editable(today):
         return
     if submission.state == SubmissionState.ACCEPTED:
         raise WorkflowError(_("This self-assessment has been accepted and is locked."))
@@ -67,11 +68,11 @@ def check_editable(submission: Submission, by, today=None) -> None:
     raise WorkflowError(_("The period has closed; ask the emulation officers to reopen it."))
 
 
-def lock_for_editing(submission: Submission, by) -> Submission:
-    """The submission locked, once checked under the lock that `by` may edit it now:
-    an answer saved just after a submit or an accept is refused, never written."""
+def lock_for_editing(submission: Submission, by, *, today) -> Submission:
+    """The submission locked, once checked under the lock that `by` may edit it on
+    `today`: an answer saved just after a submit or an accept is refused, never written."""
     locked = lock(submission)
-    check_editable(locked, by)
+    check_editable(locked, by, today=today)
     return locked
 
 
@@ -136,15 +137,21 @@ def _scores(submission: Submission, field: str = "self_score"):
     return criteria, scores, evidence
 
 
-def submit(submission: Submission, *, by, now=None) -> Submission:
+def reviewed_total(submission: Submission) -> Decimal:
+    """The reviewed total as accept() stores it: the reviewer's score where given,
+    else the unit's. The review page shows it as it runs, before the accept."""
+    criteria, scores, _evidence = _scores(submission, field="reviewer_score")
+    return scoring.total(criteria, scores)
+
+
+def submit(submission: Submission, *, by, now) -> Submission:
     """The unit sends its self-assessment for review. Refused while anything is missing
     (IncompleteSubmission lists it); marked late after the due date."""
-    now = now or timezone.now()
     with transaction.atomic():
         submission = lock(submission)
         _require(by, "campaigns.submit_submission", submission)
         _check_transition(submission, SubmissionState.SUBMITTED)
-        if not submission.is_editable(_local_today(now)):
+        if not submission.is_editable(timezone.localdate(now)):
             raise WorkflowError(
                 _("The period closed on %(date)s; ask the emulation officers to reopen it.")
                 % {"date": submission.period.closes_on.strftime("%d/%m/%Y")}
@@ -157,7 +164,7 @@ def submit(submission: Submission, *, by, now=None) -> Submission:
         if submission.submitted_at is None:
             # Lateness is the first submission's: a unit that sent on time and was
             # returned after the due date is not late for sending its revision.
-            submission.is_late = _local_today(now) > submission.period.due_on
+            submission.is_late = timezone.localdate(now) > submission.period.due_on
         submission.submitted_at = now
         _move(
             submission,
@@ -176,13 +183,12 @@ def return_for_revision(
     by,
     reason: str,
     comments: dict[int, str] | None = None,
-    now=None,
+    now,
 ) -> Submission:
     """An emulation officer sends the self-assessment back with a reason, and may
     leave a comment on each criterion (keyed by criterion id). Returned on the
     period's last day or after it, it is reopened for the unit at the same time: a
     return the unit could not act on (or only until midnight) would leave it stuck."""
-    now = now or timezone.now()
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError(_("Give the reason for returning the self-assessment."))
@@ -204,7 +210,10 @@ def return_for_revision(
                 answer.version = F("version") + 1
                 answer.save(update_fields=["reviewer_comment", "version", "updated_at"])
         fields = []
-        if _local_today(now) >= submission.period.closes_on and submission.reopened_at is None:
+        if (
+            timezone.localdate(now) >= submission.period.closes_on
+            and submission.reopened_at is None
+        ):
             submission.reopened_at = now
             fields.append("reopened_at")
         _move(submission, SubmissionState.RETURNED, by=by, reason=reason, fields=fields)
@@ -229,16 +238,14 @@ def _answers_to_comment(submission: Submission, criterion_ids: list[int]) -> lis
     return found
 
 
-def accept(submission: Submission, *, by, now=None) -> Submission:
+def accept(submission: Submission, *, by, now) -> Submission:
     """An emulation officer accepts the self-assessment; it is locked from then on.
     The reviewed total takes the reviewer's score where given, else the unit's."""
-    now = now or timezone.now()
     with transaction.atomic():
         submission = lock(submission)
         _require(by, "campaigns.review_submission", submission)
         _check_transition(submission, SubmissionState.ACCEPTED)
-        criteria, scores, _evidence = _scores(submission, field="reviewer_score")
-        submission.reviewer_total = scoring.total(criteria, scores)
+        submission.reviewer_total = reviewed_total(submission)
         submission.accepted_at = now
         _move(
             submission,
@@ -250,17 +257,16 @@ def accept(submission: Submission, *, by, now=None) -> Submission:
     return submission
 
 
-def reopen(submission: Submission, *, by, reason: str, now=None) -> Submission:
+def reopen(submission: Submission, *, by, reason: str, now) -> Submission:
     """An emulation officer lets one unit edit again: after the period has closed
     (whatever the state), or to unlock an accepted self-assessment. A reason is required."""
-    now = now or timezone.now()
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError(_("Give the reason for reopening the self-assessment."))
     with transaction.atomic():
         submission = lock(submission)
         _require(by, "campaigns.reopen_submission", submission)
-        today = _local_today(now)
+        today = timezone.localdate(now)
         closed = today > submission.period.closes_on
         if closed and submission.is_editable(today):
             # A second click, or a second officer: the first reopening is enough.
@@ -283,7 +289,7 @@ def reopen(submission: Submission, *, by, reason: str, now=None) -> Submission:
     return submission
 
 
-def reopen_unit(period, unit, *, by, reason: str, now=None) -> Submission:
+def reopen_unit(period, unit, *, by, reason: str, now) -> Submission:
     """reopen() for a unit that never saved anything before the period closed: its
     empty self-assessment is created and reopened in one transaction, so a refusal
     leaves nothing behind. Two at once make one row (the unique constraint: the
@@ -295,23 +301,22 @@ def reopen_unit(period, unit, *, by, reason: str, now=None) -> Submission:
         return reopen(submission, by=by, reason=reason, now=now)
 
 
-def submission_for_saving(period, unit, by, *, today=None) -> Submission:
+def submission_for_saving(period, unit, by, *, today) -> Submission:
     """The unit's self-assessment for the period, locked and checked editable by
     `by`; created by the unit's first save (opening the page creates nothing), which
     must then be made while the period is open. Call inside a transaction: a refusal
     rolls the creation back."""
-    today = today or timezone.localdate()
     submission = Submission.objects.filter(period=period, unit=unit).first()
     if submission is None:
-        check_editable(Submission(period=period, unit=unit), by, today)
+        check_editable(Submission(period=period, unit=unit), by, today=today)
         if period.campaign.status != CampaignStatus.LAUNCHED or not period.is_open(today):
             raise WorkflowError(_("The self-assessment of this period is not open."))
         submission, _created = Submission.objects.get_or_create(period=period, unit=unit)
-    submission = lock_for_editing(submission, by)
+    submission = lock_for_editing(submission, by, today=today)
     return submission
 
 
-def submit_unit(period, unit, *, by, now=None) -> Submission:
+def submit_unit(period, unit, *, by, now) -> Submission:
     """submit() for the unit's self-assessment of the period, which the unit may not
     have started yet: then it is incomplete (nothing is created)."""
     submission = Submission.objects.filter(period=period, unit=unit).first()
@@ -325,5 +330,5 @@ def submit_unit(period, unit, *, by, now=None) -> Submission:
         if missing:
             raise IncompleteSubmission(missing)
         with transaction.atomic():
-            submission = submission_for_saving(period, unit, by)
+            submission = submission_for_saving(period, unit, by, today=timezone.localdate(now))
     return submit(submission, by=by, now=now)

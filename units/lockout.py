@@ -11,6 +11,9 @@ who did it and when).
 
 The username counted is the one typed, whether or not an account has it, so a
 lockout says nothing about which accounts exist.
+
+The functions take the moment (`now`) from their caller; the glue axes calls
+with the request (the login form's error, the lockout response) reads it once.
 """
 
 from dataclasses import dataclass
@@ -90,22 +93,22 @@ def cool_off_minutes() -> int:
     return int(get_cool_off().total_seconds() // 60)
 
 
-def _window_start() -> datetime:
-    return timezone.now() - get_cool_off()
+def _window_start(now: datetime) -> datetime:
+    return now - get_cool_off()
 
 
-def _failures(**lookup) -> tuple[int, datetime | None]:
-    row = AccessAttempt.objects.filter(attempt_time__gte=_window_start(), **lookup).aggregate(
+def _failures(now: datetime, **lookup) -> tuple[int, datetime | None]:
+    row = AccessAttempt.objects.filter(attempt_time__gte=_window_start(now), **lookup).aggregate(
         total=Sum("failures_since_start"), last=Max("attempt_time")
     )
     return row["total"] or 0, row["last"]
 
 
-def lockout_for(username: str | None, ip_address: str | None) -> Lockout | None:
-    """Whether logins as `username` or from `ip_address` are paused, and until when
-    at the latest (the cool-off after the last failure that counts)."""
-    by_username, username_last = _failures(username=username) if username else (0, None)
-    by_address, address_last = _failures(ip_address=ip_address) if ip_address else (0, None)
+def lockout_for(username: str | None, ip_address: str | None, *, now: datetime) -> Lockout | None:
+    """Whether logins as `username` or from `ip_address` are paused at `now`, and
+    until when at the latest (the cool-off after the last failure that counts)."""
+    by_username, username_last = _failures(now, username=username) if username else (0, None)
+    by_address, address_last = _failures(now, ip_address=ip_address) if ip_address else (0, None)
     account = by_username >= settings.AXES_FAILURE_LIMIT
     address = by_address >= settings.LOGIN_FAILURES_PER_ADDRESS
     if not (account or address):
@@ -114,14 +117,14 @@ def lockout_for(username: str | None, ip_address: str | None) -> Lockout | None:
     return Lockout(account=account, address=address, until=last + get_cool_off())
 
 
-def _local_time(moment: datetime) -> str:
+def _local_time(moment: datetime, *, now: datetime) -> str:
     local = timezone.localtime(moment)
-    if local.date() == timezone.localdate():
+    if local.date() == timezone.localdate(now):
         return date_format(local, "H:i")
     return date_format(local, "H:i d/m/Y")
 
 
-def lockout_message(lockout: Lockout | None) -> str:
+def lockout_message(lockout: Lockout | None, *, now: datetime) -> str:
     minutes = cool_off_minutes()
     if lockout is None:
         # Unlocked between the refusal and this message: say what happened anyway.
@@ -138,7 +141,7 @@ def lockout_message(lockout: Lockout | None) -> str:
             "Too many failed logins came from your network address, so logging in from it "
             "is paused until %(time)s (%(minutes)d minutes after the last failed attempt)."
         )
-    what %= {"time": _local_time(lockout.until), "minutes": minutes}
+    what %= {"time": _local_time(lockout.until, now=now), "minutes": minutes}
     how = _(
         "Try again after that time, even with the right password. To get in sooner, "
         "reset your password by email or ask an emulation officer of the "
@@ -154,10 +157,13 @@ class LockoutMessageMixin:
     def get_invalid_login_error(self):
         request = self.request
         if request is not None and getattr(request, "axes_locked_out", False):
+            now = timezone.now()
             lockout = lockout_for(
-                self.cleaned_data.get("username"), getattr(request, "axes_ip_address", None)
+                self.cleaned_data.get("username"),
+                getattr(request, "axes_ip_address", None),
+                now=now,
             )
-            return ValidationError(lockout_message(lockout), code=LOCKED_OUT)
+            return ValidationError(lockout_message(lockout, now=now), code=LOCKED_OUT)
         return super().get_invalid_login_error()
 
 
@@ -175,16 +181,16 @@ def lockout_response(request, original_response=None, credentials=None):
         original_response.status_code = status
         return original_response
     username = get_client_username(request, credentials)
-    lockout = lockout_for(username, getattr(request, "axes_ip_address", None))
-    return render(
-        request, "registration/locked_out.html", {"message": lockout_message(lockout)}, status
-    )
+    now = timezone.now()
+    lockout = lockout_for(username, getattr(request, "axes_ip_address", None), now=now)
+    message = lockout_message(lockout, now=now)
+    return render(request, "registration/locked_out.html", {"message": message}, status)
 
 
-def locked_usernames() -> list[LockedEntry]:
-    """Usernames locked out now, the most recent first (at most LIST_LIMIT)."""
+def locked_usernames(*, now: datetime) -> list[LockedEntry]:
+    """Usernames locked out at `now`, the most recent first (at most LIST_LIMIT)."""
     rows = (
-        AccessAttempt.objects.filter(attempt_time__gte=_window_start(), username__isnull=False)
+        AccessAttempt.objects.filter(attempt_time__gte=_window_start(now), username__isnull=False)
         .values("username")
         .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
         .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
@@ -210,10 +216,10 @@ def locked_usernames() -> list[LockedEntry]:
     ]
 
 
-def locked_addresses() -> list[LockedEntry]:
-    """Client addresses locked out now, the most recent first (at most LIST_LIMIT)."""
+def locked_addresses(*, now: datetime) -> list[LockedEntry]:
+    """Client addresses locked out at `now`, the most recent first (at most LIST_LIMIT)."""
     rows = (
-        AccessAttempt.objects.filter(attempt_time__gte=_window_start(), ip_address__isnull=False)
+        AccessAttempt.objects.filter(attempt_time__gte=_window_start(now), ip_address__isnull=False)
         .values("ip_address")
         .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
         .filter(failures__gte=settings.LOGIN_FAILURES_PER_ADDRESS)

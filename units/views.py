@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView, View
@@ -151,9 +152,10 @@ class LockedAccountsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
 
     def get_context_data(self, **kwargs):
         recent = AccountUnlock.objects.select_related("unlocked_by")[: self.recent_unlocks]
+        now = timezone.now()
         return super().get_context_data(
-            usernames=lockout.locked_usernames(),
-            addresses=lockout.locked_addresses(),
+            usernames=lockout.locked_usernames(now=now),
+            addresses=lockout.locked_addresses(now=now),
             recent_unlocks=recent,
             list_limit=lockout.LIST_LIMIT,
             account_limit=settings.AXES_FAILURE_LIMIT,

@@ -2,17 +2,14 @@
 and launched, so that the demo has a period open for self-assessment today (the
 year-end review opens mid-November). Created once; later runs leave it alone."""
 
-from django.utils import timezone
-
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
 from campaigns.services import copied_name, copy_campaign
 
 
-def load_current_year(source: Campaign, year: int | None = None) -> int:
-    """Copy the source movement to `year` (this year by default) unless it is
+def load_current_year(source: Campaign, *, year: int) -> int:
+    """Copy the source movement to `year` (the caller's current year) unless it is
     already there; returns how many campaigns were created (0 or 1)."""
-    year = year or timezone.localdate().year
     if year <= source.year:
         return 0
     name = copied_name(source.name, source.year, year)

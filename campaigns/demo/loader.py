@@ -1,5 +1,6 @@
 """load_demo(): the whole demo in one transaction, idempotent by natural keys."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -14,8 +15,9 @@ from . import accounts, current_year, movement_2024, organization, people, resul
 
 
 @transaction.atomic
-def load_demo() -> dict[str, int]:
-    """Create or update the demo ministry and its 2024 movement.
+def load_demo(*, today: dt.date) -> dict[str, int]:
+    """Create or update the demo ministry and its 2024 movement; `today` (the
+    command's date) says which year is the current one.
 
     Loads, in order: the title catalogue (as migration campaigns/0002 does, for a
     database migrated before it existed), the units, the 2024 blocks and clusters, the
@@ -38,7 +40,7 @@ def load_demo() -> dict[str, int]:
     staff, counts["people"] = people.load_people([ministry, *participants])
     campaign, movement_counts = movement_2024.load_movement(ministry, participants)
     counts.update(movement_counts)
-    counts["current_year_campaigns"] = current_year.load_current_year(campaign)
+    counts["current_year_campaigns"] = current_year.load_current_year(campaign, year=today.year)
     counts["users"], counts["memberships"] = accounts.load_accounts(units, participants, staff)
     counts.update(results_2024.load_results(campaign))
     return counts

@@ -52,7 +52,7 @@ def load_scope(request, period_pk: int, unit_pk: int) -> UnitPeriod:
         Period.objects.select_related("campaign"), pk=period_pk, kind=PeriodKind.YEAR_END
     )
     unit = get_object_or_404(Unit, pk=unit_pk, campaigns=period.campaign_id)
-    scope = UnitPeriod(unit, period)
+    scope = UnitPeriod(unit, period, timezone.now())
     if not request.user.has_perm(VIEW, scope):
         raise Http404
     return scope
@@ -92,7 +92,7 @@ def _shared_context(request, scope: UnitPeriod, criteria: list[Criterion]) -> di
         "unit": scope.unit,
         "criteria": criteria,
         "can_edit": request.user.has_perm(CHANGE, scope),
-        "is_open": scope.period.is_open(timezone.localdate()),
+        "is_open": scope.period.is_open(scope.today),
     }
 
 
@@ -162,6 +162,7 @@ def _save_row(request, scope, person, assessment, form, criteria, titles) -> Row
             period=scope.period,
             person=person,
             by=request.user,
+            now=scope.now,
             expected_version=form.cleaned_data["version"],
             data=form.to_data(),
             criteria=criteria,

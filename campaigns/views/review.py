@@ -147,17 +147,40 @@ def _review_context(request, submission, **extra):
         "can_reopen": user.has_perm("campaigns.reopen_submission", submission)
         and (today > submission.period.closes_on or submission.state == SubmissionState.ACCEPTED),
         "show_history": user.has_perm("campaigns.review_submission", submission),
+        "reviewed_total": _running_reviewed_total(submission),
         **extra,
     }
+
+
+def _running_reviewed_total(submission):
+    """While the review is under way, the total it would be accepted with."""
+    if submission.state != SubmissionState.SUBMITTED:
+        return None
+    return workflow.reviewed_total(submission)
+
+
+def _get_reviewed(request, pk: int):
+    submission = _get_submission(request, pk)
+    if not has_ministry_wide_view(request.user):
+        raise PermissionDenied
+    return submission
 
 
 @login_required
 @require_GET
 def review(request, pk: int):
-    submission = _get_submission(request, pk)
-    if not has_ministry_wide_view(request.user):
-        raise PermissionDenied
+    submission = _get_reviewed(request, pk)
     return TemplateResponse(request, REVIEW_TEMPLATE, _review_context(request, submission))
+
+
+@login_required
+@require_GET
+def review_total(request, pk: int):
+    """The running reviewed total of the review page (htmx fragment), asked for after
+    each criterion's review is saved."""
+    submission = _get_reviewed(request, pk)
+    context = {"submission": submission, "reviewed_total": _running_reviewed_total(submission)}
+    return render(request, f"{REVIEW_TEMPLATE}#reviewed_total", context)
 
 
 @login_required
@@ -219,7 +242,11 @@ def _review_row(request, answer):
         elif context["notice"]:
             messages.info(request, context["notice"])
         return redirect("campaigns:review", pk=answer.submission_id)
-    return render(request, f"{REVIEW_TEMPLATE}#review_status", context)
+    response = render(request, f"{REVIEW_TEMPLATE}#review_status", context)
+    if context.get("saved"):
+        # The running reviewed total asks for itself, as the sheet's total does.
+        response["HX-Trigger"] = "review-saved"
+    return response
 
 
 @login_required
@@ -238,6 +265,7 @@ def submission_return(request, pk: int):
             by=request.user,
             reason=form.cleaned_data["reason"],
             comments=form.comments(),
+            now=timezone.now(),
         )
     except workflow.AlreadyDone as done:
         messages.info(request, str(done))
@@ -262,7 +290,7 @@ def _tell_removed(request, form) -> None:
 def submission_accept(request, pk: int):
     submission = _get_submission(request, pk)
     try:
-        workflow.accept(submission, by=request.user)
+        workflow.accept(submission, by=request.user, now=timezone.now())
     except workflow.AlreadyDone as done:
         messages.info(request, str(done))
     except workflow.WorkflowError as error:
@@ -283,7 +311,12 @@ def submission_reopen(request, pk: int):
     try:
         if not form.is_valid():
             raise workflow.WorkflowError(first_error(form))
-        workflow.reopen(submission, by=request.user, reason=form.cleaned_data["reopen_reason"])
+        workflow.reopen(
+            submission,
+            by=request.user,
+            reason=form.cleaned_data["reopen_reason"],
+            now=timezone.now(),
+        )
     except workflow.AlreadyDone as done:
         messages.info(request, str(done))
         return redirect("campaigns:review", pk=submission.pk)
@@ -392,7 +425,7 @@ def reopen_unit(request, pk: int, unit_pk: int):
         if not form.is_valid():
             raise workflow.WorkflowError(first_error(form))
         submission = workflow.reopen_unit(
-            period, unit, by=request.user, reason=form.cleaned_data["reason"]
+            period, unit, by=request.user, reason=form.cleaned_data["reason"], now=timezone.now()
         )
     except workflow.AlreadyDone as done:
         messages.info(request, f"{unit.name}: {done}")

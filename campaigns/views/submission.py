@@ -24,7 +24,7 @@ from campaigns.enums import CampaignStatus, Subject
 from campaigns.evidence import ALLOWED_TYPES, download_name
 from campaigns.forms import AnswerForm
 from campaigns.models import Answer, Criterion, Evidence, Period, Submission
-from campaigns.queries import load_answer, load_sheet, load_submission
+from campaigns.queries import answered_counter, load_answer, load_sheet, load_submission
 from campaigns.views.common import parse_id
 from units.forms import first_error, removed_controls_notice
 from units.models import Unit
@@ -240,8 +240,13 @@ def unit_total(request, period_pk: int, unit_pk: int):
 
 
 def _render_total(request, submission):
-    context = {"submission": submission, **sheet_urls(submission)}
-    return render(request, f"{SHEET_TEMPLATE}#running_total", context)
+    """The running total, and the answered counter swapped out of band with it."""
+    context = {
+        "submission": submission,
+        "counter": answered_counter(submission),
+        **sheet_urls(submission),
+    }
+    return render(request, f"{SHEET_TEMPLATE}#total_update", context)
 
 
 @login_required
@@ -282,7 +287,7 @@ def _save_row(request, answer: Answer, save):
     fields = {k: form.cleaned_data[k] for k in typed if k in request.POST}
     notice = removed_controls_notice(form)
     try:
-        saved = save(by=request.user, expected_version=expected, **fields)
+        saved = save(by=request.user, now=timezone.now(), expected_version=expected, **fields)
     except answer_service.StaleAnswer as stale:
         return _refused(request, answer, str(stale), typed, stale=stale.current)
     except ValidationError as error:
@@ -361,7 +366,7 @@ def _upload(request, answer: Answer, attach):
         error = _("Choose a file to upload.")
     else:
         try:
-            answer = attach(upload, by=request.user).answer
+            answer = attach(upload, by=request.user, now=timezone.now()).answer
         except ValidationError as exc:
             error = answer_service.validation_message(exc)
         except workflow.WorkflowError as exc:
@@ -429,7 +434,7 @@ def evidence_delete(request, pk: int):
     answer = evidence.answer
     error = ""
     try:
-        answer_service.remove_evidence(evidence, by=request.user)
+        answer_service.remove_evidence(evidence, by=request.user, now=timezone.now())
     except workflow.WorkflowError as exc:
         error = str(exc)
     if request.htmx:
@@ -459,7 +464,7 @@ def unit_submit(request, period_pk: int, unit_pk: int):
 
 def _submit(request, submission: Submission, submit):
     try:
-        submission = submit(by=request.user)
+        submission = submit(by=request.user, now=timezone.now())
     except workflow.IncompleteSubmission as incomplete:
         messages.error(request, str(incomplete))
         context = sheet_context(request, submission, missing=incomplete.missing)

@@ -96,9 +96,17 @@ def fill(submission: Submission, sheet: Sheet, by, *, evidence=True):
     for criterion, score in ((sheet.scored, "55"), (sheet.yes_no, "40"), (sheet.bonus, "2")):
         answer = answer_for(submission, criterion)
         answers.save_answer(
-            answer, by=by, expected_version=answer.version, self_score=score, narrative="Đã làm"
+            answer,
+            by=by,
+            expected_version=answer.version,
+            self_score=score,
+            narrative="Đã làm",
+            now=timezone.now(),
         )
     if evidence:
         answers.attach_evidence(
-            answer_for(submission, sheet.scored), SimpleUploadedFile("kh.pdf", PDF), by=by
+            answer_for(submission, sheet.scored),
+            SimpleUploadedFile("kh.pdf", PDF),
+            by=by,
+            now=timezone.now(),
         )

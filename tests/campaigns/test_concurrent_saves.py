@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from campaigns import answers
 
@@ -39,7 +40,11 @@ def test_running_total_counts_both_of_two_simultaneous_saves(
     def save(answer, score, done=None):
         try:
             answers.save_answer(
-                answer, by=head_a, expected_version=answer.version, self_score=score
+                answer,
+                by=head_a,
+                expected_version=answer.version,
+                self_score=score,
+                now=timezone.now(),
             )
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)

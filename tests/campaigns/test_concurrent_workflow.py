@@ -15,6 +15,7 @@ from django.core import mail
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns import answers, workflow
 from campaigns.enums import SubmissionState
@@ -120,12 +121,18 @@ def test_a_save_arriving_while_the_submit_commits_is_refused(
     entered, release = threading.Event(), threading.Event()
     _paused(monkeypatch, workflow, "_scores", "submit", entered, release)
     results = {}
-    submit = in_thread(results, "submit", lambda: workflow.submit(submission_a, by=head_a))
+    submit = in_thread(
+        results, "submit", lambda: workflow.submit(submission_a, by=head_a, now=timezone.now())
+    )
     save = in_thread(
         results,
         "save",
         lambda: answers.save_answer(
-            answer, by=head_a, expected_version=answer.version, self_score="50"
+            answer,
+            by=head_a,
+            expected_version=answer.version,
+            self_score="50",
+            now=timezone.now(),
         ),
     )
 
@@ -161,10 +168,16 @@ def test_a_save_that_got_the_lock_first_is_in_the_submitted_total(
         results,
         "save",
         lambda: answers.save_answer(
-            answer, by=head_a, expected_version=answer.version, self_score="50"
+            answer,
+            by=head_a,
+            expected_version=answer.version,
+            self_score="50",
+            now=timezone.now(),
         ),
     )
-    submit = in_thread(results, "submit", lambda: workflow.submit(submission_a, by=head_a))
+    submit = in_thread(
+        results, "submit", lambda: workflow.submit(submission_a, by=head_a, now=timezone.now())
+    )
 
     save.start()
     assert entered.wait(timeout=10)  # the save holds the lock, not committed
@@ -194,12 +207,14 @@ def test_a_review_save_arriving_while_the_accept_commits_is_refused(
     submission_a, sheet, head_a, officer, monkeypatch
 ):
     fill(submission_a, sheet, head_a)
-    workflow.submit(submission_a, by=head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
     answer = answer_for(submission_a, sheet.scored)
     entered, release = threading.Event(), threading.Event()
     _paused(monkeypatch, workflow, "_scores", "accept", entered, release)
     results = {}
-    accept = in_thread(results, "accept", lambda: workflow.accept(submission_a, by=officer))
+    accept = in_thread(
+        results, "accept", lambda: workflow.accept(submission_a, by=officer, now=timezone.now())
+    )
     review = in_thread(
         results,
         "review",
@@ -228,7 +243,7 @@ def test_a_review_save_that_got_the_lock_first_is_in_the_reviewed_total(
     submission_a, sheet, head_a, officer, monkeypatch
 ):
     fill(submission_a, sheet, head_a)
-    workflow.submit(submission_a, by=head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
     answer = answer_for(submission_a, sheet.scored)
     entered, release = threading.Event(), threading.Event()
     _paused(monkeypatch, answers, "_record_changes", "review", entered, release)
@@ -240,7 +255,9 @@ def test_a_review_save_that_got_the_lock_first_is_in_the_reviewed_total(
             answer, by=officer, expected_version=answer.version, reviewer_score="45"
         ),
     )
-    accept = in_thread(results, "accept", lambda: workflow.accept(submission_a, by=officer))
+    accept = in_thread(
+        results, "accept", lambda: workflow.accept(submission_a, by=officer, now=timezone.now())
+    )
 
     review.start()
     assert entered.wait(timeout=10)
@@ -264,7 +281,13 @@ def test_two_first_saves_at_once_make_one_self_assessment(sheet, unit_a, head_a)
         def call():
             barrier.wait(timeout=10)
             return answers.save_answer_for(
-                sheet.period, unit_a, criterion, by=head_a, expected_version=1, self_score=score
+                sheet.period,
+                unit_a,
+                criterion,
+                by=head_a,
+                expected_version=1,
+                self_score=score,
+                now=timezone.now(),
             )
 
         return call
@@ -307,7 +330,7 @@ def test_submit_twice_at_once_submits_once(submission_a, sheet, head_a, officer)
 
 def test_return_twice_at_once_returns_once(submission_a, sheet, head_a, officer):
     fill(submission_a, sheet, head_a)
-    workflow.submit(submission_a, by=head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
     mail.outbox.clear()
     url = reverse("campaigns:submission_return", args=[submission_a.pk])
     clients = iter([signed_in(officer), signed_in(officer)])
@@ -322,7 +345,7 @@ def test_return_twice_at_once_returns_once(submission_a, sheet, head_a, officer)
 
 def test_accept_twice_at_once_accepts_once(submission_a, sheet, head_a, officer):
     fill(submission_a, sheet, head_a)
-    workflow.submit(submission_a, by=head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
     mail.outbox.clear()
     url = reverse("campaigns:submission_accept", args=[submission_a.pk])
     clients = iter([signed_in(officer), signed_in(officer)])
@@ -460,6 +483,7 @@ def test_a_persons_assessment_saved_twice_at_once_is_one_row(unit_year, people_a
             by=head_a,
             expected_version=0,
             data={"grade": "good", "months_worked": 12},
+            now=timezone.now(),
         )
 
     threads = [in_thread(results, name, save) for name in ("one", "two")]

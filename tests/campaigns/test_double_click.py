@@ -4,6 +4,7 @@ went through does nothing more and says it was already done."""
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns import answers, workflow
 from campaigns.enums import SubmissionState
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 @pytest.fixture
 def submitted_a(submission_a, sheet, head_a):
     fill(submission_a, sheet, head_a)
-    workflow.submit(submission_a, by=head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
     return submission_a
 
 

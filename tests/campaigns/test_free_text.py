@@ -7,6 +7,7 @@ Messages are asserted in Vietnamese, the default language."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns import workflow
 from campaigns.enums import SubmissionState
@@ -47,7 +48,7 @@ def _post_answer(client, answer, *, htmx=True, **values):
 @pytest.fixture
 def submitted_a(submission_a, sheet, head_a):
     fill(submission_a, sheet, head_a)
-    return workflow.submit(submission_a, by=head_a)
+    return workflow.submit(submission_a, by=head_a, now=timezone.now())
 
 
 # ---------------------------------------------------------------------------
@@ -304,7 +305,7 @@ def test_a_per_criterion_comment_over_the_limit_is_refused(client_for, officer, 
 
 
 def test_nul_in_a_reopen_reason_is_refused(client_for, officer, submitted_a):
-    workflow.accept(submitted_a, by=officer)
+    workflow.accept(submitted_a, by=officer, now=timezone.now())
     client = client_for(officer)
     url = reverse("campaigns:submission_reopen", args=[submitted_a.pk])
 

@@ -742,6 +742,7 @@ def test_save_assessment_checks_who_saves(people_a, unit_year, head_b):
             by=head_b,
             expected_version=0,
             data={"grade": "good", "months_worked": 12},
+            now=timezone.now(),
         )
 
     assert IndividualAssessment.objects.count() == 0

@@ -1,3 +1,16 @@
+"""The demo ministry that `manage.py load_demo` loads: its units, blocks and
+clusters, people, the 2024 movement with its criteria and periods, this year's
+copy, the demo accounts and the 2024 results; and that running it again changes
+nothing.
+
+The demo is loaded once for the module (`demo`, through the command): inside one
+transaction opened for the module and rolled back at its end, as
+tests/security/world.py does, while every test runs in its own savepoint
+(pytest-django's `db`), so what a test changes (a second run, a deleted row, a
+new password) is gone before the next. The command's refusal without DEBUG is
+specified in test_load_demo_command.py, on an empty database.
+"""
+
 import datetime as dt
 import re
 from collections import Counter
@@ -7,7 +20,9 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone, translation
 
 from campaigns import scoring
@@ -30,18 +45,20 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo loaded once for the module through the command, with its output."""
+    out = StringIO()
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(DEBUG=True):
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def debug_on(settings):
+def debug_on(demo, settings):
     settings.DEBUG = True
     return settings
-
-
-@pytest.fixture
-def demo(debug_on):
-    """The demo loaded through the command, with its output."""
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -323,7 +340,7 @@ def test_load_demo_users_can_log_in_with_the_demo_password(demo, client, setting
     assert results == dict.fromkeys(usernames, True)
 
 
-def test_load_demo_twice_changes_nothing(demo):
+def test_load_demo_twice_changes_nothing(debug_on):
     before = snapshot()
 
     call_command("load_demo", stdout=StringIO())
@@ -332,12 +349,12 @@ def test_load_demo_twice_changes_nothing(demo):
 
 
 def test_load_demo_second_run_creates_no_rows(demo):
-    counts = load_demo()
+    counts = load_demo(today=timezone.localdate())
 
     assert set(counts.values()) == {0}
 
 
-def test_load_demo_keeps_a_changed_password(demo, settings):
+def test_load_demo_keeps_a_changed_password(debug_on):
     user = User.objects.get(username="head.vu-phap-che")
     user.set_password("another-pass-2024")
     user.save()
@@ -347,7 +364,7 @@ def test_load_demo_keeps_a_changed_password(demo, settings):
     user.refresh_from_db()
     assert (
         user.check_password("another-pass-2024"),
-        user.check_password(settings.DEMO_PASSWORD),
+        user.check_password(debug_on.DEMO_PASSWORD),
     ) == (
         True,
         False,
@@ -359,7 +376,7 @@ def test_load_demo_restores_a_deleted_row(demo):
     periods_2024.filter(kind=PeriodKind.YEAR_END).delete()
     before = Counter(periods_2024.values_list("kind", flat=True))
 
-    counts = load_demo()
+    counts = load_demo(today=timezone.localdate())
 
     assert (dict(before), counts["periods"], periods_2024.count()) == (
         {PeriodKind.SIX_MONTHLY: 1},
@@ -383,7 +400,7 @@ def test_load_demo_launches_this_years_movement_with_an_open_period(demo):
     assert EmulationGroup.objects.filter(year=today.year).count() == 16
 
 
-def test_load_demo_prints_a_summary(demo, settings):
+def test_load_demo_prints_a_summary(debug_on):
     out = StringIO()
 
     with translation.override("en"):
@@ -395,32 +412,11 @@ def test_load_demo_prints_a_summary(demo, settings):
         f"People: {Person.objects.count()}.",
         "Criteria: 27 collective, 21 individual, 24 leader.",
         "Accounts: 109.",
-        f"Password of every demo account: {settings.DEMO_PASSWORD}",
+        f"Password of every demo account: {debug_on.DEMO_PASSWORD}",
         "Main usernames: admin, tccb.canbo1, tccb.canbo2, hoidong.uyvien, lanhdao.botruong, "
         "head.vu-phap-che, head.stnmt-long-an; every participating unit: head.<unit code>.",
         "The demo data is loaded.",
     ]
-
-
-def test_load_demo_refuses_when_debug_is_off(settings):
-    settings.DEBUG = False
-
-    with translation.override("en"), pytest.raises(CommandError) as error:
-        call_command("load_demo", stdout=StringIO())
-
-    assert str(error.value) == (
-        "The demo data is for development only: DEBUG is off. Run with --force to load it anyway."
-    )
-    assert (Unit.objects.count(), User.objects.count(), Campaign.objects.count()) == (0, 0, 0)
-
-
-def test_load_demo_with_force_loads_when_debug_is_off(settings):
-    settings.DEBUG = False
-
-    call_command("load_demo", "--force", stdout=StringIO())
-
-    assert Unit.objects.filter(kind=UnitKind.PROVINCIAL_DEPARTMENT).count() == 63
-    assert Campaign.objects.filter(year=2024).count() == 1
 
 
 def test_load_demo_answers_the_2024_periods(demo):

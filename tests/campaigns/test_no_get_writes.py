@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns import answers, workflow
 from campaigns.enums import Subject, SubmissionState
@@ -215,7 +216,7 @@ def test_the_review_page_writes_nothing_and_scores_a_criterion_added_since(
     client_for, head_a, officer, submission_a, sheet
 ):
     fill(submission_a, sheet, head_a)
-    workflow.submit(submission_a, by=head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
     added = _added(sheet)
     client = client_for(officer)
 
@@ -238,7 +239,7 @@ def test_a_save_after_submit_is_refused_and_the_typed_text_shown(
     client_for, head_a, submission_a, sheet
 ):
     fill(submission_a, sheet, head_a)
-    workflow.submit(submission_a, by=head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
     client = client_for(head_a)
     answer = submission_a.answers.get(criterion=sheet.scored)
     data = {"version": answer.version, "self_score": "59", "narrative": "Sửa sau khi gửi"}

@@ -14,6 +14,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns import answers, workflow
 from campaigns.enums import SubmissionState
@@ -40,8 +41,10 @@ def leak_b(sheet, unit_b, head_b):
     submission = answers.open_submission(sheet.period, unit_b)
     fill(submission, sheet, head_b)
     answer = answer_for(submission, sheet.yes_no)
-    answers.save_answer(answer, by=head_b, expected_version=answer.version, narrative=SECRET_B)
-    return workflow.submit(submission, by=head_b)
+    answers.save_answer(
+        answer, by=head_b, expected_version=answer.version, narrative=SECRET_B, now=timezone.now()
+    )
+    return workflow.submit(submission, by=head_b, now=timezone.now())
 
 
 @pytest.fixture
@@ -53,12 +56,12 @@ def draft_a(leak_b, sheet, unit_a, head_a):
 
 @pytest.fixture
 def submitted_a(draft_a, head_a):
-    return workflow.submit(draft_a, by=head_a)
+    return workflow.submit(draft_a, by=head_a, now=timezone.now())
 
 
 @pytest.fixture
 def accepted_a(submitted_a, officer):
-    return workflow.accept(submitted_a, by=officer)
+    return workflow.accept(submitted_a, by=officer, now=timezone.now())
 
 
 def _state(submission) -> str:

@@ -45,10 +45,13 @@ def _big_submission(sheet, unit, head, size: int, *, submit=True):
             expected_version=answer.version,
             self_score=f"{answer.criterion.max_points.normalize():f}",
             narrative="Đã làm",
+            now=timezone.now(),
         )
-        answers.attach_evidence(answer, SimpleUploadedFile("mc.pdf", PDF), by=head)
+        answers.attach_evidence(
+            answer, SimpleUploadedFile("mc.pdf", PDF), by=head, now=timezone.now()
+        )
     if submit:
-        workflow.submit(submission, by=head)
+        workflow.submit(submission, by=head, now=timezone.now())
     return submission
 
 
@@ -57,8 +60,9 @@ def test_review_page(client_for, officer, head_a, sheet, unit_a, django_assert_n
     submission = _big_submission(sheet, unit_a, head_a, size)
     client = client_for(officer)
 
-    # session, user, submission, criteria, answers, evidence, transitions
-    with django_assert_num_queries(7):
+    # session, user, submission, criteria, answers, evidence, transitions; the running
+    # reviewed total: criteria, answers with their evidence counts
+    with django_assert_num_queries(9):
         response = client.get(reverse("campaigns:review", args=[submission.pk]))
 
     assert response.text.count('class="card review-row"') == size
@@ -81,13 +85,27 @@ def test_running_total(client_for, head_a, sheet, unit_a, django_assert_num_quer
     submission = _big_submission(sheet, unit_a, head_a, size, submit=False)
     client = client_for(head_a)
 
-    # session, user, submission, memberships (rules)
-    with django_assert_num_queries(4):
+    # session, user, submission, memberships (rules); the answered counter: criteria,
+    # count of the answered
+    with django_assert_num_queries(6):
         response = client.get(reverse("campaigns:submission_total", args=[submission.pk]), **HTMX)
 
     submission.refresh_from_db()
     assert submission.self_total == 100 + size - 3 + 10
     assert f">{submission.self_total.normalize():f}<" in response.text
+    assert f">{size} of {size} criteria answered<" in response.text
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_review_total(client_for, officer, head_a, sheet, unit_a, django_assert_num_queries, size):
+    submission = _big_submission(sheet, unit_a, head_a, size)
+    client = client_for(officer)
+
+    # session, user, submission, criteria, answers with their evidence counts
+    with django_assert_num_queries(5):
+        response = client.get(reverse("campaigns:review_total", args=[submission.pk]), **HTMX)
+
+    assert f">{100 + size - 3 + 10}</span>" in response.text
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -196,7 +214,9 @@ def test_urging_page_after_the_close(client_for, officer, django_assert_num_quer
     units = [UnitFactory(name=f"Sở {n}") for n in range(size)]
     closed = make_sheet(units, opens=-30, due=-20, closes=-1)
     for unit in units[1:]:  # all but the first reopened already
-        workflow.reopen_unit(closed.period, unit, by=officer, reason="Cho nộp bổ sung")
+        workflow.reopen_unit(
+            closed.period, unit, by=officer, reason="Cho nộp bổ sung", now=timezone.now()
+        )
     client = client_for(officer)
 
     # session, user, period, missing units, their reminders, the reopened among them

@@ -330,6 +330,7 @@ def test_missing_registration_does_not_block_an_assessment_or_a_title(people_a, 
             "proposed_title": unit_year.cstdcs,
             "leader_scores": {},
         },
+        now=timezone.now(),
     )
 
     assert Registration.objects.count() == 0

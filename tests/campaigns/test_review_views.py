@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -22,7 +23,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def submitted_a(submission_a, sheet, head_a):
     fill(submission_a, sheet, head_a)
-    return workflow.submit(submission_a, by=head_a)
+    return workflow.submit(submission_a, by=head_a, now=timezone.now())
 
 
 @pytest.mark.parametrize(
@@ -111,6 +112,58 @@ def test_reviewer_score_over_maximum_is_refused(client_for, officer, submitted_a
     answer.refresh_from_db()
     assert "The score cannot exceed the maximum of 60 points." in response.text
     assert answer.reviewer_score is None
+
+
+def test_review_page_shows_the_running_reviewed_total(client_for, officer, submitted_a, sheet):
+    answer = answer_for(submitted_a, sheet.scored)
+    answers.save_review(answer, by=officer, expected_version=answer.version, reviewer_score="50")
+
+    response = client_for(officer).get(reverse("campaigns:review", args=[submitted_a.pk]))
+
+    # 50 given by the reviewer for 1.1, the unit's own 40 and 2 for the others.
+    assert re.search(r'<span id="reviewed-total"[^>]*>92</span> / 100', response.text)
+    assert "Reviewed total so far" in response.text
+
+
+def test_saving_a_reviewer_score_asks_for_the_new_reviewed_total(
+    client_for, officer, submitted_a, sheet
+):
+    answer = answer_for(submitted_a, sheet.yes_no)
+    client = client_for(officer)
+
+    saved = client.post(
+        reverse("campaigns:criterion_review", args=[submitted_a.pk, sheet.yes_no.pk]),
+        {"version": answer.version, "reviewer_score": "0", "reviewer_comment": "Chưa đạt"},
+        **HTMX,
+    )
+    total = client.get(reverse("campaigns:review_total", args=[submitted_a.pk]), **HTMX)
+
+    assert saved["HX-Trigger"] == "review-saved"
+    assert re.fullmatch(r'<span id="reviewed-total"[^>]*>57</span>', total.text.strip())
+
+
+def test_a_refused_reviewer_score_asks_for_no_new_total(client_for, officer, submitted_a, sheet):
+    answer = answer_for(submitted_a, sheet.scored)
+
+    response = client_for(officer).post(
+        reverse("campaigns:answer_review", args=[answer.pk]),
+        {"version": answer.version, "reviewer_score": "99", "reviewer_comment": ""},
+        **HTMX,
+    )
+
+    assert "HX-Trigger" not in response
+
+
+def test_an_accepted_review_shows_the_stored_total_not_a_running_one(
+    client_for, officer, submitted_a
+):
+    workflow.accept(submitted_a, by=officer, now=timezone.now())
+
+    response = client_for(officer).get(reverse("campaigns:review", args=[submitted_a.pk]))
+
+    assert "Reviewed total so far" not in response.text
+    assert 'id="reviewed-total"' not in response.text
+    assert "<dt>Reviewed total</dt><dd>97</dd>" in response.text
 
 
 @pytest.mark.parametrize("item_count", [1, 100])

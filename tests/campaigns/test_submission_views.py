@@ -1,8 +1,10 @@
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns import answers, workflow
 from campaigns.enums import Subject, SubmissionState
@@ -80,6 +82,34 @@ def test_answer_save_updates_the_running_total(client_for, head_a, submission_a,
     assert (answer.self_score, answer.narrative, answer.version) == (Decimal("45.50"), "Xong", 2)
 
 
+def test_the_running_total_brings_the_answered_counter_along(
+    client_for, head_a, submission_a, sheet
+):
+    answer = answer_for(submission_a, sheet.scored)
+    client = client_for(head_a)
+
+    _post_answer(client, answer, self_score="45")
+    total = client.get(reverse("campaigns:submission_total", args=[submission_a.pk]), **HTMX)
+
+    assert re.search(r'<span id="running-total"[^>]*>45</span>', total.text)
+    # Swapped out of band, in place of the counter beside the submit button.
+    assert re.search(
+        r'<span class="muted" id="answered-counter" data-testid="answered-counter" '
+        r'hx-swap-oob="true">1 of 3 criteria answered</span>',
+        total.text,
+    )
+
+
+def test_the_unit_total_before_the_first_save_counts_nothing_answered(
+    client_for, head_a, sheet, unit_a
+):
+    response = client_for(head_a).get(
+        reverse("campaigns:unit_total", args=[sheet.period.pk, unit_a.pk]), **HTMX
+    )
+
+    assert re.search(r'id="answered-counter"[^>]*>0 of 3 criteria answered<', response.text)
+
+
 def test_answer_over_maximum_is_refused_with_message(client_for, head_a, submission_a, sheet):
     answer = answer_for(submission_a, sheet.scored)
 
@@ -94,7 +124,9 @@ def test_stale_answer_is_refused_and_typed_text_shown_back_without_js(
     client_for, head_a, submission_a, sheet
 ):
     answer = answer_for(submission_a, sheet.scored)
-    answers.save_answer(answer, by=head_a, expected_version=1, narrative="Bản của người khác")
+    answers.save_answer(
+        answer, by=head_a, expected_version=1, narrative="Bản của người khác", now=timezone.now()
+    )
     client = client_for(head_a)
 
     response = client.post(
@@ -111,7 +143,9 @@ def test_stale_answer_is_refused_and_typed_text_shown_back_without_js(
 
 def test_stale_answer_with_htmx_offers_the_stored_text(client_for, head_a, submission_a, sheet):
     answer = answer_for(submission_a, sheet.scored)
-    answers.save_answer(answer, by=head_a, expected_version=1, narrative="Bản của người khác")
+    answers.save_answer(
+        answer, by=head_a, expected_version=1, narrative="Bản của người khác", now=timezone.now()
+    )
 
     response = _post_answer(client_for(head_a), answer, narrative="Của tôi")
 
@@ -183,7 +217,10 @@ def test_evidence_download_permissions(
     cast, client_for, submission_a, sheet, head_a, role, expected
 ):
     evidence = answers.attach_evidence(
-        answer_for(submission_a, sheet.scored), SimpleUploadedFile("kh.pdf", PDF), by=head_a
+        answer_for(submission_a, sheet.scored),
+        SimpleUploadedFile("kh.pdf", PDF),
+        by=head_a,
+        now=timezone.now(),
     )
 
     response = client_for(cast[role]).get(
@@ -210,8 +247,8 @@ def test_submit_incomplete_lists_missing_criteria(client_for, head_a, submission
 
 def test_accepted_submission_is_locked(client_for, head_a, officer, submission_a, sheet):
     fill(submission_a, sheet, head_a)
-    workflow.submit(submission_a, by=head_a)
-    workflow.accept(submission_a, by=officer)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
+    workflow.accept(submission_a, by=officer, now=timezone.now())
     answer = answer_for(submission_a, sheet.scored)
 
     response = _post_answer(client_for(head_a), answer, self_score="1")
@@ -319,8 +356,8 @@ def _add_criterion(sheet, text: str, **fields):
 
 def _accepted(submission, sheet, head, officer):
     fill(submission, sheet, head)
-    workflow.submit(submission, by=head)
-    workflow.accept(submission, by=officer)
+    workflow.submit(submission, by=head, now=timezone.now())
+    workflow.accept(submission, by=officer, now=timezone.now())
     submission.refresh_from_db()
     return submission
 

@@ -156,7 +156,7 @@ def test_home_for_unit_head_has_no_admin_link(client_for, head_a):
     assert reverse("admin:index") not in response.content.decode()
 
 
-def test_home_phases_follow_today_in_ho_chi_minh_city(client_for, officer, monkeypatch):
+def test_home_phases_follow_today_in_ho_chi_minh_city(client_for, officer, time_machine):
     campaign = CampaignFactory()
     PeriodFactory(
         campaign=campaign,
@@ -165,8 +165,7 @@ def test_home_phases_follow_today_in_ho_chi_minh_city(client_for, officer, monke
         closes_on=dt.date(2024, 6, 30),
     )
     # 18:00 UTC on 30 June is 01:00 on 1 July in Hà Nội: the period has closed.
-    moment = dt.datetime(2024, 6, 30, 18, 0, tzinfo=dt.UTC)
-    monkeypatch.setattr(timezone, "now", lambda: moment)
+    time_machine.move_to(dt.datetime(2024, 6, 30, 18, 0, tzinfo=dt.UTC), tick=False)
 
     response = client_for(officer).get(reverse("home"))
 
@@ -185,12 +184,11 @@ def test_home_phases_follow_today_in_ho_chi_minh_city(client_for, officer, monke
         (dt.date(2024, 7, 16), PeriodPhase.CLOSED, False),
     ],
 )
-def test_period_phase_as_of_a_day(today, phase, past_due, client_for, officer, monkeypatch):
+def test_period_phase_as_of_a_day(today, phase, past_due, client_for, officer, time_machine):
     period = PeriodFactory(
         opens_on=dt.date(2024, 6, 1), due_on=dt.date(2024, 6, 30), closes_on=dt.date(2024, 7, 15)
     )
-    moment = timezone.make_aware(dt.datetime.combine(today, dt.time(9)))
-    monkeypatch.setattr(timezone, "now", lambda: moment)
+    time_machine.move_to(timezone.make_aware(dt.datetime.combine(today, dt.time(9))), tick=False)
 
     response = client_for(officer).get(
         reverse("campaigns:detail", kwargs={"pk": period.campaign_id})

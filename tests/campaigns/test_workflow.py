@@ -27,7 +27,7 @@ def _steps(submission):
 
 def test_submit_refuses_incomplete_and_lists_what_is_missing(submission_a, sheet, head_a):
     with pytest.raises(workflow.IncompleteSubmission) as excinfo:
-        workflow.submit(submission_a, by=head_a)
+        workflow.submit(submission_a, by=head_a, now=timezone.now())
 
     assert [(m.criterion.code, m.reason) for m in excinfo.value.missing] == [
         ("1.1", "not answered"),
@@ -42,7 +42,7 @@ def test_submit_refuses_missing_evidence(submission_a, sheet, head_a):
     fill(submission_a, sheet, head_a, evidence=False)
 
     with pytest.raises(workflow.IncompleteSubmission) as excinfo:
-        workflow.submit(submission_a, by=head_a)
+        workflow.submit(submission_a, by=head_a, now=timezone.now())
 
     assert [(m.criterion.code, m.reason) for m in excinfo.value.missing] == [
         ("1.1", "evidence required but none attached")
@@ -55,7 +55,7 @@ def test_submit_records_transition_total_and_emails(
     fill(submission_a, sheet, head_a)
 
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.submit(submission_a, by=head_a)
+        workflow.submit(submission_a, by=head_a, now=timezone.now())
 
     submission_a.refresh_from_db()
     assert submission_a.state == SubmissionState.SUBMITTED
@@ -79,7 +79,7 @@ def test_submit_by_head_of_another_unit_is_refused(submission_a, sheet, head_a, 
     fill(submission_a, sheet, head_a)
 
     with pytest.raises(PermissionDenied):
-        workflow.submit(submission_a, by=head_b)
+        workflow.submit(submission_a, by=head_b, now=timezone.now())
 
     submission_a.refresh_from_db()
     assert submission_a.state == SubmissionState.DRAFT
@@ -87,10 +87,10 @@ def test_submit_by_head_of_another_unit_is_refused(submission_a, sheet, head_a, 
 
 def test_return_requires_reason(submission_a, sheet, head_a, officer):
     fill(submission_a, sheet, head_a)
-    workflow.submit(submission_a, by=head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
 
     with pytest.raises(workflow.WorkflowError) as excinfo:
-        workflow.return_for_revision(submission_a, by=officer, reason="  ")
+        workflow.return_for_revision(submission_a, by=officer, reason="  ", now=timezone.now())
 
     assert str(excinfo.value) == "Give the reason for returning the self-assessment."
     submission_a.refresh_from_db()
@@ -101,7 +101,7 @@ def test_return_with_reason_and_comment_reaches_the_unit(
     submission_a, sheet, head_a, officer, django_capture_on_commit_callbacks
 ):
     fill(submission_a, sheet, head_a)
-    workflow.submit(submission_a, by=head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
 
     with django_capture_on_commit_callbacks(execute=True):
         workflow.return_for_revision(
@@ -109,6 +109,7 @@ def test_return_with_reason_and_comment_reaches_the_unit(
             by=officer,
             reason="Thiếu minh chứng kế hoạch",
             comments={sheet.scored.pk: "Bổ sung quyết định phê duyệt"},
+            now=timezone.now(),
         )
 
     submission_a.refresh_from_db()
@@ -123,13 +124,24 @@ def test_a_comment_on_a_criterion_the_unit_left_without_an_answer_is_kept(
 ):
     for criterion, score in ((sheet.scored, "55"), (sheet.yes_no, "40")):
         answers.save_answer_for(
-            sheet.period, unit_a, criterion, by=head_a, expected_version=1, self_score=score
+            sheet.period,
+            unit_a,
+            criterion,
+            by=head_a,
+            expected_version=1,
+            self_score=score,
+            now=timezone.now(),
         )
     submission = Submission.objects.get(unit=unit_a)
     answers.attach_evidence_for(
-        sheet.period, unit_a, sheet.scored, SimpleUploadedFile("kh.pdf", PDF), by=head_a
+        sheet.period,
+        unit_a,
+        sheet.scored,
+        SimpleUploadedFile("kh.pdf", PDF),
+        by=head_a,
+        now=timezone.now(),
     )
-    workflow.submit(submission, by=head_a)
+    workflow.submit(submission, by=head_a, now=timezone.now())
     assert not submission.answers.filter(criterion=sheet.bonus).exists()  # not claimed
 
     workflow.return_for_revision(
@@ -137,6 +149,7 @@ def test_a_comment_on_a_criterion_the_unit_left_without_an_answer_is_kept(
         by=officer,
         reason="Xem lại điểm thưởng",
         comments={sheet.bonus.pk: "Có bằng khen, đề nghị kê khai", sheet.section.pk: "x"},
+        now=timezone.now(),
     )
 
     assert answer_for(submission, sheet.bonus).reviewer_comment == "Có bằng khen, đề nghị kê khai"
@@ -145,19 +158,19 @@ def test_a_comment_on_a_criterion_the_unit_left_without_an_answer_is_kept(
 
 def test_unit_cannot_review_its_own_submission(submission_a, sheet, head_a):
     fill(submission_a, sheet, head_a)
-    workflow.submit(submission_a, by=head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
 
     with pytest.raises(PermissionDenied):
-        workflow.accept(submission_a, by=head_a)
+        workflow.accept(submission_a, by=head_a, now=timezone.now())
 
 
 def test_full_loop_writes_four_steps(submission_a, sheet, head_a, officer):
     fill(submission_a, sheet, head_a)
-    workflow.submit(submission_a, by=head_a)
-    workflow.return_for_revision(submission_a, by=officer, reason="Bổ sung")
-    workflow.submit(submission_a, by=head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
+    workflow.return_for_revision(submission_a, by=officer, reason="Bổ sung", now=timezone.now())
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
 
-    workflow.accept(submission_a, by=officer)
+    workflow.accept(submission_a, by=officer, now=timezone.now())
 
     submission_a.refresh_from_db()
     assert submission_a.state == SubmissionState.ACCEPTED
@@ -172,11 +185,11 @@ def test_full_loop_writes_four_steps(submission_a, sheet, head_a, officer):
 
 def test_accepted_submission_cannot_be_returned(submission_a, sheet, head_a, officer):
     fill(submission_a, sheet, head_a)
-    workflow.submit(submission_a, by=head_a)
-    workflow.accept(submission_a, by=officer)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
+    workflow.accept(submission_a, by=officer, now=timezone.now())
 
     with pytest.raises(workflow.WorkflowError):
-        workflow.return_for_revision(submission_a, by=officer, reason="Sai")
+        workflow.return_for_revision(submission_a, by=officer, reason="Sai", now=timezone.now())
 
 
 def test_reopen_after_close_needs_officer_and_reason(submission_a, sheet, head_a, officer):
@@ -196,7 +209,7 @@ def test_reopen_after_close_needs_officer_and_reason(submission_a, sheet, head_a
 
 def test_reopen_while_open_is_refused_unless_accepted(submission_a, sheet, officer):
     with pytest.raises(workflow.WorkflowError):
-        workflow.reopen(submission_a, by=officer, reason="Vì sao")
+        workflow.reopen(submission_a, by=officer, reason="Vì sao", now=timezone.now())
 
 
 def test_closed_period_blocks_submit(submission_a, sheet, head_a):
@@ -211,7 +224,7 @@ def test_closed_period_blocks_submit(submission_a, sheet, head_a):
 
 def test_return_after_close_reopens_for_the_unit(submission_a, sheet, head_a, officer):
     fill(submission_a, sheet, head_a)
-    workflow.submit(submission_a, by=head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
     after_close = timezone.now() + dt.timedelta(days=25)
 
     workflow.return_for_revision(
@@ -229,7 +242,7 @@ def test_return_after_close_reopens_for_the_unit(submission_a, sheet, head_a, of
 
 def test_return_on_the_last_day_stays_editable_after_midnight(submission_a, sheet, head_a, officer):
     fill(submission_a, sheet, head_a)
-    workflow.submit(submission_a, by=head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
     closes_on = submission_a.period.closes_on
     last_evening = timezone.make_aware(dt.datetime.combine(closes_on, dt.time(22, 30)))
     next_morning = last_evening + dt.timedelta(hours=10)
@@ -248,9 +261,9 @@ def test_return_on_the_last_day_stays_editable_after_midnight(submission_a, shee
 
 def test_return_while_open_does_not_mark_reopened(submission_a, sheet, head_a, officer):
     fill(submission_a, sheet, head_a)
-    workflow.submit(submission_a, by=head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
 
-    workflow.return_for_revision(submission_a, by=officer, reason="Bổ sung")
+    workflow.return_for_revision(submission_a, by=officer, reason="Bổ sung", now=timezone.now())
 
     submission_a.refresh_from_db()
     assert submission_a.reopened_at is None
@@ -269,7 +282,7 @@ def test_lateness_is_the_first_submissions(
     fill(submission_a, sheet, head_a)
     now = timezone.now()
     workflow.submit(submission_a, by=head_a, now=now + dt.timedelta(days=first_in))
-    workflow.return_for_revision(submission_a, by=officer, reason="Bổ sung")
+    workflow.return_for_revision(submission_a, by=officer, reason="Bổ sung", now=timezone.now())
 
     workflow.submit(submission_a, by=head_a, now=now + dt.timedelta(days=again_in))
 

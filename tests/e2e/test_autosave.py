@@ -4,6 +4,7 @@ leaving with a change not saved."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns import answers, workflow
 from campaigns.enums import SubmissionState
@@ -230,7 +231,7 @@ def test_the_reviewer_score_and_comment_save_as_typed(live_server, new_page, loo
     unit, head, officer, sheet = loop_data
     submission = answers.open_submission(sheet.period, unit)
     fill(submission, sheet, head)
-    workflow.submit(submission, by=head)
+    workflow.submit(submission, by=head, now=timezone.now())
     answer = answer_for(submission, sheet.scored)
     page = new_page()
     log_in(page, live_server, officer.username, PASSWORD)
@@ -266,7 +267,11 @@ def test_a_conflict_shows_both_texts_and_saving_over_it_keeps_the_typed_one(
     answer = Answer.objects.get(submission=submission, criterion=sheet.scored)
     # Someone else of the unit saves the answer after this page was opened.
     answers.save_answer(
-        answer, by=head, expected_version=answer.version, narrative="Văn bản của người khác"
+        answer,
+        by=head,
+        expected_version=answer.version,
+        narrative="Văn bản của người khác",
+        now=timezone.now(),
     )
     status = page.locator(f"#status-{answer.criterion_id}")
 

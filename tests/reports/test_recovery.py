@@ -1,6 +1,6 @@
 """A build whose worker died, that no worker took, or that could not be queued is
 stalled; it is shown so, can be queued again at once, and the every-minute tick
-queues it again exactly once. Time is frozen (timezone.now patched) where the rule
+queues it again exactly once. Time is frozen (time-machine) where the rule
 depends on it."""
 
 import datetime as dt
@@ -35,8 +35,8 @@ SECOND = dt.timedelta(seconds=1)
 
 
 @pytest.fixture
-def frozen(monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: MOMENT)
+def frozen(time_machine):
+    time_machine.move_to(MOMENT, tick=False)
     return MOMENT
 
 

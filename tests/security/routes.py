@@ -68,6 +68,7 @@ ROUTE_KWARGS = {
     "campaigns:evidence_delete": lambda w: {"pk": w.evidence_b.pk},
     "campaigns:review_queue": lambda w: {},
     "campaigns:review": lambda w: {"pk": w.submission_b.pk},
+    "campaigns:review_total": lambda w: {"pk": w.submission_b.pk},
     "campaigns:submission_history": lambda w: {"pk": w.submission_b.pk},
     "campaigns:submission_return": lambda w: {"pk": w.submission_b.pk},
     "campaigns:submission_accept": lambda w: {"pk": w.submission_b.pk},

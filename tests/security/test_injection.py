@@ -91,7 +91,7 @@ def loop(sheet, unit_a, head_a, officer, admin_user, client):
 
 
 def _submitted(loop, by):
-    workflow.submit(loop.submission, by=by)
+    workflow.submit(loop.submission, by=by, now=timezone.now())
     loop.submission.refresh_from_db()
 
 
@@ -141,7 +141,7 @@ def put_criterion_comment(loop, text, users):
 
 def put_reopen_reason(loop, text, users):
     _submitted(loop, users["head_a"])
-    workflow.accept(loop.submission, by=users["officer"])
+    workflow.accept(loop.submission, by=users["officer"], now=timezone.now())
     response = loop.officer.post(
         reverse("campaigns:submission_reopen", args=[loop.submission.pk]), {"reopen_reason": text}
     )

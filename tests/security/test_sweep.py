@@ -138,6 +138,7 @@ EXPECTED = {
     "campaigns:evidence_delete": action(roles(404, **dict.fromkeys(MINISTRY, 403))),
     "campaigns:review_queue": page(roles(200), readers=MINISTRY),
     "campaigns:review": page(roles(404, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY),
+    "campaigns:review_total": page(roles(404, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY),
     "campaigns:submission_history": page(roles(404, leader=403, officer=200), readers=("officer",)),
     # The officer returns it with the reason the form carries: allowed.
     "campaigns:submission_return": action(

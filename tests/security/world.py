@@ -150,13 +150,20 @@ def build() -> World:
     fill(submission_b, sheet, head_b, evidence=False)
     answer_b = answer_for(submission_b, sheet.scored)
     answers.save_answer(
-        answer_b, by=head_b, expected_version=answer_b.version, narrative=SECRETS["narrative"]
+        answer_b,
+        by=head_b,
+        expected_version=answer_b.version,
+        narrative=SECRETS["narrative"],
+        now=timezone.now(),
     )
     answer_b.refresh_from_db()
     evidence_b = answers.attach_evidence(
-        answer_b, SimpleUploadedFile(SECRETS["evidence_name"], EVIDENCE_PDF), by=head_b
+        answer_b,
+        SimpleUploadedFile(SECRETS["evidence_name"], EVIDENCE_PDF),
+        by=head_b,
+        now=timezone.now(),
     )
-    submission_b = workflow.submit(submission_b, by=head_b)
+    submission_b = workflow.submit(submission_b, by=head_b, now=timezone.now())
     answer_b.refresh_from_db()
     answers.save_review(
         answer_b,

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.demo import demo_summary, load_demo
@@ -29,7 +30,7 @@ class Command(BaseCommand):
                     "Run with --force to load it anyway."
                 )
             )
-        created = load_demo()  # one transaction
+        created = load_demo(today=timezone.localdate())  # one transaction
         summary = demo_summary()
         write = self.stdout.write
         write(
