@@ -86,6 +86,13 @@ def action(post: dict, *, readers=(), writers=(), get=None, **options) -> Expect
     )
 
 
+def public(*, get, post) -> Expect:
+    """A page needing no login: every role, the anonymous visitor too, gets the same."""
+    return Expect(
+        get={**roles(get), "anonymous": get}, post={**roles(post), "anonymous": post}, public=True
+    )
+
+
 MINISTRY = ("leader", "officer")  # ministry-wide readers of every unit's data
 
 EXPECTED = {
@@ -214,25 +221,11 @@ EXPECTED = {
     ),
     # Password reset by email: public pages; the empty form shows its errors and the
     # link with a token that is not one says it is invalid. Nothing is sent or saved.
-    "password_reset": Expect(
-        get={**roles(200), "anonymous": 200}, post={**roles(200), "anonymous": 200}, public=True
-    ),
-    "admin_password_reset": Expect(
-        get={**roles(200), "anonymous": 200}, post={**roles(200), "anonymous": 200}, public=True
-    ),
-    "password_reset_done": Expect(
-        get={**roles(200), "anonymous": 200},
-        post={**roles(NOT_ALLOWED), "anonymous": NOT_ALLOWED},
-        public=True,
-    ),
-    "password_reset_confirm": Expect(
-        get={**roles(200), "anonymous": 200}, post={**roles(200), "anonymous": 200}, public=True
-    ),
-    "password_reset_complete": Expect(
-        get={**roles(200), "anonymous": 200},
-        post={**roles(NOT_ALLOWED), "anonymous": NOT_ALLOWED},
-        public=True,
-    ),
+    "password_reset": public(get=200, post=200),
+    "admin_password_reset": public(get=200, post=200),
+    "password_reset_done": public(get=200, post=NOT_ALLOWED),
+    "password_reset_confirm": public(get=200, post=200),
+    "password_reset_complete": public(get=200, post=NOT_ALLOWED),
     "reports:index": page(roles(403, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY),
     "reports:campaign": page(roles(403, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY),
     "reports:request": action(roles(403, officer=302), readers=("officer",), writers=("officer",)),
