@@ -396,7 +396,7 @@ class AnswerInline(ReadOnlyInline):
 
 class TransitionInline(ReadOnlyInline):
     model = Transition
-    fields = ("at", "from_state", "to_state", "by", "reason")
+    fields = ("at", "action", "from_state", "to_state", "by", "reason")
     readonly_fields = fields
 
     def get_queryset(self, request):

@@ -19,7 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns import notifications, scoring
-from campaigns.enums import TRANSITIONS, CampaignStatus, Subject, SubmissionState
+from campaigns.enums import (
+    TRANSITIONS,
+    CampaignStatus,
+    Subject,
+    SubmissionState,
+    TransitionAction,
+)
 from campaigns.models import Answer, AnswerChange, Criterion, Submission, Transition
 
 
@@ -93,30 +99,47 @@ def _require(user, perm: str, submission: Submission) -> None:
         raise PermissionDenied(_("You are not allowed to do this on this self-assessment."))
 
 
-def _check_transition(submission: Submission, to_state: str) -> None:
-    if submission.state == to_state:
+def _check_transition(submission: Submission, action: str) -> str:
+    """The state `action` takes the (locked) submission to, by the TRANSITIONS table;
+    AlreadyDone when it is already where the action leads (a second click),
+    WorkflowError when the action does not start from its state."""
+    edges = TRANSITIONS[action]
+    target = edges.get(submission.state)
+    if target is not None:
+        return target
+    targets = set(edges.values())
+    if submission.state in targets:
         raise AlreadyDone(
             _("This self-assessment is already “%(state)s”: nothing more was done.")
             % {"state": submission.get_state_display()}
         )
-    if to_state not in TRANSITIONS.get(submission.state, set()):
-        raise WorkflowError(
-            _("A self-assessment that is “%(state)s” cannot become “%(target)s”.")
-            % {
-                "state": submission.get_state_display(),
-                "target": SubmissionState(to_state).label,
-            }
-        )
+    raise WorkflowError(
+        _("A self-assessment that is “%(state)s” cannot become “%(target)s”.")
+        % {
+            "state": submission.get_state_display(),
+            "target": SubmissionState(min(targets)).label,
+        }
+    )
 
 
-def _move(submission: Submission, to_state: str, *, by, reason: str = "", fields=()) -> Transition:
+def _move(
+    submission: Submission, action: str, *, by, now, reason: str = "", fields=()
+) -> Transition:
+    """Take the locked submission along the action's edge (checked by the caller with
+    _check_transition) and record the step."""
     from_state = submission.state
-    submission.state = to_state
+    submission.state = TRANSITIONS[action][from_state]
     submission.version = F("version") + 1
     submission.save(update_fields=["state", "version", "updated_at", *fields])
     submission.refresh_from_db(fields=["version"])
     return Transition.objects.create(
-        submission=submission, from_state=from_state, to_state=to_state, by=by, reason=reason
+        submission=submission,
+        action=action,
+        from_state=from_state,
+        to_state=submission.state,
+        by=by,
+        at=now,
+        reason=reason,
     )
 
 
@@ -150,7 +173,7 @@ def submit(submission: Submission, *, by, now) -> Submission:
     with transaction.atomic():
         submission = lock(submission)
         _require(by, "campaigns.submit_submission", submission)
-        _check_transition(submission, SubmissionState.SUBMITTED)
+        _check_transition(submission, TransitionAction.SUBMITTED)
         if not submission.is_editable(timezone.localdate(now)):
             raise WorkflowError(
                 _("The period closed on %(date)s; ask the emulation officers to reopen it.")
@@ -168,8 +191,9 @@ def submit(submission: Submission, *, by, now) -> Submission:
         submission.submitted_at = now
         _move(
             submission,
-            SubmissionState.SUBMITTED,
+            TransitionAction.SUBMITTED,
             by=by,
+            now=now,
             fields=["self_total", "submitted_at", "is_late"],
         )
         total = submission.self_total
@@ -195,7 +219,7 @@ def return_for_revision(
     with transaction.atomic():
         submission = lock(submission)
         _require(by, "campaigns.review_submission", submission)
-        _check_transition(submission, SubmissionState.RETURNED)
+        _check_transition(submission, TransitionAction.RETURNED)
         for answer in _answers_to_comment(submission, list(comments or {})):
             comment = comments[answer.criterion_id].strip()
             if comment != answer.reviewer_comment:
@@ -216,7 +240,7 @@ def return_for_revision(
         ):
             submission.reopened_at = now
             fields.append("reopened_at")
-        _move(submission, SubmissionState.RETURNED, by=by, reason=reason, fields=fields)
+        _move(submission, TransitionAction.RETURNED, by=by, now=now, reason=reason, fields=fields)
         transaction.on_commit(lambda: notifications.returned(submission.pk, reason))
     return submission
 
@@ -244,13 +268,14 @@ def accept(submission: Submission, *, by, now) -> Submission:
     with transaction.atomic():
         submission = lock(submission)
         _require(by, "campaigns.review_submission", submission)
-        _check_transition(submission, SubmissionState.ACCEPTED)
+        _check_transition(submission, TransitionAction.ACCEPTED)
         submission.reviewer_total = reviewed_total(submission)
         submission.accepted_at = now
         _move(
             submission,
-            SubmissionState.ACCEPTED,
+            TransitionAction.ACCEPTED,
             by=by,
+            now=now,
             fields=["reviewer_total", "accepted_at"],
         )
         transaction.on_commit(lambda: notifications.accepted(submission.pk))
@@ -278,13 +303,16 @@ def reopen(submission: Submission, *, by, reason: str, now) -> Submission:
             raise WorkflowError(
                 _("The period is still open: the unit can already edit or be returned.")
             )
-        target = (
-            SubmissionState.DRAFT
-            if submission.state == SubmissionState.DRAFT
-            else SubmissionState.RETURNED
-        )
+        _check_transition(submission, TransitionAction.REOPENED)
         submission.reopened_at = now
-        _move(submission, target, by=by, reason=reason, fields=["reopened_at"])
+        _move(
+            submission,
+            TransitionAction.REOPENED,
+            by=by,
+            now=now,
+            reason=reason,
+            fields=["reopened_at"],
+        )
         transaction.on_commit(lambda: notifications.reopened(submission.pk, reason))
     return submission
 

@@ -14,7 +14,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from campaigns import scoring
-from campaigns.enums import CriterionKind, PerformanceGrade, Subject, SubmissionState
+from campaigns.enums import (
+    CriterionKind,
+    PerformanceGrade,
+    Subject,
+    SubmissionState,
+    TransitionAction,
+)
 from campaigns.models import (
     Answer,
     Campaign,
@@ -149,8 +155,9 @@ def _steps(submission, state, submitted_at, head, officer) -> list[Transition]:
     steps = [
         Transition(
             submission=submission,
-            from_state="draft",
-            to_state="submitted",
+            action=TransitionAction.SUBMITTED,
+            from_state=SubmissionState.DRAFT,
+            to_state=SubmissionState.SUBMITTED,
             by=head,
             at=submitted_at,
         )
@@ -159,8 +166,9 @@ def _steps(submission, state, submitted_at, head, officer) -> list[Transition]:
         steps.append(
             Transition(
                 submission=submission,
-                from_state="submitted",
-                to_state="returned",
+                action=TransitionAction.RETURNED,
+                from_state=SubmissionState.SUBMITTED,
+                to_state=SubmissionState.RETURNED,
                 by=officer,
                 at=submitted_at + dt.timedelta(days=3),
                 reason="Đề nghị bổ sung minh chứng cho các tiêu chí bắt buộc.",
@@ -170,8 +178,9 @@ def _steps(submission, state, submitted_at, head, officer) -> list[Transition]:
         steps.append(
             Transition(
                 submission=submission,
-                from_state="submitted",
-                to_state="accepted",
+                action=TransitionAction.ACCEPTED,
+                from_state=SubmissionState.SUBMITTED,
+                to_state=SubmissionState.ACCEPTED,
                 by=officer,
                 at=submission.accepted_at,
             )

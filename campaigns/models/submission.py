@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.enums import ReminderKind, SubmissionState
+from campaigns.enums import ReminderKind, SubmissionState, TransitionAction
 from units.enums import UNIT_MANAGING_ROLES
 
 from .campaign import Campaign, Criterion, Period, Title
@@ -285,7 +285,8 @@ class Evidence(models.Model):
 
 
 class Transition(models.Model):
-    """Every workflow step of a submission, shown as its timeline."""
+    """Every workflow step of a submission, shown as its timeline: what was done
+    (action), from which state to which, by whom, when and why."""
 
     submission = models.ForeignKey(
         Submission,
@@ -295,6 +296,7 @@ class Transition(models.Model):
     )
     from_state = models.CharField(_("from"), max_length=16, choices=SubmissionState.choices)
     to_state = models.CharField(_("to"), max_length=16, choices=SubmissionState.choices)
+    action = models.CharField(_("action"), max_length=16, choices=TransitionAction.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
@@ -311,7 +313,7 @@ class Transition(models.Model):
         ordering = ["submission", "at", "id"]
 
     def __str__(self):
-        return f"{self.submission}: {self.from_state} → {self.to_state}"
+        return f"{self.submission}: {self.action} ({self.from_state} → {self.to_state})"
 
 
 class Reminder(models.Model):

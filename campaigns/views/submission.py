@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaigns import answers as answer_service
 from campaigns import workflow
-from campaigns.enums import CampaignStatus, Subject
+from campaigns.enums import CampaignStatus, Subject, SubmissionState, TransitionAction
 from campaigns.evidence import ALLOWED_TYPES, download_name
 from campaigns.forms import AnswerForm
 from campaigns.models import Answer, Criterion, Evidence, Period, Submission
@@ -150,6 +150,8 @@ def sheet_context(request, submission: Submission, **extra) -> dict:
         "can_review": user.has_perm("campaigns.review_submission", submission)
         and submission.pk is not None,
         "today": today,
+        "SubmissionState": SubmissionState,
+        "TransitionAction": TransitionAction,
         **sheet_urls(submission),
         **extra,
     }

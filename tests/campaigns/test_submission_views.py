@@ -478,3 +478,27 @@ def test_real_office_files_and_photos_upload_and_download(
     assert b"".join(response.streaming_content) == content
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == f'attachment; filename="{download_as}"'
+
+
+def test_the_timeline_tells_a_reopening_from_a_return(
+    client_for, head_a, officer, submission_a, sheet
+):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
+    workflow.accept(submission_a, by=officer, now=timezone.now())
+    workflow.reopen(submission_a, by=officer, reason="Sửa điểm", now=timezone.now())
+
+    response = client_for(head_a).get(
+        reverse("campaigns:submission_detail", args=[submission_a.pk])
+    )
+
+    steps = [
+        re.sub(r"\s+", " ", text).strip()
+        for text in re.findall(
+            r'<span class="timeline__what">(.*?)</span>', response.text, flags=re.S
+        )
+    ]
+    assert steps == ["Submitted", "Accepted", "Reopened"]
+    reason = re.search(r'data-testid="return-reason">(.*?)</div>', response.text, flags=re.S)
+    assert "Reopened:" in reason.group(1)
+    assert "Returned for revision:" not in reason.group(1)

@@ -21,7 +21,7 @@ def _steps(submission):
     return list(
         Transition.objects.filter(submission=submission)
         .order_by("at", "id")
-        .values_list("from_state", "to_state", "by__username", "reason")
+        .values_list("action", "from_state", "to_state", "by__username", "reason")
     )
 
 
@@ -61,7 +61,7 @@ def test_submit_records_transition_total_and_emails(
     assert submission_a.state == SubmissionState.SUBMITTED
     assert submission_a.self_total == Decimal("97.00")
     assert submission_a.is_late is False
-    assert _steps(submission_a) == [("draft", "submitted", "head_a", "")]
+    assert _steps(submission_a) == [("submitted", "draft", "submitted", "head_a", "")]
     assert sorted(m.to[0] for m in mail.outbox) == sorted([head_a.email, officer.email])
 
 
@@ -176,10 +176,10 @@ def test_full_loop_writes_four_steps(submission_a, sheet, head_a, officer):
     assert submission_a.state == SubmissionState.ACCEPTED
     assert submission_a.reviewer_total == Decimal("97.00")
     assert _steps(submission_a) == [
-        ("draft", "submitted", "head_a", ""),
-        ("submitted", "returned", "officer", "Bổ sung"),
-        ("returned", "submitted", "head_a", ""),
-        ("submitted", "accepted", "officer", ""),
+        ("submitted", "draft", "submitted", "head_a", ""),
+        ("returned", "submitted", "returned", "officer", "Bổ sung"),
+        ("submitted", "returned", "submitted", "head_a", ""),
+        ("accepted", "submitted", "accepted", "officer", ""),
     ]
 
 
@@ -204,7 +204,7 @@ def test_reopen_after_close_needs_officer_and_reason(submission_a, sheet, head_a
     submission_a.refresh_from_db()
     assert submission_a.reopened_at == after_close
     assert submission_a.is_editable(after_close.date()) is True
-    assert _steps(submission_a) == [("draft", "draft", "officer", "Gia hạn 3 ngày")]
+    assert _steps(submission_a) == [("reopened", "draft", "draft", "officer", "Gia hạn 3 ngày")]
 
 
 def test_reopen_while_open_is_refused_unless_accepted(submission_a, sheet, officer):
@@ -289,3 +289,65 @@ def test_lateness_is_the_first_submissions(
     submission_a.refresh_from_db()
     assert submission_a.is_late is late
     assert submission_a.submitted_at == now + dt.timedelta(days=again_in)
+
+
+def test_reopening_an_accepted_sheet_is_recorded_as_reopened(submission_a, sheet, head_a, officer):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
+    workflow.accept(submission_a, by=officer, now=timezone.now())
+
+    workflow.reopen(submission_a, by=officer, reason="Sửa điểm 1.1", now=timezone.now())
+
+    submission_a.refresh_from_db()
+    assert submission_a.state == SubmissionState.RETURNED
+    assert _steps(submission_a)[-1] == (
+        "reopened",
+        "accepted",
+        "returned",
+        "officer",
+        "Sửa điểm 1.1",
+    )
+
+
+def test_reopening_a_submitted_sheet_after_close_is_recorded_as_reopened(
+    submission_a, sheet, head_a, officer
+):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
+    after_close = timezone.now() + dt.timedelta(days=25)
+
+    workflow.reopen(submission_a, by=officer, reason="Cho sửa", now=after_close)
+
+    assert _steps(submission_a)[-1] == ("reopened", "submitted", "returned", "officer", "Cho sửa")
+
+
+def test_a_step_is_dated_by_the_callers_moment(submission_a, sheet, head_a):
+    fill(submission_a, sheet, head_a)
+    moment = timezone.now() - dt.timedelta(days=2)
+
+    workflow.submit(submission_a, by=head_a, now=moment)
+
+    assert list(submission_a.transitions.values_list("at", flat=True)) == [moment]
+
+
+def test_every_action_of_the_table_leads_somewhere_from_a_known_state():
+    from campaigns.enums import TRANSITIONS, TransitionAction
+
+    edges = {
+        (action, source, target)
+        for action, moves in TRANSITIONS.items()
+        for source, target in moves.items()
+    }
+
+    assert set(TRANSITIONS) == set(TransitionAction.values)
+    assert edges == {
+        ("submitted", "draft", "submitted"),
+        ("submitted", "returned", "submitted"),
+        ("returned", "submitted", "returned"),
+        ("accepted", "submitted", "accepted"),
+        ("reopened", "draft", "draft"),
+        ("reopened", "submitted", "returned"),
+        ("reopened", "returned", "returned"),
+        ("reopened", "accepted", "returned"),
+        ("withdrawn", "submitted", "draft"),
+    }
