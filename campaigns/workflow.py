@@ -167,6 +167,18 @@ def reviewed_total(submission: Submission) -> Decimal:
     return scoring.total(criteria, scores)
 
 
+def missing_for_submit(submission: Submission) -> list[scoring.Missing]:
+    """What the unit must still complete before submit() takes the self-assessment
+    (reads only; submit() checks again under the lock). Everything, for a sheet the
+    unit has not saved yet."""
+    if submission.pk is None:
+        criteria = Criterion.objects.filter(
+            campaign_id=submission.period.campaign_id, subject=Subject.COLLECTIVE
+        )
+        return scoring.missing_for_submit(criteria, {}, {})
+    return scoring.missing_for_submit(*_scores(submission))
+
+
 def submit(submission: Submission, *, by, now) -> Submission:
     """The unit sends its self-assessment for review. Refused while anything is missing
     (IncompleteSubmission lists it); marked late after the due date."""
@@ -351,10 +363,7 @@ def submit_unit(period, unit, *, by, now) -> Submission:
     if submission is None:
         probe = Submission(period=period, unit=unit)
         _require(by, "campaigns.submit_submission", probe)
-        criteria = list(
-            Criterion.objects.filter(campaign_id=period.campaign_id, subject=Subject.COLLECTIVE)
-        )
-        missing = scoring.missing_for_submit(criteria, {}, {})
+        missing = missing_for_submit(probe)
         if missing:
             raise IncompleteSubmission(missing)
         with transaction.atomic():
