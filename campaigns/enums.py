@@ -99,13 +99,14 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 }
 
 
-# The movement's own life: drafted by the Department, launched by the Minister's
-# decision, closed at the year-end; a closed movement may be reopened (launched again)
-# to correct it. campaigns.lifecycle checks every change against this table.
-CAMPAIGN_TRANSITIONS: dict[str, set[str]] = {
-    CampaignStatus.DRAFT: {CampaignStatus.LAUNCHED},
-    CampaignStatus.LAUNCHED: {CampaignStatus.CLOSED},
-    CampaignStatus.CLOSED: {CampaignStatus.LAUNCHED},
+# The movement's own life, by action: the status each starts from and the status it
+# leads to. Drafted by the Department, launched by the Minister's decision, closed at
+# the year's end; a closed movement may be reopened (launched again) to correct it.
+# campaigns.lifecycle checks every change against this table.
+CAMPAIGN_TRANSITIONS: dict[str, dict[str, str]] = {
+    "launch": {CampaignStatus.DRAFT: CampaignStatus.LAUNCHED},
+    "close": {CampaignStatus.LAUNCHED: CampaignStatus.CLOSED},
+    "reopen": {CampaignStatus.CLOSED: CampaignStatus.LAUNCHED},
 }
 
 

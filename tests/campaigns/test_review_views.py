@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from campaigns import answers, reminders, workflow
 from campaigns.enums import CampaignStatus, ReminderKind, SubmissionState
-from campaigns.models import Campaign, Reminder, Submission
+from campaigns.models import Reminder, Submission
 from campaigns.tasks import task_send_reminders
 
 from ..factories import MembershipFactory, UnitFactory
@@ -354,8 +354,7 @@ def test_tampered_ids_get_no_500(client_for, officer, head_a, submitted_a, sheet
 def test_no_reminders_when_units_cannot_submit(
     client_for, officer, unit_a, head_a, dates, status, refusal
 ):
-    sheet = make_sheet([unit_a], **dates)
-    Campaign.objects.filter(pk=sheet.period.campaign_id).update(status=status)
+    sheet = make_sheet([unit_a], status=status, **dates)
     client = client_for(officer)
 
     page = client.get(reverse("campaigns:urging", args=[sheet.period.pk]))
@@ -378,8 +377,7 @@ def test_no_overdue_reminder_once_the_period_closed(unit_a, head_a):
 
 
 def test_no_daily_reminder_for_a_draft_movement(unit_a, head_a):
-    sheet = make_sheet([unit_a], due=3)
-    Campaign.objects.filter(pk=sheet.period.campaign_id).update(status=CampaignStatus.DRAFT)
+    make_sheet([unit_a], due=3, status=CampaignStatus.DRAFT)
 
     assert reminders.send_due_reminders(timezone.localdate()) == 0
 

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns import scoring
+from campaigns import lifecycle, scoring
 from campaigns.enums import (
     CampaignStatus,
     CriterionKind,
@@ -190,7 +190,11 @@ class Seeder:
             launched_by="Bộ trưởng",
             starts_on=dt.date(year, 1, 1),
             ends_on=dt.date(year, 12, 31),
-            status=CampaignStatus.LAUNCHED if latest else CampaignStatus.CLOSED,
+        )
+        lifecycle.bring_to(
+            campaign,
+            CampaignStatus.LAUNCHED if latest else CampaignStatus.CLOSED,
+            now=timezone.make_aware(dt.datetime.combine(campaign.document_date, dt.time(9))),
         )
         Campaign.participants.through.objects.bulk_create(
             (Campaign.participants.through(campaign=campaign, unit=u) for u in self.units),
