@@ -351,3 +351,34 @@ def test_every_action_of_the_table_leads_somewhere_from_a_known_state():
         ("reopened", "accepted", "returned"),
         ("withdrawn", "submitted", "draft"),
     }
+
+
+def test_past_records_take_their_states_along_the_table(sheet, unit_a, unit_b, head_a, officer):
+    sent = timezone.now() - dt.timedelta(days=30)
+    steps = [
+        workflow.PastStep("submitted", at=sent, by=head_a),
+        workflow.PastStep("accepted", at=sent + dt.timedelta(days=5), by=officer),
+    ]
+
+    (saved,) = workflow.record_past([(Submission(period=sheet.period, unit=unit_a), steps)])
+
+    saved.refresh_from_db()
+    assert (saved.state, saved.submitted_at, saved.accepted_at) == (
+        SubmissionState.ACCEPTED,
+        sent,
+        sent + dt.timedelta(days=5),
+    )
+    assert _steps(saved) == [
+        ("submitted", "draft", "submitted", "head_a", ""),
+        ("accepted", "submitted", "accepted", "officer", ""),
+    ]
+    with pytest.raises(ValueError, match="accepted does not start from draft"):
+        workflow.record_past(
+            [
+                (
+                    Submission(period=sheet.period, unit=unit_b),
+                    [workflow.PastStep("accepted", at=sent)],
+                )
+            ]
+        )
+    assert Submission.objects.filter(unit=unit_b).exists() is False
