@@ -23,6 +23,7 @@ from campaigns.workflow import (
     WorkflowError,
     lock_for_editing,
     lock_for_review,
+    mark_review_started,
     submission_for_saving,
 )
 
@@ -174,14 +175,16 @@ def save_answer_for(
 
 
 def save_review(
-    answer: Answer, *, by, expected_version: int, reviewer_score=UNSET, comment=UNSET
+    answer: Answer, *, by, now, expected_version: int, reviewer_score=UNSET, comment=UNSET
 ) -> Answer:
     """An emulation officer's score and comment on one criterion of a submitted
-    self-assessment (refused once it is accepted or returned, checked under the lock)."""
+    self-assessment (refused once it is accepted or returned, checked under the lock).
+    The first one starts the review (the unit can no longer withdraw the sheet)."""
     return save_review_for(
         answer.submission,
         answer.criterion,
         by=by,
+        now=now,
         expected_version=expected_version,
         reviewer_score=reviewer_score,
         comment=comment,
@@ -193,6 +196,7 @@ def save_review_for(
     criterion: Criterion,
     *,
     by,
+    now,
     expected_version: int,
     reviewer_score=UNSET,
     comment=UNSET,
@@ -206,7 +210,9 @@ def save_review_for(
         values["reviewer_comment"] = (comment or "").strip()
     with transaction.atomic():
         locked = lock_for_review(submission, by)
-        return _save(locked, criterion, values, by=by, expected_version=expected_version)
+        saved = _save(locked, criterion, values, by=by, expected_version=expected_version)
+        mark_review_started(locked, now=now)
+    return saved
 
 
 def refresh_self_total(submission: Submission) -> Decimal:

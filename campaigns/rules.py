@@ -83,6 +83,7 @@ rules.add_perm(
 )
 rules.add_perm("campaigns.change_submission", manages_submission_unit)
 rules.add_perm("campaigns.submit_submission", manages_submission_unit)
+rules.add_perm("campaigns.withdraw_submission", manages_submission_unit)
 rules.add_perm("campaigns.review_submission", is_emulation_officer | is_admin)
 rules.add_perm("campaigns.reopen_submission", is_emulation_officer | is_admin)
 # Launching, closing and reopening a movement (campaigns.lifecycle).

@@ -95,6 +95,14 @@ def lock_for_review(submission: Submission, by) -> Submission:
     return locked
 
 
+def mark_review_started(submission: Submission, *, now) -> None:
+    """Record on the locked, submitted sheet that its review has started (at its first
+    reviewer score or comment): from then on the unit cannot withdraw it."""
+    if submission.review_started_at is None:
+        submission.review_started_at = now
+        Submission.objects.filter(pk=submission.pk).update(review_started_at=now)
+
+
 def _require(user, perm: str, submission: Submission) -> None:
     if not user.has_perm(perm, submission):
         raise PermissionDenied(_("You are not allowed to do this on this self-assessment."))
@@ -202,15 +210,64 @@ def submit(submission: Submission, *, by, now) -> Submission:
             # returned after the due date is not late for sending its revision.
             submission.is_late = timezone.localdate(now) > submission.period.due_on
         submission.submitted_at = now
+        submission.review_started_at = None  # a new sheet to review
         _move(
             submission,
             TransitionAction.SUBMITTED,
             by=by,
             now=now,
-            fields=["self_total", "submitted_at", "is_late"],
+            fields=["self_total", "submitted_at", "is_late", "review_started_at"],
         )
         total = submission.self_total
         transaction.on_commit(lambda: notifications.submitted(submission.pk, total=total))
+    return submission
+
+
+def _withdraw_refusal(submission: Submission, today) -> str | None:
+    """Why the unit may not withdraw its submitted sheet now (None if it may): the
+    Department has started reviewing it, or the period has closed (the draft it
+    would become could not be sent again)."""
+    if submission.review_started:
+        return _(
+            "The Department has started reviewing this self-assessment: it can no longer "
+            "be withdrawn. Ask the emulation officers to return it."
+        )
+    if today > submission.period.closes_on and submission.reopened_at is None:
+        return _("The period has closed: this self-assessment can no longer be withdrawn.")
+    return None
+
+
+def can_withdraw(submission: Submission, user, *, today) -> bool:
+    """Whether the withdraw button is offered (withdraw() checks again under the lock)."""
+    return (
+        submission.state == SubmissionState.SUBMITTED
+        and user.has_perm("campaigns.withdraw_submission", submission)
+        and _withdraw_refusal(submission, today) is None
+    )
+
+
+def withdraw(submission: Submission, *, by, now) -> Submission:
+    """The unit takes back (thu hồi) the self-assessment it sent, to edit it again as a
+    draft, until the Department starts reviewing it. A first submission withdrawn is
+    as if never sent (its lateness is decided again); the officers are told."""
+    with transaction.atomic():
+        submission = lock(submission)
+        _require(by, "campaigns.withdraw_submission", submission)
+        _check_transition(submission, TransitionAction.WITHDRAWN)
+        refusal = _withdraw_refusal(submission, timezone.localdate(now))
+        if refusal:
+            raise WorkflowError(refusal)
+        fields = []
+        last_submit = (
+            submission.transitions.filter(action=TransitionAction.SUBMITTED)
+            .order_by("at", "id")
+            .last()
+        )
+        if last_submit is None or last_submit.from_state == SubmissionState.DRAFT:
+            submission.submitted_at, submission.is_late = None, False
+            fields = ["submitted_at", "is_late"]
+        _move(submission, TransitionAction.WITHDRAWN, by=by, now=now, fields=fields)
+        transaction.on_commit(lambda: notifications.withdrawn(submission.pk))
     return submission
 
 

@@ -111,9 +111,9 @@ class SubmissionQuerySet(models.QuerySet):
 class Submission(models.Model):
     """A unit's self-assessment for one period.
 
-    State changes must go through campaigns.workflow (submit, return_for_revision,
-    accept, reopen): it checks the transition and permission, records a Transition
-    and sends the notifications."""
+    State changes must go through campaigns.workflow (submit, withdraw,
+    return_for_revision, accept, reopen): it checks the transition and permission,
+    records a Transition and sends the notifications."""
 
     period = models.ForeignKey(
         Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="submissions"
@@ -140,6 +140,12 @@ class Submission(models.Model):
         blank=True,
         help_text=_("Set when an emulation officer reopens it after the period closed."),
     )
+    review_started_at = models.DateTimeField(
+        _("review started at"),
+        null=True,
+        blank=True,
+        help_text=_("When an emulation officer first scored or commented on it since it was sent."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -159,6 +165,13 @@ class Submission(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.state == SubmissionState.ACCEPTED
+
+    @property
+    def review_started(self) -> bool:
+        """The Department has started reviewing the sheet it was sent: an officer saved
+        a score or a comment on it since (review_started_at, set by the first such
+        save and cleared by each submit). From then on the unit cannot withdraw it."""
+        return self.state == SubmissionState.SUBMITTED and self.review_started_at is not None
 
     def is_editable(self, today) -> bool:
         """Answers may change in draft or returned, until the period closes (or after,

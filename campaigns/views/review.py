@@ -223,6 +223,7 @@ def _review_row(request, answer):
             answer.submission,
             answer.criterion,
             by=request.user,
+            now=timezone.now(),
             expected_version=expected,
             reviewer_score=form.cleaned_data["reviewer_score"],
             comment=form.cleaned_data["reviewer_comment"],

@@ -154,6 +154,8 @@ def sheet_context(request, submission: Submission, **extra) -> dict:
         "can_edit": user.has_perm("campaigns.change_submission", submission)
         and submission.is_editable(today),
         "can_submit": can_submit,
+        "can_withdraw": submission.pk is not None
+        and workflow.can_withdraw(submission, user, today=today),
         "can_review": user.has_perm("campaigns.review_submission", submission)
         and submission.pk is not None,
         "today": today,
@@ -489,4 +491,23 @@ def _submit(request, submission: Submission, submit):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Your self-assessment has been submitted for review."))
+    return redirect(_sheet_url(submission))
+
+
+@login_required
+@require_POST
+def submission_withdraw(request, pk: int):
+    """The unit takes back its submitted self-assessment, until the review starts."""
+    submission = _get_submission(request, pk)
+    try:
+        workflow.withdraw(submission, by=request.user, now=timezone.now())
+    except workflow.AlreadyDone as done:
+        messages.info(request, str(done))
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Your self-assessment was withdrawn: edit it and submit it again."),
+        )
     return redirect(_sheet_url(submission))

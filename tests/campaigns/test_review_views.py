@@ -116,7 +116,9 @@ def test_reviewer_score_over_maximum_is_refused(client_for, officer, submitted_a
 
 def test_review_page_shows_the_running_reviewed_total(client_for, officer, submitted_a, sheet):
     answer = answer_for(submitted_a, sheet.scored)
-    answers.save_review(answer, by=officer, expected_version=answer.version, reviewer_score="50")
+    answers.save_review(
+        answer, by=officer, now=timezone.now(), expected_version=answer.version, reviewer_score="50"
+    )
 
     response = client_for(officer).get(reverse("campaigns:review", args=[submitted_a.pk]))
 

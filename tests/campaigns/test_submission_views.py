@@ -537,3 +537,43 @@ def test_the_timeline_tells_a_reopening_from_a_return(
     reason = re.search(r'data-testid="return-reason">(.*?)</div>', response.text, flags=re.S)
     assert "Reopened:" in reason.group(1)
     assert "Returned for revision:" not in reason.group(1)
+
+
+def test_the_unit_withdraws_its_sheet_from_the_page(client_for, head_a, submission_a, sheet):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
+    client = client_for(head_a)
+    url = reverse("campaigns:submission_detail", args=[submission_a.pk])
+
+    page = client.get(url)
+    response = client.post(
+        reverse("campaigns:submission_withdraw", args=[submission_a.pk]), follow=True
+    )
+
+    assert 'data-testid="withdraw"' in page.text
+    assert response.redirect_chain == [(url, 302)]
+    assert "Your self-assessment was withdrawn: edit it and submit it again." in response.text
+    assert 'data-testid="withdraw"' not in response.text
+    submission_a.refresh_from_db()
+    assert submission_a.state == SubmissionState.DRAFT
+
+
+def test_no_withdraw_button_once_the_review_started(
+    client_for, head_a, officer, submission_a, sheet
+):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
+    answer = answer_for(submission_a, sheet.scored)
+    answers.save_review(
+        answer, by=officer, now=timezone.now(), expected_version=answer.version, reviewer_score="50"
+    )
+
+    page = client_for(head_a).get(reverse("campaigns:submission_detail", args=[submission_a.pk]))
+    refused = client_for(head_a).post(
+        reverse("campaigns:submission_withdraw", args=[submission_a.pk]), follow=True
+    )
+
+    assert 'data-testid="withdraw"' not in page.text
+    assert "The Department has started reviewing this self-assessment" in refused.text
+    submission_a.refresh_from_db()
+    assert submission_a.state == SubmissionState.SUBMITTED

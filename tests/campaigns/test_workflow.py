@@ -382,3 +382,127 @@ def test_past_records_take_their_states_along_the_table(sheet, unit_a, unit_b, h
             ]
         )
     assert Submission.objects.filter(unit=unit_b).exists() is False
+
+
+# ---------------------------------------------------------------------------
+# The unit withdraws (thu hồi) what it sent, until the review starts.
+
+
+@pytest.fixture
+def sent_a(submission_a, sheet, head_a):
+    fill(submission_a, sheet, head_a)
+    return workflow.submit(submission_a, by=head_a, now=timezone.now())
+
+
+def _review_once(submission, sheet, officer):
+    answer = answer_for(submission, sheet.scored)
+    answers.save_review(
+        answer, by=officer, now=timezone.now(), expected_version=answer.version, comment="Xem"
+    )
+
+
+def test_withdraw_takes_the_sheet_back_to_draft_and_tells_the_officers(
+    sent_a, head_a, officer, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.withdraw(sent_a, by=head_a, now=timezone.now())
+
+    sent_a.refresh_from_db()
+    assert (sent_a.state, sent_a.submitted_at, sent_a.is_late) == (
+        SubmissionState.DRAFT,
+        None,
+        False,
+    )
+    assert sent_a.is_editable(timezone.localdate()) is True
+    assert _steps(sent_a)[-1] == ("withdrawn", "submitted", "draft", "head_a", "")
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (
+            [officer.email],
+            "[Thi đua] Vụ Pháp chế withdrew its self-assessment (Year-end review – 2024)",
+        )
+    ]
+
+
+def test_a_withdrawn_first_submission_is_late_if_sent_again_after_the_due_date(sent_a, head_a):
+    workflow.withdraw(sent_a, by=head_a, now=timezone.now())
+
+    workflow.submit(sent_a, by=head_a, now=timezone.now() + dt.timedelta(days=6))
+
+    sent_a.refresh_from_db()
+    assert (sent_a.state, sent_a.is_late) == (SubmissionState.SUBMITTED, True)
+
+
+def test_a_withdrawn_revision_keeps_the_first_submissions_time(sent_a, head_a, officer):
+    first = sent_a.submitted_at
+    workflow.return_for_revision(sent_a, by=officer, reason="Bổ sung", now=timezone.now())
+    workflow.submit(sent_a, by=head_a, now=timezone.now())
+
+    workflow.withdraw(sent_a, by=head_a, now=timezone.now())
+
+    sent_a.refresh_from_db()
+    assert sent_a.state == SubmissionState.DRAFT
+    assert sent_a.submitted_at > first  # the revision's, kept: lateness stays the first's
+
+
+def test_withdraw_is_refused_once_the_review_started(sent_a, sheet, head_a, officer):
+    _review_once(sent_a, sheet, officer)
+
+    with pytest.raises(workflow.WorkflowError) as refusal:
+        workflow.withdraw(sent_a, by=head_a, now=timezone.now())
+
+    assert "The Department has started reviewing this self-assessment" in str(refusal.value)
+    sent_a.refresh_from_db()
+    assert (sent_a.state, sent_a.review_started) == (SubmissionState.SUBMITTED, True)
+    assert workflow.can_withdraw(sent_a, head_a, today=timezone.localdate()) is False
+
+
+def test_a_sheet_sent_again_after_a_return_may_be_withdrawn_until_reviewed_again(
+    sent_a, sheet, head_a, officer
+):
+    _review_once(sent_a, sheet, officer)
+    workflow.return_for_revision(sent_a, by=officer, reason="Bổ sung", now=timezone.now())
+
+    workflow.submit(sent_a, by=head_a, now=timezone.now())
+
+    sent_a.refresh_from_db()
+    assert (sent_a.review_started_at, sent_a.review_started) == (None, False)
+    assert workflow.can_withdraw(sent_a, head_a, today=timezone.localdate()) is True
+
+
+def test_withdraw_after_the_period_closed_is_refused(sent_a, head_a):
+    after_close = timezone.now() + dt.timedelta(days=25)
+
+    with pytest.raises(workflow.WorkflowError) as refusal:
+        workflow.withdraw(sent_a, by=head_a, now=after_close)
+
+    assert "The period has closed" in str(refusal.value)
+    assert workflow.can_withdraw(sent_a, head_a, today=after_close.date()) is False
+
+
+@pytest.mark.parametrize("role", ["head_b", "officer", "block_head"])
+def test_only_the_units_managers_withdraw(request, sent_a, role):
+    with pytest.raises(PermissionDenied):
+        workflow.withdraw(sent_a, by=request.getfixturevalue(role), now=timezone.now())
+
+    sent_a.refresh_from_db()
+    assert sent_a.state == SubmissionState.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("state", "error"),
+    [("draft", workflow.AlreadyDone), ("accepted", workflow.WorkflowError)],
+)
+def test_withdraw_needs_a_submitted_sheet(submission_a, sheet, head_a, officer, state, error):
+    if state == "accepted":
+        fill(submission_a, sheet, head_a)
+        workflow.submit(submission_a, by=head_a, now=timezone.now())
+        workflow.accept(submission_a, by=officer, now=timezone.now())
+
+    with pytest.raises(workflow.WorkflowError) as refusal:
+        workflow.withdraw(submission_a, by=head_a, now=timezone.now())
+
+    assert type(refusal.value) is error
+    submission_a.refresh_from_db()
+    assert submission_a.state == state
