@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns import scoring
-from campaigns.enums import Subject
+from campaigns.enums import AnswerField, Subject
 from campaigns.evidence import check_upload
 from campaigns.models import Answer, AnswerChange, Criterion, Evidence, Period, Submission
 from campaigns.workflow import (
@@ -230,6 +230,11 @@ def refresh_self_total(submission: Submission) -> Decimal:
 
 
 def _store_evidence(answer: Answer, upload, checked, by) -> Evidence:
+    """Store the file on the answer (its submission locked by the caller) and record
+    it in the answer's history."""
+    AnswerChange.objects.create(
+        answer=answer, field=AnswerField.EVIDENCE, new_value=upload.name[:255], changed_by=by
+    )
     return Evidence.objects.create(
         answer=answer,
         file=upload,
@@ -262,11 +267,19 @@ def attach_evidence_for(period: Period, unit, criterion: Criterion, upload, *, b
 
 
 def remove_evidence(evidence: Evidence, *, by, now) -> None:
+    """Remove the file, under the submission's lock, and record it in the answer's
+    history (a second removal of the same file records nothing)."""
     with transaction.atomic():
         lock_for_editing(evidence.answer.submission, by, today=timezone.localdate(now))
         storage, name = evidence.file.storage, evidence.file.name
         deleted, _rows = Evidence.objects.filter(pk=evidence.pk).delete()
         if deleted:
+            AnswerChange.objects.create(
+                answer_id=evidence.answer_id,
+                field=AnswerField.EVIDENCE,
+                old_value=evidence.original_name,
+                changed_by=by,
+            )
             transaction.on_commit(lambda: storage.delete(name))
 
 

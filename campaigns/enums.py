@@ -65,6 +65,19 @@ class SubmissionState(models.TextChoices):
     reviewable_states = nonmember(("submitted",))
 
 
+class AnswerField(models.TextChoices):
+    """What one AnswerChange changed: a field of the answer, or its evidence files
+    (a file added has the new value, a file removed the old)."""
+
+    SELF_SCORE = "self_score", _("Self score")
+    NARRATIVE = "narrative", _("What the unit did")
+    EVIDENCE = "evidence", _("Evidence")
+    REVIEWER_SCORE = "reviewer_score", _("Reviewer score")
+    REVIEWER_COMMENT = "reviewer_comment", _("Reviewer comment")
+
+    scores = nonmember(("self_score", "reviewer_score"))
+
+
 class TransitionAction(models.TextChoices):
     """What a workflow step did: the timeline shows it (a reopening and a return
     both end in "returned", a withdrawal and a reopened draft both in "draft")."""

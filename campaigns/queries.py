@@ -9,7 +9,16 @@ from django.db.models import Count, Prefetch, Q
 
 from campaigns import scoring
 from campaigns.enums import Subject, SubmissionState
-from campaigns.models import Answer, Campaign, Criterion, Evidence, Period, Submission, Transition
+from campaigns.models import (
+    Answer,
+    AnswerChange,
+    Campaign,
+    Criterion,
+    Evidence,
+    Period,
+    Submission,
+    Transition,
+)
 from units.models import EmulationGroup, GroupMembership, Unit
 
 
@@ -264,3 +273,12 @@ def _progress(unit, period, submission, leaves, scores, evidence) -> SheetProgre
         evidence_missing=sum(1 for m in missing if scores.get(m.criterion.pk) is not None),
         complete=not missing,
     )
+
+
+def answer_history(submission: Submission, *, kind: str = ""):
+    """Every change of every answer of the submission, newest first, with its
+    criterion and author loaded; only those of one kind (an AnswerField) if given."""
+    changes = AnswerChange.objects.filter(answer__submission=submission)
+    if kind:
+        changes = changes.filter(field=kind)
+    return changes.select_related("answer__criterion", "changed_by").order_by("-changed_at", "-id")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from campaigns import notifications, scoring
 from campaigns.enums import (
     TRANSITIONS,
+    AnswerField,
     CampaignStatus,
     Subject,
     SubmissionState,
@@ -295,7 +296,7 @@ def return_for_revision(
             if comment != answer.reviewer_comment:
                 AnswerChange.objects.create(
                     answer=answer,
-                    field="reviewer_comment",
+                    field=AnswerField.REVIEWER_COMMENT,
                     old_value=answer.reviewer_comment,
                     new_value=comment,
                     changed_by=by,

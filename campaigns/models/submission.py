@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.enums import ReminderKind, SubmissionState, TransitionAction
+from campaigns.enums import AnswerField, ReminderKind, SubmissionState, TransitionAction
 from units.enums import UNIT_MANAGING_ROLES
 
 from .campaign import Campaign, Criterion, Period, Title
@@ -239,12 +239,13 @@ class Answer(models.Model):
 
 
 class AnswerChange(models.Model):
-    """One field of one answer changed: who, when, old and new value."""
+    """One field of one answer changed, or one evidence file added or removed: who,
+    when, old and new value (a file by its name)."""
 
     answer = models.ForeignKey(
         Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="changes"
     )
-    field = models.CharField(_("field"), max_length=32)
+    field = models.CharField(_("field"), max_length=32, choices=AnswerField.choices)
     old_value = models.TextField(_("old value"), blank=True)
     new_value = models.TextField(_("new value"), blank=True)
     changed_by = models.ForeignKey(
@@ -263,6 +264,11 @@ class AnswerChange(models.Model):
 
     def __str__(self):
         return f"{self.answer} {self.field}"
+
+    @property
+    def is_score(self) -> bool:
+        """Its values are scores (shown as the sheet shows them: 14, not 14.00)."""
+        return self.field in AnswerField.scores
 
 
 def evidence_upload_to(instance, filename: str) -> str:
