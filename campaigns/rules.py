@@ -72,17 +72,32 @@ def heads_group_of_submission_unit(user, submission) -> bool:
     return (submission.unit_id, year) in headed_group_members(user)
 
 
+# Who sees which movements. Campaign.objects.visible_to(user) is the same rule as a
+# filter: it asks these permissions, then narrows to the user's units if need be.
+views_every_campaign = has_ministry_wide_view | is_council_member
+views_draft_campaigns = has_ministry_wide_view | is_council_member
+
 rules.add_perm("campaigns.list_campaigns", rules.is_authenticated & rules.is_active)
+# Every launched or closed movement, with the number of its participating units.
+rules.add_perm("campaigns.view_every_campaign", views_every_campaign)
+rules.add_perm("campaigns.view_draft_campaigns", views_draft_campaigns)
 rules.add_perm(
     "campaigns.view_campaign",
-    has_ministry_wide_view | is_council_member | (is_public_campaign & unit_participates),
+    views_draft_campaigns | (is_public_campaign & (views_every_campaign | unit_participates)),
 )
+
+# Self-assessments. Submission.objects.visible_to(user) asks view_every_submission,
+# else keeps the user's units' and their block's members'.
+rules.add_perm("campaigns.view_every_submission", has_ministry_wide_view)
 rules.add_perm(
     "campaigns.view_submission",
     has_ministry_wide_view | is_member_of_submission_unit | heads_group_of_submission_unit,
 )
 rules.add_perm("campaigns.change_submission", manages_submission_unit)
 rules.add_perm("campaigns.submit_submission", manages_submission_unit)
+# The review page, read-only for leadership; scoring, returning, accepting, reopening,
+# the history of the answers and the urging of late units are the reviewers'.
+rules.add_perm("campaigns.view_review", has_ministry_wide_view)
 rules.add_perm("campaigns.review_submission", is_emulation_officer | is_admin)
 rules.add_perm("campaigns.reopen_submission", is_emulation_officer | is_admin)
 

@@ -1,6 +1,7 @@
 import datetime as dt
 import secrets
 
+import rules
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -25,11 +26,12 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(active=True)
 
     def visible_to(self, user):
-        """Units a user may look at: all for ministry-wide roles; else their own and,
-        for the managers of a block or cluster's head unit, its members."""
+        """Units a user may look at (units.rules): all for those who may view every
+        unit; else their own and, for the managers of a block or cluster's head unit,
+        its members."""
         if not user.is_authenticated:
             return self.none()
-        if user.has_ministry_wide_view:
+        if rules.has_perm("units.view_every_unit", user):
             return self.all()
         headed = GroupMembership.objects.filter(
             group__head_unit__memberships__user=user,
@@ -112,10 +114,6 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return str(self)
-
-    @property
-    def has_ministry_wide_view(self) -> bool:
-        return self.is_superuser or self.is_emulation_officer or self.is_leadership
 
 
 class Membership(models.Model):

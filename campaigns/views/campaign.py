@@ -5,7 +5,6 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from campaigns.models import Campaign
 from campaigns.views.common import campaigns_for, criteria_by_subject, with_phases
-from units.rules import has_ministry_wide_view, is_council_member
 from units.views import ObjectPermissionMixin
 
 
@@ -24,7 +23,6 @@ class CampaignListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         for campaign in context["campaigns"]:
             campaign.period_list = with_phases(campaign.periods.all(), today)
         context["today"] = today
-        context["show_participant_count"] = _sees_all_campaigns(self.request.user)
         return context
 
 
@@ -49,7 +47,3 @@ class CampaignDetailView(ObjectPermissionMixin, DetailView):
             participant_count=campaign.participants.count(),
             **kwargs,
         )
-
-
-def _sees_all_campaigns(user) -> bool:
-    return has_ministry_wide_view(user) or is_council_member(user)

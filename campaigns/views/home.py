@@ -1,4 +1,3 @@
-import rules
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -6,7 +5,7 @@ from django.views.generic import TemplateView
 
 from campaigns.views.common import campaigns_for, with_phases
 from units.models import EmulationGroup, GroupMembership, Membership
-from units.rules import has_ministry_wide_view, is_council_member, is_leadership
+from units.rules import is_leadership
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -28,10 +27,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
             campaigns=campaigns,
             memberships=memberships,
             headed_groups=_headed_groups(memberships),
-            sees_all_campaigns=has_ministry_wide_view(user) or is_council_member(user),
             is_leadership=is_leadership(user),
             manages_a_unit=any(m.manages_unit for m in memberships),
-            can_review=rules.has_perm("campaigns.review_submission", user),
             **kwargs,
         )
 

@@ -31,7 +31,6 @@ from campaigns.views.submission import (
 )
 from units.forms import first_error, removed_controls_notice
 from units.models import EmulationGroup, Unit
-from units.rules import has_ministry_wide_view
 
 REVIEW_TEMPLATE = "campaigns/submission_review.html"
 
@@ -145,7 +144,7 @@ def _review_context(request, submission, **extra):
         "can_review": user.has_perm("campaigns.review_submission", submission)
         and submission.state == SubmissionState.SUBMITTED,
         "can_reopen": user.has_perm("campaigns.reopen_submission", submission)
-        and (today > submission.period.closes_on or submission.state == SubmissionState.ACCEPTED),
+        and workflow.can_reopen(submission, today=today),
         "show_history": user.has_perm("campaigns.review_submission", submission),
         "reviewed_total": _running_reviewed_total(submission),
         **extra,
@@ -161,7 +160,7 @@ def _running_reviewed_total(submission):
 
 def _get_reviewed(request, pk: int):
     submission = _get_submission(request, pk)
-    if not has_ministry_wide_view(request.user):
+    if not request.user.has_perm("campaigns.view_review", submission):
         raise PermissionDenied
     return submission
 
