@@ -70,9 +70,10 @@ def answered_counter(submission: Submission) -> AnsweredCounter:
     return AnsweredCounter(answered=answered, criteria=len(leaves))
 
 
-def load_submission(pk: int, user) -> Submission:
-    """The submission if the user may see it (Submission.DoesNotExist otherwise)."""
-    return Submission.objects.visible_to(user).select_related("period__campaign", "unit").get(pk=pk)
+def submission_queryset():
+    """Self-assessments with what each of their pages shows: period, campaign, unit.
+    Views fetch one in the user's scope with units.scope.get_visible_or_404."""
+    return Submission.objects.select_related("period__campaign", "unit")
 
 
 def _answered_tree(criteria: list[Criterion], answers: dict) -> list[Criterion]:
@@ -145,10 +146,18 @@ def _answers_by_criterion(queryset) -> dict[int, Answer]:
     }
 
 
-def load_answer(pk: int, user) -> Answer:
+def answer_queryset():
+    """Answers with their criterion and self-assessment (as submission_queryset() loads it)."""
     return Answer.objects.select_related(
         "criterion", "submission__period__campaign", "submission__unit", "updated_by"
-    ).get(pk=pk, submission__in=Submission.objects.visible_to(user))
+    )
+
+
+def evidence_queryset():
+    """Evidence files with their answer's criterion and self-assessment."""
+    return Evidence.objects.select_related(
+        "answer__criterion", "answer__submission__period__campaign", "answer__submission__unit"
+    )
 
 
 def review_queue(user, *, campaign=None, period=None, state=None, group=None, late=None):

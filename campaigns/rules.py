@@ -89,10 +89,25 @@ rules.add_perm(
 # Self-assessments. Submission.objects.visible_to(user) asks view_every_submission,
 # else keeps the user's units' and their block's members'.
 rules.add_perm("campaigns.view_every_submission", has_ministry_wide_view)
-rules.add_perm(
-    "campaigns.view_submission",
-    has_ministry_wide_view | is_member_of_submission_unit | heads_group_of_submission_unit,
+views_submission = (
+    has_ministry_wide_view | is_member_of_submission_unit | heads_group_of_submission_unit
 )
+rules.add_perm("campaigns.view_submission", views_submission)
+
+
+# An answer and an evidence file are seen by whoever sees their self-assessment.
+@rules.predicate
+def views_submission_of_answer(user, answer) -> bool:
+    return answer is not None and views_submission.test(user, answer.submission)
+
+
+@rules.predicate
+def views_submission_of_evidence(user, evidence) -> bool:
+    return evidence is not None and views_submission.test(user, evidence.answer.submission)
+
+
+rules.add_perm("campaigns.view_answer", views_submission_of_answer)
+rules.add_perm("campaigns.view_evidence", views_submission_of_evidence)
 rules.add_perm("campaigns.change_submission", manages_submission_unit)
 rules.add_perm("campaigns.submit_submission", manages_submission_unit)
 # The review page, read-only for leadership; scoring, returning, accepting, reopening,

@@ -314,6 +314,14 @@ def import_upload_to(instance, filename: str) -> str:
     return f"imports/{secrets.token_urlsafe(18)}.xlsx"
 
 
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A job is seen only by whoever sent its file, administrators included."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(created_by=user)
+
+
 class ImportJob(models.Model):
     """A large import run by a worker (units.imports): the uploaded file, who sent it
     and when, where it stands and what came out (counts, or the file's problem and
@@ -343,6 +351,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import job")

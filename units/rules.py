@@ -123,6 +123,7 @@ rules.add_perm("units.view_unit", has_ministry_wide_view | is_member_of_unit | h
 rules.add_perm("units.view_unit_accounts", has_ministry_wide_view | manages_unit)
 # The composition of blocks and clusters is published by decision: any signed-in user.
 rules.add_perm("units.view_groups", rules.is_authenticated & rules.is_active)
+
 # Lifting a login lockout (units/lockout.py): the Department's officers and admins.
 rules.add_perm("units.unlock_accounts", is_admin | is_emulation_officer)
 # The Django administration site (Django itself requires is_staff to log in to it).

@@ -5,7 +5,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from campaigns.models import Campaign
 from campaigns.views.common import campaigns_for, criteria_by_subject, with_phases
-from units.views import ObjectPermissionMixin
+from units.scope import VisibleObjectMixin
 
 
 class CampaignListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
@@ -26,14 +26,13 @@ class CampaignListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         return context
 
 
-class CampaignDetailView(ObjectPermissionMixin, DetailView):
+class CampaignDetailView(VisibleObjectMixin, DetailView):
     """The whole movement on one page: document, contents, tasks, periods, criteria."""
 
-    view_permission = "campaigns.view_campaign"
     context_object_name = "campaign"
 
     def get_queryset(self):
-        return Campaign.objects.visible_to(self.request.user).select_related("organizer")
+        return Campaign.objects.select_related("organizer")
 
     def get_context_data(self, **kwargs):
         campaign = self.object
