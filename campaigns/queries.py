@@ -170,8 +170,10 @@ def review_queue(user, *, campaign=None, period=None, state=None, group=None, la
     if state:
         queryset = queryset.filter(state=state)
     if group:
+        # A block or cluster is one year's: its members' sheets of that year only.
         queryset = queryset.filter(
-            unit__in=GroupMembership.objects.filter(group=group).values("unit_id")
+            unit__in=GroupMembership.objects.filter(group=group).values("unit_id"),
+            period__campaign__year=group.year,
         )
     if late is not None:
         queryset = queryset.filter(is_late=late)
