@@ -1,14 +1,15 @@
 """Reusable loading of a self-assessment with everything its pages show, in a
 constant number of queries whatever the number of criteria. Loading writes nothing."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q
 
 from campaigns import scoring
-from campaigns.enums import Subject, SubmissionState
-from campaigns.models import Answer, Criterion, Evidence, Submission, Transition
+from campaigns.enums import CampaignStatus, Subject, SubmissionState
+from campaigns.models import Answer, Campaign, Criterion, Evidence, Submission, Transition
 from units.models import EmulationGroup, GroupMembership
 
 
@@ -190,3 +191,12 @@ def state_counts(queryset) -> dict[str, int]:
 
 def groups_of_year(year: int):
     return EmulationGroup.objects.for_year(year).order_by("kind", "order", "code")
+
+
+def current_movement_year(today: dt.date) -> int | None:
+    """The year of the running movement as of `today`: the latest launched one not
+    after today's year (a 2025 movement still reviewing in January 2026 is current
+    until 2026's is launched); None when no movement is launched."""
+    return Campaign.objects.filter(status=CampaignStatus.LAUNCHED, year__lte=today.year).aggregate(
+        year=Max("year")
+    )["year"]

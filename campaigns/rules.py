@@ -40,7 +40,7 @@ def participating_campaign_ids(user) -> set[int]:
 
 @rules.predicate
 def is_public_campaign(user, campaign) -> bool:
-    """Launched or closed: a draft is seen only by the ministry and the council."""
+    """Launched or closed: a draft is seen only by the officers who prepare it."""
     return campaign is not None and campaign.status in (
         CampaignStatus.LAUNCHED,
         CampaignStatus.CLOSED,
@@ -75,7 +75,9 @@ def heads_group_of_submission_unit(user, submission) -> bool:
 # Who sees which movements. Campaign.objects.visible_to(user) is the same rule as a
 # filter: it asks these permissions, then narrows to the user's units if need be.
 views_every_campaign = has_ministry_wide_view | is_council_member
-views_draft_campaigns = has_ministry_wide_view | is_council_member
+# A draft is the Department's work in progress: leadership and the council see a
+# movement once it is launched.
+views_draft_campaigns = is_admin | is_emulation_officer
 
 rules.add_perm("campaigns.list_campaigns", rules.is_authenticated & rules.is_active)
 # Every launched or closed movement, with the number of its participating units.

@@ -39,10 +39,12 @@ def _get_report(request, pk: int) -> Report:
 @login_required
 @require_GET
 def index(request):
-    """Every movement with its periods and how many builds each has."""
+    """Every movement the user sees (not a draft, for leadership) with its periods
+    and how many builds each has."""
     require(request.user, "reports.list_reports")
     periods = (
-        Period.objects.select_related("campaign")
+        Period.objects.filter(campaign__in=Campaign.objects.visible_to(request.user))
+        .select_related("campaign")
         .annotate(builds=Count("reports"), last_build=Max("reports__requested_at"))
         .order_by("-campaign__year", "campaign__name", "campaign_id", "opens_on")
     )

@@ -14,6 +14,7 @@ from django.views.generic import DetailView, TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
 from units import lockout
+from units.current_year import current_year
 from units.forms import PasswordResetForm, UnlockForm
 from units.models import (
     AccountUnlock,
@@ -59,10 +60,15 @@ class GroupListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         )
 
     def _selected_year(self, years: list[int]) -> int | None:
+        """The year asked for, else the current year (units.current_year) or, with no
+        blocks that year, the latest year before it; years come newest first."""
         raw = self.request.GET.get("year", "")
         if raw.isascii() and raw.isdigit() and len(raw) <= 4 and int(raw) in years:
             return int(raw)
-        return years[0] if years else None
+        if not years:
+            return None
+        current = current_year(timezone.localdate())
+        return next((year for year in years if year <= current), years[0])
 
 
 class UnitDetailView(VisibleObjectMixin, DetailView):
