@@ -15,6 +15,7 @@ from .enums import (
     Gender,
     GroupKind,
     ImportStatus,
+    MinistryRole,
     PersonCategory,
     Role,
     UnitKind,
@@ -115,6 +116,21 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return str(self)
 
+    @property
+    def ministry_roles(self) -> list[MinistryRole]:
+        """The user's ministry-wide roles, from the flags (no query)."""
+        flags = (
+            (self.is_superuser, MinistryRole.ADMIN),
+            (self.is_emulation_officer, MinistryRole.OFFICER),
+            (self.is_leadership, MinistryRole.LEADERSHIP),
+            (self.is_council_member, MinistryRole.COUNCIL),
+        )
+        return [role for flag, role in flags if flag]
+
+    @property
+    def ministry_role_label(self) -> str:
+        return ", ".join(str(role.label) for role in self.ministry_roles)
+
 
 class Membership(models.Model):
     user = models.ForeignKey(
@@ -134,11 +150,20 @@ class Membership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} – {self.unit} ({self.get_role_display()})"
+        return f"{self.user} – {self.unit} ({self.role_label})"
 
     @property
     def manages_unit(self) -> bool:
         return self.role in UNIT_MANAGING_ROLES
+
+    @property
+    def role_label(self) -> str:
+        """The role as shown (load the user with the membership): the officer
+        membership of one of the Department's emulation officers names the
+        Department's role, not a unit's delegated officer."""
+        if self.role == Role.OFFICER and self.user.is_emulation_officer:
+            return str(MinistryRole.OFFICER.label)
+        return self.get_role_display()
 
 
 class Person(models.Model):

@@ -21,7 +21,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         campaigns = list(campaigns_for(user)[: self.campaign_limit])
         for campaign in campaigns:
             campaign.period_list = with_phases(campaign.periods.all(), today)
-        memberships = list(Membership.objects.filter(user=user).select_related("unit"))
+        memberships = list(Membership.objects.filter(user=user).select_related("unit", "user"))
         return super().get_context_data(
             today=today,
             campaigns=campaigns,
