@@ -1,14 +1,15 @@
 """Reusable loading of a self-assessment with everything its pages show, in a
 constant number of queries whatever the number of criteria. Loading writes nothing."""
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q
 
 from campaigns import scoring
-from campaigns.enums import Subject, SubmissionState
+from campaigns.enums import CampaignStatus, Subject, SubmissionState
 from campaigns.models import (
     Answer,
     AnswerChange,
@@ -80,9 +81,10 @@ def answered_counter(submission: Submission) -> AnsweredCounter:
     return AnsweredCounter(answered=answered, criteria=len(leaves))
 
 
-def load_submission(pk: int, user) -> Submission:
-    """The submission if the user may see it (Submission.DoesNotExist otherwise)."""
-    return Submission.objects.visible_to(user).select_related("period__campaign", "unit").get(pk=pk)
+def submission_queryset():
+    """Self-assessments with what each of their pages shows: period, campaign, unit.
+    Views fetch one in the user's scope with units.scope.get_visible_or_404."""
+    return Submission.objects.select_related("period__campaign", "unit")
 
 
 def _answered_tree(criteria: list[Criterion], answers: dict) -> list[Criterion]:
@@ -155,10 +157,18 @@ def _answers_by_criterion(queryset) -> dict[int, Answer]:
     }
 
 
-def load_answer(pk: int, user) -> Answer:
+def answer_queryset():
+    """Answers with their criterion and self-assessment (as submission_queryset() loads it)."""
     return Answer.objects.select_related(
         "criterion", "submission__period__campaign", "submission__unit", "updated_by"
-    ).get(pk=pk, submission__in=Submission.objects.visible_to(user))
+    )
+
+
+def evidence_queryset():
+    """Evidence files with their answer's criterion and self-assessment."""
+    return Evidence.objects.select_related(
+        "answer__criterion", "answer__submission__period__campaign", "answer__submission__unit"
+    )
 
 
 def review_queue(user, *, campaign=None, period=None, state=None, group=None, late=None):
@@ -171,8 +181,10 @@ def review_queue(user, *, campaign=None, period=None, state=None, group=None, la
     if state:
         queryset = queryset.filter(state=state)
     if group:
+        # A block or cluster is one year's: its members' sheets of that year only.
         queryset = queryset.filter(
-            unit__in=GroupMembership.objects.filter(group=group).values("unit_id")
+            unit__in=GroupMembership.objects.filter(group=group).values("unit_id"),
+            period__campaign__year=group.year,
         )
     if late is not None:
         queryset = queryset.filter(is_late=late)
@@ -282,3 +294,12 @@ def answer_history(submission: Submission, *, kind: str = ""):
     if kind:
         changes = changes.filter(field=kind)
     return changes.select_related("answer__criterion", "changed_by").order_by("-changed_at", "-id")
+
+
+def current_movement_year(today: dt.date) -> int | None:
+    """The year of the running movement as of `today`: the latest launched one not
+    after today's year (a 2025 movement still reviewing in January 2026 is current
+    until 2026's is launched); None when no movement is launched."""
+    return Campaign.objects.filter(status=CampaignStatus.LAUNCHED, year__lte=today.year).aggregate(
+        year=Max("year")
+    )["year"]

@@ -40,7 +40,7 @@ def participating_campaign_ids(user) -> set[int]:
 
 @rules.predicate
 def is_public_campaign(user, campaign) -> bool:
-    """Launched or closed: a draft is seen only by the ministry and the council."""
+    """Launched or closed: a draft is seen only by the officers who prepare it."""
     return campaign is not None and campaign.status in (
         CampaignStatus.LAUNCHED,
         CampaignStatus.CLOSED,
@@ -72,18 +72,50 @@ def heads_group_of_submission_unit(user, submission) -> bool:
     return (submission.unit_id, year) in headed_group_members(user)
 
 
+# Who sees which movements. Campaign.objects.visible_to(user) is the same rule as a
+# filter: it asks these permissions, then narrows to the user's units if need be.
+views_every_campaign = has_ministry_wide_view | is_council_member
+# A draft is the Department's work in progress: leadership and the council see a
+# movement once it is launched.
+views_draft_campaigns = is_admin | is_emulation_officer
+
 rules.add_perm("campaigns.list_campaigns", rules.is_authenticated & rules.is_active)
+# Every launched or closed movement, with the number of its participating units.
+rules.add_perm("campaigns.view_every_campaign", views_every_campaign)
+rules.add_perm("campaigns.view_draft_campaigns", views_draft_campaigns)
 rules.add_perm(
     "campaigns.view_campaign",
-    has_ministry_wide_view | is_council_member | (is_public_campaign & unit_participates),
+    views_draft_campaigns | (is_public_campaign & (views_every_campaign | unit_participates)),
 )
-rules.add_perm(
-    "campaigns.view_submission",
-    has_ministry_wide_view | is_member_of_submission_unit | heads_group_of_submission_unit,
+
+# Self-assessments. Submission.objects.visible_to(user) asks view_every_submission,
+# else keeps the user's units' and their block's members'.
+rules.add_perm("campaigns.view_every_submission", has_ministry_wide_view)
+views_submission = (
+    has_ministry_wide_view | is_member_of_submission_unit | heads_group_of_submission_unit
 )
+rules.add_perm("campaigns.view_submission", views_submission)
+
+
+# An answer and an evidence file are seen by whoever sees their self-assessment.
+@rules.predicate
+def views_submission_of_answer(user, answer) -> bool:
+    return answer is not None and views_submission.test(user, answer.submission)
+
+
+@rules.predicate
+def views_submission_of_evidence(user, evidence) -> bool:
+    return evidence is not None and views_submission.test(user, evidence.answer.submission)
+
+
+rules.add_perm("campaigns.view_answer", views_submission_of_answer)
+rules.add_perm("campaigns.view_evidence", views_submission_of_evidence)
 rules.add_perm("campaigns.change_submission", manages_submission_unit)
 rules.add_perm("campaigns.submit_submission", manages_submission_unit)
 rules.add_perm("campaigns.withdraw_submission", manages_submission_unit)
+# The review page, read-only for leadership; scoring, returning, accepting, reopening,
+# the history of the answers and the urging of late units are the reviewers'.
+rules.add_perm("campaigns.view_review", has_ministry_wide_view)
 rules.add_perm("campaigns.review_submission", is_emulation_officer | is_admin)
 rules.add_perm("campaigns.reopen_submission", is_emulation_officer | is_admin)
 # Launching, closing and reopening a movement (campaigns.lifecycle).

@@ -353,6 +353,12 @@ def accept(submission: Submission, *, by, now) -> Submission:
     return submission
 
 
+def can_reopen(submission: Submission, *, today) -> bool:
+    """Whether reopen() takes this self-assessment on `today` (its actor aside): once
+    the period has closed, whatever the state; before, only an accepted one."""
+    return today > submission.period.closes_on or submission.state == SubmissionState.ACCEPTED
+
+
 def reopen(submission: Submission, *, by, reason: str, now) -> Submission:
     """An emulation officer lets one unit edit again: after the period has closed
     (whatever the state), or to unlock an accepted self-assessment. A reason is required."""
@@ -370,7 +376,7 @@ def reopen(submission: Submission, *, by, reason: str, now) -> Submission:
                 _("This self-assessment was already reopened on %(date)s: the unit can edit it.")
                 % {"date": timezone.localtime(submission.reopened_at).strftime("%d/%m/%Y")}
             )
-        if not closed and submission.state != SubmissionState.ACCEPTED:
+        if not can_reopen(submission, today=today):
             raise WorkflowError(
                 _("The period is still open: the unit can already edit or be returned.")
             )

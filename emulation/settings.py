@@ -129,6 +129,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
+                # After auth: its `perms` asks the rules alone (no query per check).
+                "units.context_processors.rule_perms",
                 "django.contrib.messages.context_processors.messages",
             ],
         },

@@ -1,6 +1,7 @@
 import datetime as dt
 import secrets
 
+import rules
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -44,11 +45,9 @@ def stalled(now: dt.datetime) -> Q:
 
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Officers, leadership and administrators read the ministry's reports; nobody
-        else sees that they exist."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser or user.is_emulation_officer or user.is_leadership:
+        """Those who may read the ministry's reports (reports.rules: officers,
+        leadership, administrators) see them all; nobody else sees that they exist."""
+        if user.is_authenticated and rules.has_perm("reports.view_report", user):
             return self.all()
         return self.none()
 

@@ -6,16 +6,16 @@ does not allow answers 403."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.models import Campaign, Period
 from units.forms import removed_controls_notice
+from units.scope import get_visible_or_404, require
 
 from . import services, wording
 from .forms import FinaliseForm, NarrativeForm, RequestForm
@@ -28,16 +28,10 @@ CONTENT_TYPES = {
 }
 
 
-def _require(user, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def _get_report(request, pk: int) -> Report:
-    return get_object_or_404(
-        Report.objects.visible_to(request.user).select_related(
-            "campaign", "period", "requested_by", "finalised_by"
-        ),
+    return get_visible_or_404(
+        Report.objects.select_related("campaign", "period", "requested_by", "finalised_by"),
+        request.user,
         pk=pk,
     )
 
@@ -45,10 +39,12 @@ def _get_report(request, pk: int) -> Report:
 @login_required
 @require_GET
 def index(request):
-    """Every movement with its periods and how many builds each has."""
-    _require(request.user, "reports.list_reports")
+    """Every movement the user sees (not a draft, for leadership) with its periods
+    and how many builds each has."""
+    require(request.user, "reports.list_reports")
     periods = (
-        Period.objects.select_related("campaign")
+        Period.objects.filter(campaign__in=Campaign.objects.visible_to(request.user))
+        .select_related("campaign")
         .annotate(builds=Count("reports"), last_build=Max("reports__requested_at"))
         .order_by("-campaign__year", "campaign__name", "campaign_id", "opens_on")
     )
@@ -60,8 +56,8 @@ def index(request):
 def campaign_reports(request, campaign_pk: int):
     """The history of every build of a movement's reports, newest first, and the form
     to ask for a new one."""
-    _require(request.user, "reports.list_reports")
-    campaign = get_object_or_404(Campaign, pk=campaign_pk)
+    require(request.user, "reports.list_reports")
+    campaign = get_visible_or_404(Campaign, request.user, pk=campaign_pk)
     reports = (
         Report.objects.visible_to(request.user)
         .filter(campaign=campaign)
@@ -78,8 +74,8 @@ def campaign_reports(request, campaign_pk: int):
 @login_required
 @require_POST
 def request_build(request, campaign_pk: int):
-    _require(request.user, "reports.request_report")
-    campaign = get_object_or_404(Campaign, pk=campaign_pk)
+    require(request.user, "reports.request_report")
+    campaign = get_visible_or_404(Campaign, request.user, pk=campaign_pk)
     form = RequestForm(request.POST, campaign=campaign)
     if not form.is_valid():
         messages.error(request, _("Choose a period of this movement."))
@@ -124,7 +120,7 @@ def status(request, pk: int):
 @require_POST
 def narrative(request, pk: int):
     report = _get_report(request, pk)
-    _require(request.user, "reports.change_report", report)
+    require(request.user, "reports.change_report", report)
     form = NarrativeForm(request.POST)
     if not form.is_valid():
         return _invalid(request, report, narrative_form=form)
@@ -144,7 +140,7 @@ def narrative(request, pk: int):
 @require_POST
 def finalise(request, pk: int):
     report = _get_report(request, pk)
-    _require(request.user, "reports.finalise_report", report)
+    require(request.user, "reports.finalise_report", report)
     form = FinaliseForm(request.POST)
     if not form.is_valid():
         return _invalid(request, report, finalise_form=form)
@@ -169,7 +165,7 @@ def retry(request, pk: int):
     """Build a failed report again, or queue again a stalled one at once; a second
     click is told the build is already queued again."""
     report = _get_report(request, pk)
-    _require(request.user, "reports.request_report", report)
+    require(request.user, "reports.request_report", report)
     try:
         services.retry_report(report, by=request.user)
     except services.ReportError as exc:
@@ -183,7 +179,7 @@ def retry(request, pk: int):
 @require_GET
 def download(request, pk: int, fmt: str):
     report = _get_report(request, pk)
-    _require(request.user, "reports.download_report", report)
+    require(request.user, "reports.download_report", report)
     stored = report.pdf if fmt == "pdf" else report.xlsx
     if not stored:
         raise Http404(_("This build has no file yet."))

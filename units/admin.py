@@ -221,11 +221,15 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "unit", "role")
+    list_display = ("user", "unit", "role_label")
     list_filter = ("role",)
     search_fields = ("user__username", "user__full_name", "unit__code", "unit__name")
     list_select_related = ("user", "unit")
     autocomplete_fields = ("user", "unit")
+
+    @admin.display(description=_("role"), ordering="role")
+    def role_label(self, membership: Membership) -> str:
+        return membership.role_label
 
 
 @admin.register(Person)

@@ -34,6 +34,24 @@ class Role(models.TextChoices):
 UNIT_MANAGING_ROLES = (Role.HEAD, Role.DEPUTY, Role.OFFICER)
 
 
+class MinistryRole(models.TextChoices):
+    """A ministry-wide role, a flag on the user (units.models.User), as it is named
+    on the pages: the Department's emulation officer is not a unit's delegated one."""
+
+    ADMIN = "admin", pgettext_lazy("ministry role", "System administrator")
+    OFFICER = (
+        "officer",
+        pgettext_lazy(
+            "ministry role", "Emulation officer of the Department of Organization and Personnel"
+        ),
+    )
+    LEADERSHIP = "leadership", pgettext_lazy("ministry role", "Ministry leadership")
+    COUNCIL = (
+        "council",
+        pgettext_lazy("ministry role", "Member of the Emulation and Commendation Council"),
+    )
+
+
 class PersonCategory(models.TextChoices):
     CADRE = "cadre", _("Cadre")
     CIVIL_SERVANT = "civil_servant", _("Civil servant")

@@ -1,6 +1,7 @@
 import datetime as dt
 import secrets
 
+import rules
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from .enums import (
     Gender,
     GroupKind,
     ImportStatus,
+    MinistryRole,
     PersonCategory,
     Role,
     UnitKind,
@@ -25,11 +27,12 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(active=True)
 
     def visible_to(self, user):
-        """Units a user may look at: all for ministry-wide roles; else their own and,
-        for the managers of a block or cluster's head unit, its members."""
+        """Units a user may look at (units.rules): all for those who may view every
+        unit; else their own and, for the managers of a block or cluster's head unit,
+        its members."""
         if not user.is_authenticated:
             return self.none()
-        if user.has_ministry_wide_view:
+        if rules.has_perm("units.view_every_unit", user):
             return self.all()
         headed = GroupMembership.objects.filter(
             group__head_unit__memberships__user=user,
@@ -114,8 +117,19 @@ class User(AbstractUser):
         return str(self)
 
     @property
-    def has_ministry_wide_view(self) -> bool:
-        return self.is_superuser or self.is_emulation_officer or self.is_leadership
+    def ministry_roles(self) -> list[MinistryRole]:
+        """The user's ministry-wide roles, from the flags (no query)."""
+        flags = (
+            (self.is_superuser, MinistryRole.ADMIN),
+            (self.is_emulation_officer, MinistryRole.OFFICER),
+            (self.is_leadership, MinistryRole.LEADERSHIP),
+            (self.is_council_member, MinistryRole.COUNCIL),
+        )
+        return [role for flag, role in flags if flag]
+
+    @property
+    def ministry_role_label(self) -> str:
+        return ", ".join(str(role.label) for role in self.ministry_roles)
 
 
 class Membership(models.Model):
@@ -136,11 +150,20 @@ class Membership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} – {self.unit} ({self.get_role_display()})"
+        return f"{self.user} – {self.unit} ({self.role_label})"
 
     @property
     def manages_unit(self) -> bool:
         return self.role in UNIT_MANAGING_ROLES
+
+    @property
+    def role_label(self) -> str:
+        """The role as shown (load the user with the membership): the officer
+        membership of one of the Department's emulation officers names the
+        Department's role, not a unit's delegated officer."""
+        if self.role == Role.OFFICER and self.user.is_emulation_officer:
+            return str(MinistryRole.OFFICER.label)
+        return self.get_role_display()
 
 
 class Person(models.Model):
@@ -316,6 +339,14 @@ def import_upload_to(instance, filename: str) -> str:
     return f"imports/{secrets.token_urlsafe(18)}.xlsx"
 
 
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A job is seen only by whoever sent its file, administrators included."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(created_by=user)
+
+
 class ImportJob(models.Model):
     """A large import run by a worker (units.imports): the uploaded file, who sent it
     and when, where it stands and what came out (counts, or the file's problem and
@@ -345,6 +376,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import job")

@@ -66,6 +66,11 @@ def is_admin(user, obj=None) -> bool:
 
 
 @rules.predicate
+def is_staff(user, obj=None) -> bool:
+    return bool(getattr(user, "is_staff", False))
+
+
+@rules.predicate
 def is_emulation_officer(user, obj=None) -> bool:
     return bool(getattr(user, "is_emulation_officer", False))
 
@@ -104,8 +109,11 @@ def heads_group_of_unit(user, unit) -> bool:
     return any(unit_id == unit.pk for unit_id, _year in headed_group_members(user))
 
 
+# The ministry-wide roles: they see every unit, and everything of every unit that is
+# not personal to a block's work.
 has_ministry_wide_view = is_admin | is_emulation_officer | is_leadership
 
+rules.add_perm("units.view_every_unit", has_ministry_wide_view)
 # A unit's page is scoped, not role-gated: a unit outside the user's scope does not
 # exist for them (404). That includes council members, who read movements and the
 # blocks and clusters page but no unit's people: their unit pages answer 404 too.
@@ -115,5 +123,8 @@ rules.add_perm("units.view_unit", has_ministry_wide_view | is_member_of_unit | h
 rules.add_perm("units.view_unit_accounts", has_ministry_wide_view | manages_unit)
 # The composition of blocks and clusters is published by decision: any signed-in user.
 rules.add_perm("units.view_groups", rules.is_authenticated & rules.is_active)
+
 # Lifting a login lockout (units/lockout.py): the Department's officers and admins.
 rules.add_perm("units.unlock_accounts", is_admin | is_emulation_officer)
+# The Django administration site (Django itself requires is_staff to log in to it).
+rules.add_perm("units.use_admin", is_staff & rules.is_active)

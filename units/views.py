@@ -5,8 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.generic import DetailView, TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
 from units import lockout
+from units.current_year import current_year
 from units.forms import PasswordResetForm, UnlockForm
 from units.models import (
     AccountUnlock,
@@ -24,31 +24,9 @@ from units.models import (
     Membership,
     Unit,
 )
+from units.scope import VisibleObjectMixin, get_visible_or_404
 
 IMPORT_JOB_TEMPLATE = "units/import_job.html"
-
-
-class ObjectPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    """A page about one object.
-
-    Anonymous visitors go to the login page. An object outside the user's scope
-    (not in get_queryset(), or failing `view_permission`) does not exist: 404.
-    In scope but without the role the page needs (`permission_required`): 403.
-    """
-
-    view_permission: str = ""
-    _object = None
-
-    def get_permission_required(self):
-        return (self.permission_required or self.view_permission,)
-
-    def get_object(self, queryset=None):
-        if self._object is None:
-            obj = super().get_object(queryset)
-            if self.view_permission and not self.request.user.has_perm(self.view_permission, obj):
-                raise Http404
-            self._object = obj
-        return self._object
 
 
 class GroupListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
@@ -82,17 +60,21 @@ class GroupListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         )
 
     def _selected_year(self, years: list[int]) -> int | None:
+        """The year asked for, else the current year (units.current_year) or, with no
+        blocks that year, the latest year before it; years come newest first."""
         raw = self.request.GET.get("year", "")
         if raw.isascii() and raw.isdigit() and len(raw) <= 4 and int(raw) in years:
             return int(raw)
-        return years[0] if years else None
+        if not years:
+            return None
+        current = current_year(timezone.localdate())
+        return next((year for year in years if year <= current), years[0])
 
 
-class UnitDetailView(ObjectPermissionMixin, DetailView):
+class UnitDetailView(VisibleObjectMixin, DetailView):
     """A unit: where it sits, its people (paginated), and its accounts and roles."""
 
     model = Unit
-    view_permission = "units.view_unit"
     people_per_page = 25
 
     def get_queryset(self):
@@ -122,7 +104,7 @@ class UnitDetailView(ObjectPermissionMixin, DetailView):
 
 def _own_job(request, pk: int) -> ImportJob:
     """The job, when the user sent it; anybody else's does not exist (404)."""
-    return get_object_or_404(ImportJob.objects.select_related(None), pk=pk, created_by=request.user)
+    return get_visible_or_404(ImportJob, request.user, pk=pk)
 
 
 @login_required

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+import rules
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -21,16 +22,18 @@ from campaigns.enums import (
 
 class CampaignQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Ministry-wide roles see every campaign; others see launched or closed
-        campaigns their units take part in."""
+        """The campaigns the user may see (campaigns.rules): every launched or closed
+        one for the ministry-wide roles and the council, drafts too for those who
+        prepare them; for everyone else the launched or closed campaigns their units
+        take part in."""
         if not user.is_authenticated:
             return self.none()
-        if user.has_ministry_wide_view or user.is_council_member:
-            return self.all()
-        return self.filter(
-            status__in=[CampaignStatus.LAUNCHED, CampaignStatus.CLOSED],
-            participants__memberships__user=user,
-        ).distinct()
+        public = Q(status__in=[CampaignStatus.LAUNCHED, CampaignStatus.CLOSED])
+        if rules.has_perm("campaigns.view_every_campaign", user):
+            if rules.has_perm("campaigns.view_draft_campaigns", user):
+                return self.all()
+            return self.filter(public)
+        return self.filter(public, participants__memberships__user=user).distinct()
 
 
 class Campaign(models.Model):

@@ -1,6 +1,7 @@
 import secrets
 from decimal import Decimal
 
+import rules
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -85,11 +86,12 @@ class RegistrationEntry(models.Model):
 
 class SubmissionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Officers, leadership and admins see all; a unit sees its own; the managers
-        of a block or cluster's head unit see its members' for the group's year."""
+        """All for those who may view every submission (campaigns.rules: officers,
+        leadership, admins); a unit sees its own; the managers of a block or
+        cluster's head unit see its members' for the group's year."""
         if not user.is_authenticated:
             return self.none()
-        if user.has_ministry_wide_view:
+        if rules.has_perm("campaigns.view_every_submission", user):
             return self.all()
         from units.models import GroupMembership, Membership
 

@@ -1,9 +1,9 @@
 """Links to a unit's year (registration, individual assessments) from campaign pages."""
 
+import rules
 from django import template
 
 from campaigns.enums import PeriodKind
-from campaigns.rules import has_ministry_wide_view
 from units.models import Unit
 from units.rules import managed_unit_ids
 
@@ -26,5 +26,5 @@ def unit_year_links(context, campaign, periods):
         "campaign": campaign,
         "units": units,
         "year_end": year_end,
-        "sees_all": has_ministry_wide_view(user),
+        "lists_registrations": rules.has_perm("campaigns.list_registrations", user),
     }

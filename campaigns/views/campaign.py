@@ -5,8 +5,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from campaigns.models import Campaign
 from campaigns.views.common import campaigns_for, criteria_by_subject, with_phases
-from units.rules import has_ministry_wide_view, is_council_member
-from units.views import ObjectPermissionMixin
+from units.scope import VisibleObjectMixin
 
 
 class CampaignListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
@@ -24,18 +23,16 @@ class CampaignListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         for campaign in context["campaigns"]:
             campaign.period_list = with_phases(campaign.periods.all(), today)
         context["today"] = today
-        context["show_participant_count"] = _sees_all_campaigns(self.request.user)
         return context
 
 
-class CampaignDetailView(ObjectPermissionMixin, DetailView):
+class CampaignDetailView(VisibleObjectMixin, DetailView):
     """The whole movement on one page: document, contents, tasks, periods, criteria."""
 
-    view_permission = "campaigns.view_campaign"
     context_object_name = "campaign"
 
     def get_queryset(self):
-        return Campaign.objects.visible_to(self.request.user).select_related("organizer")
+        return Campaign.objects.select_related("organizer")
 
     def get_context_data(self, **kwargs):
         campaign = self.object
@@ -49,7 +46,3 @@ class CampaignDetailView(ObjectPermissionMixin, DetailView):
             participant_count=campaign.participants.count(),
             **kwargs,
         )
-
-
-def _sees_all_campaigns(user) -> bool:
-    return has_ministry_wide_view(user) or is_council_member(user)

@@ -1,4 +1,3 @@
-import rules
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -7,7 +6,7 @@ from django.views.generic import TemplateView
 from campaigns.queries import sheet_progress
 from campaigns.views.common import PeriodPhase, campaigns_for, with_phases
 from units.models import EmulationGroup, GroupMembership, Membership
-from units.rules import has_ministry_wide_view, is_council_member, is_leadership
+from units.rules import is_leadership
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -23,17 +22,15 @@ class HomeView(LoginRequiredMixin, TemplateView):
         campaigns = list(campaigns_for(user)[: self.campaign_limit])
         for campaign in campaigns:
             campaign.period_list = with_phases(campaign.periods.all(), today)
-        memberships = list(Membership.objects.filter(user=user).select_related("unit"))
+        memberships = list(Membership.objects.filter(user=user).select_related("unit", "user"))
         _attach_unit_sheets(campaigns, memberships)
         return super().get_context_data(
             today=today,
             campaigns=campaigns,
             memberships=memberships,
             headed_groups=_headed_groups(memberships),
-            sees_all_campaigns=has_ministry_wide_view(user) or is_council_member(user),
             is_leadership=is_leadership(user),
             manages_a_unit=any(m.manages_unit for m in memberships),
-            can_review=rules.has_perm("campaigns.review_submission", user),
             **kwargs,
         )
 

@@ -8,8 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ from campaigns.models import Criterion, IndividualAssessment, Period, Title
 from units.forms import removed_controls_notice
 from units.imports import limits, start_import
 from units.models import Person, Unit
+from units.scope import get_visible_or_404, visible_or_404
 from units.spreadsheets import XLSX_CONTENT_TYPE
 
 VIEW = "campaigns.view_individual_assessments"
@@ -48,14 +49,14 @@ LIST_TEMPLATE = "campaigns/individual_list.html"
 def load_scope(request, period_pk: int, unit_pk: int) -> UnitPeriod:
     """The unit in the year-end period, or 404 when either does not exist, the unit
     does not take part in the campaign, or the user may not see its people."""
-    period = get_object_or_404(
-        Period.objects.select_related("campaign"), pk=period_pk, kind=PeriodKind.YEAR_END
+    period = get_visible_or_404(
+        Period.objects.select_related("campaign"),
+        request.user,
+        pk=period_pk,
+        kind=PeriodKind.YEAR_END,
     )
-    unit = get_object_or_404(Unit, pk=unit_pk, campaigns=period.campaign_id)
-    scope = UnitPeriod(unit, period, timezone.now())
-    if not request.user.has_perm(VIEW, scope):
-        raise Http404
-    return scope
+    unit = get_visible_or_404(Unit, request.user, pk=unit_pk, campaigns=period.campaign_id)
+    return visible_or_404(request.user, VIEW, UnitPeriod(unit, period, timezone.now()))
 
 
 @dataclass
@@ -129,7 +130,7 @@ def individual_row(request, period_pk: int, unit_pk: int, person_pk: int):
     the refusal and the typed values when someone saved the row meanwhile); without
     htmx a saved row redirects to the table, anything else shows the row on its own."""
     scope = load_scope(request, period_pk, unit_pk)
-    person = get_object_or_404(Person, pk=person_pk, unit=scope.unit, active=True)
+    person = get_visible_or_404(Person, request.user, pk=person_pk, unit=scope.unit, active=True)
     person.unit = scope.unit
     context = _shared_context(request, scope, leader_criteria(scope.campaign))
     if request.method == "POST" and not context["can_edit"]:

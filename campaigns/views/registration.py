@@ -3,9 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from campaigns.registration import (
 )
 from units.forms import removed_controls_notice
 from units.models import Unit
+from units.scope import get_visible_or_404, require, visible_or_404
 from units.spreadsheets import XLSX_CONTENT_TYPE
 
 LIST_PER_PAGE = 100
@@ -35,12 +36,12 @@ LIST_PER_PAGE = 100
 def load_registration(request, campaign_pk: int, unit_pk: int) -> Registration:
     """The unit's registration (unsaved when there is none yet), or 404 when the unit
     does not take part in the campaign or the user may not see it."""
+    # The campaign is a part: the registration's scope is checked once it is built
+    # (a block head sees a member's registration in a movement their unit is not in).
     campaign = get_object_or_404(Campaign, pk=campaign_pk)
-    unit = get_object_or_404(Unit, pk=unit_pk, campaigns=campaign)
+    unit = get_visible_or_404(Unit, request.user, pk=unit_pk, campaigns=campaign)
     registration = registration_for(campaign, unit)
-    if not request.user.has_perm("campaigns.view_registration", registration):
-        raise Http404
-    return registration
+    return visible_or_404(request.user, "campaigns.view_registration", registration)
 
 
 class RegistrationView(LoginRequiredMixin, View):
@@ -55,8 +56,7 @@ class RegistrationView(LoginRequiredMixin, View):
 
     def post(self, request, campaign_pk: int, unit_pk: int):
         registration = load_registration(request, campaign_pk, unit_pk)
-        if not request.user.has_perm("campaigns.change_registration", registration):
-            raise PermissionDenied
+        require(request.user, "campaigns.change_registration", registration)
         form = self._form(registration, data=request.POST)
         if form.is_valid():
             try:
@@ -149,9 +149,8 @@ def year_end_of(campaign: Campaign):
 
 def load_campaign_for_list(request, campaign_pk: int) -> Campaign:
     """404 outside the user's campaigns, 403 without the right to list registrations."""
-    campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=campaign_pk)
-    if not request.user.has_perm("campaigns.list_registrations", campaign):
-        raise PermissionDenied
+    campaign = get_visible_or_404(Campaign, request.user, pk=campaign_pk)
+    require(request.user, "campaigns.list_registrations", campaign)
     return campaign
 
 

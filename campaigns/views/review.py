@@ -6,9 +6,9 @@ import rules
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -21,17 +21,19 @@ from campaigns import reminders, workflow
 from campaigns.enums import AnswerField, SubmissionState
 from campaigns.forms import ReasonForm, ReopenForm, ReturnForm, ReviewForm
 from campaigns.models import Answer, Campaign, Criterion, Period
-from campaigns.queries import answer_history, load_sheet, review_queue, state_counts
-from campaigns.views.common import parse_id
-from campaigns.views.submission import (
-    _get_answer,
-    _get_submission,
-    missing_version_message,
-    score_text,
+from campaigns.queries import (
+    answer_history,
+    answer_queryset,
+    load_sheet,
+    review_queue,
+    state_counts,
+    submission_queryset,
 )
+from campaigns.views.common import parse_id
+from campaigns.views.submission import missing_version_message, score_text
 from units.forms import first_error, removed_controls_notice
 from units.models import EmulationGroup, Unit
-from units.rules import has_ministry_wide_view
+from units.scope import get_visible_or_404, require
 
 REVIEW_TEMPLATE = "campaigns/submission_review.html"
 
@@ -145,7 +147,7 @@ def _review_context(request, submission, **extra):
         "can_review": user.has_perm("campaigns.review_submission", submission)
         and submission.state == SubmissionState.SUBMITTED,
         "can_reopen": user.has_perm("campaigns.reopen_submission", submission)
-        and (today > submission.period.closes_on or submission.state == SubmissionState.ACCEPTED),
+        and workflow.can_reopen(submission, today=today),
         "show_history": user.has_perm("campaigns.review_submission", submission),
         "reviewed_total": _running_reviewed_total(submission),
         **extra,
@@ -160,9 +162,10 @@ def _running_reviewed_total(submission):
 
 
 def _get_reviewed(request, pk: int):
-    submission = _get_submission(request, pk)
-    if not has_ministry_wide_view(request.user):
-        raise PermissionDenied
+    """The self-assessment for its review page: 404 outside the user's scope, 403
+    for a unit or a block head, who see it on the sheet instead."""
+    submission = get_visible_or_404(submission_queryset(), request.user, pk=pk)
+    require(request.user, "campaigns.view_review", submission)
     return submission
 
 
@@ -187,7 +190,7 @@ def review_total(request, pk: int):
 @require_POST
 def answer_review(request, pk: int):
     """Save the reviewer's score and comment on one criterion (htmx)."""
-    return _review_row(request, _get_answer(request, pk))
+    return _review_row(request, get_visible_or_404(answer_queryset(), request.user, pk=pk))
 
 
 @login_required
@@ -195,9 +198,9 @@ def answer_review(request, pk: int):
 def criterion_review(request, pk: int, criterion_pk: int):
     """answer_review() by submission and criterion: what the review page posts to,
     so a criterion the unit has no answer row for can be scored too."""
-    submission = _get_submission(request, pk)
-    criterion = get_object_or_404(
-        Criterion, pk=criterion_pk, campaign_id=submission.period.campaign_id
+    submission = get_visible_or_404(submission_queryset(), request.user, pk=pk)
+    criterion = get_visible_or_404(
+        Criterion, request.user, pk=criterion_pk, campaign_id=submission.period.campaign_id
     )
     answer = (
         Answer.objects.filter(submission=submission, criterion=criterion)
@@ -209,8 +212,12 @@ def criterion_review(request, pk: int, criterion_pk: int):
 
 
 def _review_row(request, answer):
-    if not request.user.has_perm("campaigns.review_submission", answer.submission):
-        raise PermissionDenied(_("You are not allowed to review this self-assessment."))
+    require(
+        request.user,
+        "campaigns.review_submission",
+        answer.submission,
+        message=_("You are not allowed to review this self-assessment."),
+    )
     expected = parse_id(request.POST.get("force_version") or request.POST.get("version", ""))
     form = ReviewForm(request.POST)
     context = {"answer": answer, "status": "", "error": "", "stale": None, "notice": ""}
@@ -253,9 +260,8 @@ def _review_row(request, answer):
 @login_required
 @require_POST
 def submission_return(request, pk: int):
-    submission = _get_submission(request, pk)
-    if not request.user.has_perm("campaigns.review_submission", submission):
-        raise PermissionDenied  # before the reason is asked for
+    submission = get_visible_or_404(submission_queryset(), request.user, pk=pk)
+    require(request.user, "campaigns.review_submission", submission)  # before the reason
     typed = request.POST.get("reason", "")
     form = ReturnForm(request.POST)
     try:
@@ -289,7 +295,7 @@ def _tell_removed(request, form) -> None:
 @login_required
 @require_POST
 def submission_accept(request, pk: int):
-    submission = _get_submission(request, pk)
+    submission = get_visible_or_404(submission_queryset(), request.user, pk=pk)
     try:
         workflow.accept(submission, by=request.user, now=timezone.now())
     except workflow.AlreadyDone as done:
@@ -304,9 +310,8 @@ def submission_accept(request, pk: int):
 @login_required
 @require_POST
 def submission_reopen(request, pk: int):
-    submission = _get_submission(request, pk)
-    if not request.user.has_perm("campaigns.reopen_submission", submission):
-        raise PermissionDenied  # before the reason is asked for
+    submission = get_visible_or_404(submission_queryset(), request.user, pk=pk)
+    require(request.user, "campaigns.reopen_submission", submission)  # before the reason
     typed = request.POST.get("reopen_reason", "")
     form = ReopenForm(request.POST)
     try:
@@ -342,9 +347,8 @@ class HistoryFilter(forms.Form):
 @require_GET
 def history(request, pk: int):
     """Every change of every answer of a submission: who, when, old and new value."""
-    submission = _get_submission(request, pk)
-    if not request.user.has_perm("campaigns.review_submission", submission):
-        raise PermissionDenied
+    submission = get_visible_or_404(submission_queryset(), request.user, pk=pk)
+    require(request.user, "campaigns.review_submission", submission)
     form = HistoryFilter(request.GET or None)
     kind = form.cleaned_data["field"] if form.is_valid() else ""
     page = Paginator(answer_history(submission, kind=kind), 100).get_page(request.GET.get("page"))
@@ -364,9 +368,8 @@ def history(request, pk: int):
 
 
 def _urging_period(request, pk: int) -> Period:
-    period = get_object_or_404(Period.objects.select_related("campaign"), pk=pk)
-    if not rules.has_perm("campaigns.review_submission", request.user):
-        raise PermissionDenied
+    period = get_visible_or_404(Period.objects.select_related("campaign"), request.user, pk=pk)
+    require(request.user, "campaigns.review_submission")
     return period
 
 
@@ -430,9 +433,8 @@ def remind(request, pk: int):
 def reopen_unit(request, pk: int, unit_pk: int):
     """Reopen the self-assessment of a unit still missing after the period closed."""
     period = _urging_period(request, pk)
-    if not rules.has_perm("campaigns.reopen_submission", request.user):
-        raise PermissionDenied
-    unit = get_object_or_404(Unit, pk=unit_pk)
+    require(request.user, "campaigns.reopen_submission")
+    unit = get_visible_or_404(Unit, request.user, pk=unit_pk)
     typed = request.POST.get("reason", "")
     form = ReasonForm(request.POST)
     try:

@@ -8,9 +8,9 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -24,12 +24,19 @@ from campaigns import workflow
 from campaigns.enums import CampaignStatus, Subject, SubmissionState, TransitionAction
 from campaigns.evidence import ALLOWED_TYPES, download_name
 from campaigns.forms import AnswerForm
-from campaigns.models import Answer, Criterion, Evidence, Period, Submission
-from campaigns.queries import answered_counter, load_answer, load_sheet, load_submission
+from campaigns.models import Answer, Criterion, Period, Submission
+from campaigns.queries import (
+    answer_queryset,
+    answered_counter,
+    evidence_queryset,
+    load_sheet,
+    submission_queryset,
+)
 from campaigns.views.common import parse_id
 from units.forms import first_error, removed_controls_notice
 from units.models import Unit
 from units.rules import managed_unit_ids
+from units.scope import get_visible_or_404, require, visible_or_404
 
 SHEET_TEMPLATE = "campaigns/submission_detail.html"
 EXTENSION_OF = {mime: extension for extension, mime in ALLOWED_TYPES.items()}
@@ -39,51 +46,32 @@ def missing_version_message() -> str:
     return _("The form is missing its version: copy your text, reload the page and paste it again.")
 
 
-def _get_submission(request, pk: int) -> Submission:
-    try:
-        submission = load_submission(pk, request.user)
-    except Submission.DoesNotExist:
-        raise Http404 from None
-    if not request.user.has_perm("campaigns.view_submission", submission):
-        raise Http404
-    return submission
-
-
-def _get_answer(request, pk: int) -> Answer:
-    try:
-        answer = load_answer(pk, request.user)
-    except Answer.DoesNotExist:
-        raise Http404 from None
-    if not request.user.has_perm("campaigns.view_submission", answer.submission):
-        raise Http404
-    return answer
-
-
-def _get_unit_sheet(request, period_pk: int, unit_pk: int) -> Submission:
+def _unit_sheet(request, period_pk: int, unit_pk: int) -> Submission:
     """The unit's self-assessment of the period, or an unsaved one when the unit has
     saved nothing yet (404 unless the user may see it)."""
-    period = get_object_or_404(
+    period = get_visible_or_404(
         Period.objects.select_related("campaign"),
+        request.user,
         pk=period_pk,
         campaign__status__in=(CampaignStatus.LAUNCHED, CampaignStatus.CLOSED),
     )
-    unit = get_object_or_404(Unit, pk=unit_pk, campaigns=period.campaign_id)
+    unit = get_visible_or_404(Unit, request.user, pk=unit_pk, campaigns=period.campaign_id)
     submission = Submission.objects.filter(period=period, unit=unit).first()
     submission = submission or Submission(period=period, unit=unit)
     submission.period, submission.unit = period, unit
-    if not request.user.has_perm("campaigns.view_submission", submission):
-        raise Http404
-    return submission
+    return visible_or_404(request.user, "campaigns.view_submission", submission)
 
 
 def _get_row(request, period_pk: int, unit_pk: int, criterion_pk: int) -> Answer:
     """The unit's answer to a criterion, or an unsaved one when it has none yet."""
-    submission = _get_unit_sheet(request, period_pk, unit_pk)
-    criterion = get_object_or_404(
-        Criterion, pk=criterion_pk, campaign_id=submission.period.campaign_id
+    submission = _unit_sheet(request, period_pk, unit_pk)
+    criterion = get_visible_or_404(
+        Criterion,
+        request.user,
+        pk=criterion_pk,
+        campaign_id=submission.period.campaign_id,
+        subject=Subject.COLLECTIVE,
     )
-    if criterion.subject != Subject.COLLECTIVE:
-        raise Http404
     answer = None
     if submission.pk:
         answer = (
@@ -109,13 +97,6 @@ def sheet_urls(submission: Submission) -> dict:
         "total_url": reverse("campaigns:unit_total", args=args),
         "submit_url": reverse("campaigns:unit_submit", args=args),
     }
-
-
-def _require_manager(request, submission: Submission) -> None:
-    """Only the unit's managers change its answers and files: anyone else who may see
-    the self-assessment is refused (403) before the form is read."""
-    if not request.user.has_perm("campaigns.change_submission", submission):
-        raise PermissionDenied
 
 
 def score_text(value) -> str:
@@ -171,8 +152,9 @@ def sheet_context(request, submission: Submission, **extra) -> dict:
 def my_submission(request, period_pk: int):
     """The self-assessment of the user's unit for a period: the sheet with empty
     answers until the unit saves something (looking creates nothing)."""
-    period = get_object_or_404(
+    period = get_visible_or_404(
         Period.objects.select_related("campaign"),
+        request.user,
         pk=period_pk,
         campaign__status__in=(CampaignStatus.LAUNCHED, CampaignStatus.CLOSED),
     )
@@ -213,7 +195,7 @@ def my_submission(request, period_pk: int):
 @login_required
 @require_GET
 def submission_detail(request, pk: int):
-    submission = _get_submission(request, pk)
+    submission = get_visible_or_404(submission_queryset(), request.user, pk=pk)
     return TemplateResponse(request, SHEET_TEMPLATE, sheet_context(request, submission))
 
 
@@ -239,7 +221,7 @@ def _render_row(
 @require_GET
 def submission_total(request, pk: int):
     """The running total of a self-assessment (htmx fragment)."""
-    submission = _get_submission(request, pk)
+    submission = get_visible_or_404(submission_queryset(), request.user, pk=pk)
     return _render_total(request, submission)
 
 
@@ -247,7 +229,7 @@ def submission_total(request, pk: int):
 @require_GET
 def unit_total(request, period_pk: int, unit_pk: int):
     """The running total of the unit's self-assessment, 0 before its first save."""
-    return _render_total(request, _get_unit_sheet(request, period_pk, unit_pk))
+    return _render_total(request, _unit_sheet(request, period_pk, unit_pk))
 
 
 def _render_total(request, submission):
@@ -265,7 +247,7 @@ def _render_total(request, submission):
 def answer_save(request, pk: int):
     """Save one answer's score and narrative. With htmx, answers the row's status
     (and the running total); without, goes back to the page."""
-    answer = _get_answer(request, pk)
+    answer = get_visible_or_404(answer_queryset(), request.user, pk=pk)
     return _save_row(request, answer, partial(answer_service.save_answer, answer))
 
 
@@ -283,7 +265,9 @@ def criterion_answer_save(request, period_pk: int, unit_pk: int, criterion_pk: i
 
 
 def _save_row(request, answer: Answer, save):
-    _require_manager(request, answer.submission)
+    # Only the unit's managers change its answers: anyone else who may see the
+    # self-assessment is refused (403) before the form is read.
+    require(request.user, "campaigns.change_submission", answer.submission)
     typed = {
         "self_score": request.POST.get("self_score", ""),
         "narrative": request.POST.get("narrative", ""),
@@ -357,7 +341,7 @@ def _row_url(answer: Answer) -> str:
 @login_required
 @require_POST
 def evidence_upload(request, pk: int):
-    answer = _get_answer(request, pk)
+    answer = get_visible_or_404(answer_queryset(), request.user, pk=pk)
     return _upload(request, answer, partial(answer_service.attach_evidence, answer))
 
 
@@ -374,7 +358,7 @@ def criterion_evidence_upload(request, period_pk: int, unit_pk: int, criterion_p
 
 
 def _upload(request, answer: Answer, attach):
-    _require_manager(request, answer.submission)
+    require(request.user, "campaigns.change_submission", answer.submission)
     upload = request.FILES.get("file")
     error = ""
     if upload is None:
@@ -407,24 +391,11 @@ def _render_evidence(request, answer: Answer, *, error=""):
     return render(request, f"{SHEET_TEMPLATE}#evidence", context)
 
 
-def _get_evidence(request, pk: int) -> Evidence:
-    evidence = get_object_or_404(
-        Evidence.objects.select_related(
-            "answer__criterion", "answer__submission__period__campaign", "answer__submission__unit"
-        ),
-        pk=pk,
-        answer__submission__in=Submission.objects.visible_to(request.user),
-    )
-    if not request.user.has_perm("campaigns.view_submission", evidence.answer.submission):
-        raise Http404
-    return evidence
-
-
 @login_required
 @require_GET
 def evidence_download(request, pk: int):
     """Evidence is served only through this view, to those who may see the submission."""
-    evidence = _get_evidence(request, pk)
+    evidence = get_visible_or_404(evidence_queryset(), request.user, pk=pk)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
@@ -445,7 +416,7 @@ def evidence_download(request, pk: int):
 @login_required
 @require_POST
 def evidence_delete(request, pk: int):
-    evidence = _get_evidence(request, pk)
+    evidence = get_visible_or_404(evidence_queryset(), request.user, pk=pk)
     answer = evidence.answer
     error = ""
     try:
@@ -462,7 +433,7 @@ def evidence_delete(request, pk: int):
 @login_required
 @require_POST
 def submission_submit(request, pk: int):
-    submission = _get_submission(request, pk)
+    submission = get_visible_or_404(submission_queryset(), request.user, pk=pk)
     return _submit(request, submission, partial(workflow.submit, submission))
 
 
@@ -471,7 +442,7 @@ def submission_submit(request, pk: int):
 def unit_submit(request, period_pk: int, unit_pk: int):
     """submission_submit() by unit and period: the button of a sheet opened before
     the unit's first save."""
-    submission = _get_unit_sheet(request, period_pk, unit_pk)
+    submission = _unit_sheet(request, period_pk, unit_pk)
     return _submit(
         request, submission, partial(workflow.submit_unit, submission.period, submission.unit)
     )
@@ -498,7 +469,7 @@ def _submit(request, submission: Submission, submit):
 @require_POST
 def submission_withdraw(request, pk: int):
     """The unit takes back its submitted self-assessment, until the review starts."""
-    submission = _get_submission(request, pk)
+    submission = get_visible_or_404(submission_queryset(), request.user, pk=pk)
     try:
         workflow.withdraw(submission, by=request.user, now=timezone.now())
     except workflow.AlreadyDone as done:

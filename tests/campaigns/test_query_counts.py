@@ -246,9 +246,10 @@ def test_registration_page(client_for, head_a, unit_year, unit_a, django_assert_
     url = reverse("campaigns:registration", args=[unit_year.campaign.pk, unit_a.pk])
 
     # session, user, campaign, the unit among participants, its registration, the
-    # campaign's periods and rule facts, entries, titles, people, and Django's own
-    # permission tables for the navigation: the same for 1 and 3 people
-    with django_assert_num_queries(14):
+    # campaign's periods and rule facts, entries, titles, people (the template's
+    # perms ask the rules alone, not Django's permission tables): the same for 1 and
+    # 3 people
+    with django_assert_num_queries(12):
         response = client.get(url)
 
     assert response.text.count("Người ") == size

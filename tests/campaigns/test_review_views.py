@@ -12,7 +12,12 @@ from campaigns.enums import CampaignStatus, ReminderKind, SubmissionState
 from campaigns.models import AnswerChange, Reminder, Submission
 from campaigns.tasks import task_send_reminders
 
-from ..factories import MembershipFactory, UnitFactory
+from ..factories import (
+    EmulationGroupFactory,
+    GroupMembershipFactory,
+    MembershipFactory,
+    UnitFactory,
+)
 from .sheet import PDF, answer_for, fill, make_sheet
 
 # Messages are asserted as written in the code (English); see test_*_in_vietnamese.
@@ -232,6 +237,47 @@ def test_review_queue_of_unit_head_shows_only_own_unit(
 
     assert [s.pk for s in response.context["submissions"]] == [submission_a.pk]
     assert "Cục Viễn thám" not in response.text
+
+
+def test_a_block_of_2026_lists_its_members_sheets_of_2026_only(
+    client_for, block_head, block, unit_a, unit_c
+):
+    older = answers.open_submission(make_sheet([unit_a, unit_c], year=2024).period, unit_a)
+    block_2026 = EmulationGroupFactory(kind=block.kind, year=2026, head_unit=unit_c)
+    GroupMembershipFactory(group=block_2026, unit=unit_a)
+    newer = answers.open_submission(make_sheet([unit_a, unit_c], year=2026).period, unit_a)
+
+    of_2026 = client_for(block_head).get(
+        reverse("campaigns:review_queue"), {"group": block_2026.pk}
+    )
+    of_2024 = client_for(block_head).get(reverse("campaigns:review_queue"), {"group": block.pk})
+
+    assert [s.pk for s in of_2026.context["submissions"]] == [newer.pk]
+    assert [s.pk for s in of_2024.context["submissions"]] == [older.pk]
+
+
+@pytest.mark.parametrize(
+    ("role", "heading", "title"),
+    [
+        ("officer", "Self-assessments to review", "Review queue"),
+        ("block_head", "View self-assessments", "View self-assessments"),
+        ("head_a", "View self-assessments", "View self-assessments"),
+        ("leader", "View self-assessments", "View self-assessments"),
+    ],
+)
+def test_the_queue_says_review_only_to_reviewers(cast, client_for, role, heading, title):
+    response = client_for(cast[role]).get(reverse("campaigns:review_queue"))
+
+    assert re.search(r"<h1>(.*?)</h1>", response.text).group(1) == heading
+    assert re.search(r"<title>(.*?) · Thi đua</title>", response.text).group(1) == title
+
+
+def test_the_queue_title_for_a_block_head_in_vietnamese(client_for, block_head, settings):
+    settings.LANGUAGE_CODE = "vi"
+
+    response = client_for(block_head).get(reverse("campaigns:review_queue"))
+
+    assert "<h1>Xem bản tự đánh giá</h1>" in response.text
 
 
 def test_history_lists_changes_for_officers_only(client_for, officer, head_a, submitted_a):

@@ -1,4 +1,5 @@
 import pytest
+import rules
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, Period, Submission
@@ -19,10 +20,14 @@ MINISTRY_FLAGS = [
 
 @pytest.mark.parametrize("flags", MINISTRY_FLAGS)
 @pytest.mark.parametrize("status", CampaignStatus.values)
-def test_ministry_roles_and_council_see_every_campaign(flags, status):
+def test_ministry_roles_and_council_see_every_campaign_once_launched(flags, status):
     user = User(username="someone", **flags)
+    drafts = flags.get("is_superuser") or flags.get("is_emulation_officer")
+    expected = status != CampaignStatus.DRAFT or bool(drafts)
 
-    assert user.has_perm("campaigns.view_campaign", Campaign(pk=1, status=status)) is True
+    assert (
+        rules.has_perm("campaigns.view_campaign", user, Campaign(pk=1, status=status)) is expected
+    )
 
 
 def test_user_without_role_sees_no_campaign():
@@ -137,3 +142,50 @@ def test_review_and_reopen_are_for_emulation_officers(flags, perm, expected):
 @pytest.mark.parametrize("perm", ["campaigns.review_submission", "campaigns.reopen_submission"])
 def test_unit_head_cannot_review_own_submission(head_a, unit_a, perm):
     assert head_a.has_perm(perm, _submission(unit_a)) is False
+
+
+# The role questions asked by lists, querysets and templates (no object).
+
+ROLE_FLAGS = {
+    "admin": {"is_superuser": True},
+    "officer": {"is_emulation_officer": True},
+    "leader": {"is_leadership": True},
+    "council": {"is_council_member": True},
+    "none": {},
+}
+
+
+@pytest.mark.parametrize(
+    ("perm", "holders"),
+    [
+        ("campaigns.view_every_campaign", {"admin", "officer", "leader", "council"}),
+        ("campaigns.view_draft_campaigns", {"admin", "officer"}),
+        ("campaigns.view_every_submission", {"admin", "officer", "leader"}),
+        ("campaigns.view_review", {"admin", "officer", "leader"}),
+        ("campaigns.review_submission", {"admin", "officer"}),
+        ("campaigns.reopen_submission", {"admin", "officer"}),
+        ("campaigns.list_registrations", {"admin", "officer", "leader"}),
+    ],
+)
+def test_ministry_role_questions(perm, holders):
+    answers = {
+        role: rules.has_perm(perm, User(username=role, **flags))
+        for role, flags in ROLE_FLAGS.items()
+    }
+
+    assert {role for role, allowed in answers.items() if allowed} == holders
+
+
+@pytest.mark.parametrize(
+    "perm",
+    [
+        "campaigns.view_every_campaign",
+        "campaigns.view_draft_campaigns",
+        "campaigns.view_every_submission",
+        "campaigns.view_review",
+        "campaigns.review_submission",
+    ],
+)
+def test_a_unit_or_block_head_holds_no_ministry_wide_permission(cast, perm):
+    assert rules.has_perm(perm, cast["head_a"]) is False
+    assert rules.has_perm(perm, cast["block_head"]) is False

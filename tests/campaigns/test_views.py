@@ -122,11 +122,10 @@ def test_home_for_block_head_shows_the_block_and_its_members(
     assert f'href="{queue}" data-testid="group-submissions"' in html
 
 
-def test_home_for_council_shows_campaigns(client_for, council, campaign_a, draft_a):
+def test_home_for_council_shows_launched_campaigns(client_for, council, campaign_a, draft_a):
     response = client_for(council).get(reverse("home"))
 
     assert _names(response.context["campaigns"]) == [
-        "Bản nháp",
         "Phong trào riêng của đơn vị B",
         "Phong trào thi đua năm 2024",
     ]
@@ -134,7 +133,7 @@ def test_home_for_council_shows_campaigns(client_for, council, campaign_a, draft
     assert response.context["headed_groups"] == []
 
 
-def test_home_for_leadership_shows_the_overview(client_for, leader, campaign_a):
+def test_home_for_leadership_shows_the_overview(client_for, leader, campaign_a, draft_a):
     response = client_for(leader).get(reverse("home"))
 
     assert _names(response.context["campaigns"]) == [
@@ -142,6 +141,7 @@ def test_home_for_leadership_shows_the_overview(client_for, leader, campaign_a):
         "Phong trào thi đua năm 2024",
     ]
     assert "Movements overview" in response.content.decode()
+    assert draft_a.name not in response.content.decode()
 
 
 def test_home_for_admin_links_to_the_admin(client_for, admin_user):
@@ -281,8 +281,8 @@ def test_campaign_list_permissions(cast, client_for, role, expected_status):
         ("head_b", ["Phong trào riêng của đơn vị B"]),
         ("block_head", []),
         ("officer", ["Bản nháp", "Phong trào riêng của đơn vị B", "Phong trào thi đua năm 2024"]),
-        ("council", ["Bản nháp", "Phong trào riêng của đơn vị B", "Phong trào thi đua năm 2024"]),
-        ("leader", ["Bản nháp", "Phong trào riêng của đơn vị B", "Phong trào thi đua năm 2024"]),
+        ("council", ["Phong trào riêng của đơn vị B", "Phong trào thi đua năm 2024"]),
+        ("leader", ["Phong trào riêng của đơn vị B", "Phong trào thi đua năm 2024"]),
     ],
 )
 def test_campaign_list_shows_what_each_role_may_see(
@@ -339,12 +339,15 @@ def test_campaign_page_permissions(cast, client_for, campaign_a, role, expected_
         ("head_b", 404),
         ("block_head", 404),
         ("officer", 200),
-        ("council", 200),
-        ("leader", 200),
+        ("council", 404),
+        ("leader", 404),
+        ("admin_user", 200),
     ],
 )
-def test_draft_campaign_page_permissions(cast, client_for, draft_a, role, expected_status):
-    response = client_for(cast[role]).get(reverse("campaigns:detail", kwargs={"pk": draft_a.pk}))
+def test_draft_campaign_page_permissions(request, client_for, draft_a, role, expected_status):
+    user = request.getfixturevalue(role) if role != "anonymous" else None
+
+    response = client_for(user).get(reverse("campaigns:detail", kwargs={"pk": draft_a.pk}))
 
     assert response.status_code == expected_status
 

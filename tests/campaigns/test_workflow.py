@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from campaigns import answers, workflow
 from campaigns.enums import SubmissionState
-from campaigns.models import Submission, Transition
+from campaigns.models import Period, Submission, Transition
 
 from .sheet import PDF, answer_for, fill
 
@@ -210,6 +210,25 @@ def test_reopen_after_close_needs_officer_and_reason(submission_a, sheet, head_a
 def test_reopen_while_open_is_refused_unless_accepted(submission_a, sheet, officer):
     with pytest.raises(workflow.WorkflowError):
         workflow.reopen(submission_a, by=officer, reason="Vì sao", now=timezone.now())
+
+
+@pytest.mark.parametrize(
+    ("state", "day", "expected"),
+    [
+        ("draft", dt.date(2024, 7, 15), False),
+        ("submitted", dt.date(2024, 7, 15), False),
+        ("returned", dt.date(2024, 7, 15), False),
+        ("accepted", dt.date(2024, 7, 15), True),
+        ("draft", dt.date(2024, 7, 16), True),
+        ("submitted", dt.date(2024, 7, 16), True),
+        ("accepted", dt.date(2024, 7, 16), True),
+    ],
+)
+def test_can_reopen_after_the_close_or_once_accepted(state, day, expected):
+    """The rule reopen() applies and the review page's button shows (one function)."""
+    submission = Submission(state=state, period=Period(closes_on=dt.date(2024, 7, 15)))
+
+    assert workflow.can_reopen(submission, today=day) is expected
 
 
 def test_closed_period_blocks_submit(submission_a, sheet, head_a):

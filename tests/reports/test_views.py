@@ -7,10 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from campaigns.enums import CampaignStatus
 from reports.enums import ReportStatus
 from reports.models import NOT_TAKEN_AFTER, Report
 from reports.tasks import task_build_report
 
+from ..factories import CampaignFactory, PeriodFactory
 from .conftest import make_movement, read, report_for
 
 pytestmark = pytest.mark.django_db
@@ -377,3 +379,16 @@ def test_a_new_request_is_a_new_build_when_none_of_the_officers_is_under_way(
 
     new = Report.objects.exclude(pk=earlier.pk).get()
     assert response.url == reverse("reports:detail", kwargs={"pk": new.pk})
+
+
+@pytest.mark.parametrize(("role", "sees_draft"), [("leader", False), ("officer", True)])
+def test_index_lists_a_draft_movement_to_officers_only(request, client_for, role, sees_draft):
+    launched = PeriodFactory(campaign=CampaignFactory(name="Phong trào đang chạy"))
+    draft = PeriodFactory(
+        campaign=CampaignFactory(name="Phong trào đang soạn", status=CampaignStatus.DRAFT)
+    )
+
+    response = client_for(request.getfixturevalue(role)).get(reverse("reports:index"))
+
+    shown = {period.pk for period in response.context["periods"]}
+    assert shown == ({launched.pk, draft.pk} if sees_draft else {launched.pk})

@@ -1,4 +1,5 @@
 import pytest
+import rules
 from django.contrib.auth.models import AnonymousUser
 
 from units.enums import Role
@@ -113,3 +114,35 @@ def test_forget_cached_roles_reads_new_memberships(unit_a, unit_b):
     forget_cached_roles(user)
 
     assert user.has_perm("units.view_unit", unit_b) is True
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        ({"is_superuser": True}, True),
+        ({"is_emulation_officer": True}, True),
+        ({"is_leadership": True}, True),
+        ({"is_council_member": True}, False),
+        ({}, False),
+    ],
+)
+def test_view_every_unit_is_the_ministry_wide_roles(flags, expected):
+    assert rules.has_perm("units.view_every_unit", User(username="someone", **flags)) is expected
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        ({"is_staff": True}, True),
+        ({"is_staff": True, "is_active": False}, False),
+        ({"is_superuser": True}, False),
+        ({"is_emulation_officer": True}, False),
+        ({}, False),
+    ],
+)
+def test_use_admin_needs_a_staff_account(flags, expected):
+    assert rules.has_perm("units.use_admin", User(username="someone", **flags)) is expected
+
+
+def test_a_unit_head_may_not_view_every_unit(head_a):
+    assert rules.has_perm("units.view_every_unit", head_a) is False

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -5,10 +7,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import permission_denied, server_error
 
+from campaigns.enums import CampaignStatus
 from units.enums import GroupKind, Role
 from units.views import UnitDetailView
 
 from ..factories import (
+    CampaignFactory,
     EmulationGroupFactory,
     GroupMembershipFactory,
     MembershipFactory,
@@ -144,6 +148,33 @@ def test_groups_page_shows_the_latest_year_by_default(client_for, officer, unit_
     assert [m.unit.name for m in groups[0].memberships.all()] == [unit_a.name, unit_c.name]
 
 
+@pytest.mark.parametrize(
+    ("launched", "draft", "group_years", "expected"),
+    [
+        (2024, 2027, [2024, 2027], 2024),  # the running movement's, not next year's draft
+        (2025, None, [2025, 2026], 2025),  # 2025's still running in March 2026
+        (None, 2027, [2025, 2026, 2027], 2026),  # nothing launched: today's year
+        (2026, None, [2024, 2027], 2024),  # no blocks in 2026: the latest before
+        (None, None, [2027], 2027),  # only next year's blocks: those
+    ],
+)
+def test_groups_page_opens_on_the_current_year(
+    client_for, officer, time_machine, launched, draft, group_years, expected
+):
+    time_machine.move_to(dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC), tick=False)
+    if launched:
+        CampaignFactory(year=launched, status=CampaignStatus.LAUNCHED)
+    if draft:
+        CampaignFactory(year=draft, status=CampaignStatus.DRAFT)
+    for year in group_years:
+        EmulationGroupFactory(year=year, name=f"Khối {year}")
+
+    response = client_for(officer).get(reverse("units:list"))
+
+    assert response.context["year"] == expected
+    assert [g.name for g in response.context["groups"]] == [f"Khối {expected}"]
+
+
 def test_groups_page_shows_the_year_asked_for(client_for, officer, unit_b):
     old = EmulationGroupFactory(year=2023, name="Khối cũ")
     GroupMembershipFactory(group=old, unit=unit_b)
@@ -191,9 +222,10 @@ def test_groups_page_query_count(client_for, head_a, item_count, django_assert_n
     EmulationGroupFactory(year=2023)
     client = client_for(head_a)
 
-    # session, user, years, groups with head and deputy, members with units,
-    # user's memberships (rules), members of groups their units head (rules)
-    with django_assert_num_queries(7):
+    # session, user, years, the running movement's year, groups with head and
+    # deputy, members with units, user's memberships (rules), members of groups
+    # their units head (rules)
+    with django_assert_num_queries(8):
         response = client.get(reverse("units:list"))
 
     assert len(response.context["groups"]) == item_count
