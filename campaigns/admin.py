@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, IntegerField, Value, When
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from units.admin import SpreadsheetAdmin
 
+from . import criteria_tree
 from .enums import Subject
 from .importers import CriterionSheet
 from .models import (
@@ -31,7 +31,7 @@ from .models import (
     Title,
     Transition,
 )
-from .services import CopyRefused, copy_campaign, move_criterion, plan_copy
+from .services import CopyRefused, copy_campaign, plan_copy
 
 
 class ContentInline(admin.TabularInline):
@@ -159,64 +159,11 @@ class TitleAdmin(admin.ModelAdmin):
     search_fields = ("code", "name_vi", "name_en")
 
 
-# How many levels of sections the change list follows when it orders criteria as a
-# tree; a movement's tables use two or three ("2", "2.1", "2.1.3").
-TREE_LEVELS = 5
-
-
-def _ancestor(distance: int) -> str:
-    return "parent__" * distance
-
-
-def tree_ordered(queryset):
-    """Annotate depth and sort keys so that criteria come in tree pre-order: by
-    campaign and subject, then each section followed by its children, siblings by
-    order. One query with a join per level, so the list still paginates in SQL."""
-    depth = Case(
-        *(
-            When(**{f"{_ancestor(level)}isnull": False}, then=Value(level))
-            for level in range(TREE_LEVELS - 1, 0, -1)
-        ),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    queryset = queryset.annotate(tree_depth=depth)
-    for position in range(TREE_LEVELS):
-        # Key `position` from the root is the ancestor `depth - position` up; a missing
-        # level sorts first (-1), so a section comes before its children.
-        for part in ("order", "id"):
-            queryset = queryset.annotate(
-                **{
-                    f"tree_{position}_{part}": Case(
-                        *(
-                            When(
-                                tree_depth=level,
-                                then=F(f"{_ancestor(level - position)}{part}"),
-                            )
-                            for level in range(position, TREE_LEVELS)
-                        ),
-                        default=Value(-1),
-                        output_field=IntegerField(),
-                    )
-                }
-            )
-    return queryset
-
-
-TREE_ORDERING = (
-    "-campaign__year",
-    "campaign__name",
-    "campaign_id",
-    "subject",
-    *(f"tree_{position}_{part}" for position in range(TREE_LEVELS) for part in ("order", "id")),
-)
-
-
 class CriterionTreeChangeList(ChangeList):
     """Criteria in tree order whatever else asks; the columns do not sort."""
 
     def get_ordering(self, request, queryset):
-        return list(TREE_ORDERING)
+        return list(criteria_tree.TREE_ORDERING)
 
 
 class CriterionForm(forms.ModelForm):
@@ -292,7 +239,7 @@ class CriterionAdmin(SpreadsheetAdmin):
         css = {"all": ("admin-extra/admin.css",)}
 
     def get_queryset(self, request):
-        return tree_ordered(super().get_queryset(request))
+        return criteria_tree.tree_ordered(super().get_queryset(request))
 
     def get_changelist(self, request, **kwargs):
         return CriterionTreeChangeList
@@ -315,14 +262,12 @@ class CriterionAdmin(SpreadsheetAdmin):
 
     @admin.display(description=_("code"))
     def tree_code(self, obj):
-        depth = min(getattr(obj, "tree_depth", obj.depth), TREE_LEVELS - 1)
-        return format_html('<span class="criterion-depth-{}">{}</span>', depth, obj.code)
+        return format_html('<span class="criterion-depth-{}">{}</span>', obj.tree_depth, obj.code)
 
     @admin.display(description=_("criterion"))
     def short_text(self, obj):
-        depth = min(getattr(obj, "tree_depth", obj.depth), TREE_LEVELS - 1)
         text = obj.text if len(obj.text) <= 120 else obj.text[:119] + "…"
-        return format_html('<span class="criterion-depth-{}">{}</span>', depth, text)
+        return format_html('<span class="criterion-depth-{}">{}</span>', obj.tree_depth, text)
 
     @admin.display(description=_("move"))
     def move_buttons(self, obj):
@@ -354,7 +299,7 @@ class CriterionAdmin(SpreadsheetAdmin):
         criterion = get_object_or_404(Criterion, pk=pk)
         if not self.has_change_permission(request, criterion):
             raise PermissionDenied
-        if not move_criterion(criterion, up=direction == "up"):
+        if not criteria_tree.move(criterion, up=direction == "up"):
             self.message_user(request, _("It is already at the edge of its section."))
         back = request.META.get("HTTP_REFERER", "")
         if not url_has_allowed_host_and_scheme(

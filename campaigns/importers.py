@@ -11,10 +11,10 @@ from units.spreadsheets import (
     RowError,
     SheetSpec,
     Text,
-    cyclic_keys,
     field_column,
 )
 
+from . import criteria_tree
 from .models import Campaign, Content, Criterion
 
 
@@ -182,7 +182,7 @@ class CriterionSheet(SheetSpec):
                 errors.append(self._parent_error(row, _("a criterion cannot be its own section.")))
             parents[self.key(row)] = parent_key
             row.related["parent"] = by_key.get(parent_key)
-        cyclic = cyclic_keys(parents)
+        cyclic = criteria_tree.cycle(parents)
         errors.extend(
             self._parent_error(row, _("the sections form a cycle."))
             for row in rows

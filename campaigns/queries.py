@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
 
-from campaigns import scoring
+from campaigns import criteria_tree, scoring
 from campaigns.enums import Subject, SubmissionState
 from campaigns.models import Answer, Criterion, Evidence, Submission, Transition
 from units.models import EmulationGroup, GroupMembership
@@ -61,7 +61,7 @@ def answered_counter(submission: Submission) -> AnsweredCounter:
     criteria = Criterion.objects.filter(
         campaign_id=submission.period.campaign_id, subject=Subject.COLLECTIVE
     ).only("id", "parent_id")
-    leaves = [c.pk for c in scoring.leaves(criteria)]
+    leaves = [c.pk for c in criteria_tree.leaves(criteria)]
     answered = 0
     if submission.pk:
         answered = Answer.objects.filter(
@@ -75,27 +75,16 @@ def load_submission(pk: int, user) -> Submission:
     return Submission.objects.visible_to(user).select_related("period__campaign", "unit").get(pk=pk)
 
 
-def _answered_tree(criteria: list[Criterion], answers: dict) -> list[Criterion]:
-    """The criteria that were answered, with their ancestors, in the given order."""
-    by_pk = {c.pk: c for c in criteria}
-    keep = set()
-    for pk in answers:
-        while pk is not None and pk not in keep and pk in by_pk:
-            keep.add(pk)
-            pk = by_pk[pk].parent_id
-    return [c for c in criteria if c.pk in keep]
-
-
 def load_sheet(submission: Submission) -> Sheet:
     """The criteria tree of the campaign's collective subject with each leaf's answer
     and evidence, plus the timeline. Four queries; one (the criteria) for a
     self-assessment not made yet, an unsaved Submission."""
     criteria = list(
-        Criterion.objects.filter(
-            campaign_id=submission.period.campaign_id, subject=Subject.COLLECTIVE
+        criteria_tree.ordered(
+            Criterion.objects.filter(
+                campaign_id=submission.period.campaign_id, subject=Subject.COLLECTIVE
+            ).select_related("content")
         )
-        .select_related("content")
-        .order_by("order", "code")
     )
     answers = (
         _answers_by_criterion(Answer.objects.filter(submission=submission)) if submission.pk else {}
@@ -104,21 +93,18 @@ def load_sheet(submission: Submission) -> Sheet:
         # An accepted self-assessment is locked: it shows what it was accepted with.
         # A criterion added to the table since is not part of it, nor is a section
         # left empty by that, and a leaf answered then stays a leaf.
-        criteria = _answered_tree(criteria, answers)
-    parents = {c.parent_id for c in criteria if c.parent_id}
-    depth: dict[int, int] = {}
+        criteria = criteria_tree.with_ancestors(criteria, answers)
     rows = []
-    for criterion in criteria:
-        depth[criterion.pk] = depth.get(criterion.parent_id, -1) + 1 if criterion.parent_id else 0
-        answer = None
-        if criterion.pk not in parents:
+    for tree_row in criteria_tree.rows(criteria):
+        criterion, answer = tree_row.criterion, None
+        if not tree_row.is_section:
             # A criterion the unit has not saved yet (never opened, or added to the
             # table since) shows an empty answer, made by its first save: a page
             # that is only looked at writes nothing.
             answer = answers.get(criterion.pk) or Answer(criterion=criterion)
             answer.criterion = criterion
             answer.submission = submission
-        rows.append(SheetRow(criterion=criterion, depth=depth[criterion.pk], answer=answer))
+        rows.append(SheetRow(criterion=criterion, depth=tree_row.depth, answer=answer))
     transitions = (
         list(
             Transition.objects.filter(submission=submission)

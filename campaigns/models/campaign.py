@@ -188,10 +188,6 @@ class Criterion(models.Model):
     def __str__(self):
         return f"{self.code} {self.text[:80]}"
 
-    @property
-    def depth(self) -> int:
-        return self.code.count(".")
-
     def clean(self):
         super().clean()
         errors = {}
