@@ -9,7 +9,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from units.admin import SpreadsheetAdmin
 
@@ -32,6 +33,7 @@ from .models import (
     Transition,
 )
 from .services import CopyRefused, copy_campaign, plan_copy
+from .year_texts import replace_year_in_texts, texts_naming_year
 
 
 class ContentInline(admin.TabularInline):
@@ -95,9 +97,7 @@ class CampaignAdmin(admin.ModelAdmin):
                 else:
                     self.log_addition(request, result.campaign, [{"added": {}}])
                     self.message_user(request, copy_message(result), messages.SUCCESS)
-                    return HttpResponseRedirect(
-                        reverse("admin:campaigns_campaign_change", args=[result.campaign.pk])
-                    )
+                    return HttpResponseRedirect(_after_copy(result.campaign, campaign.year))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -110,10 +110,61 @@ class CampaignAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/campaigns/campaign/copy_confirmation.html", context)
 
+    def get_urls(self):
+        year_texts = self.admin_site.admin_view(
+            require_http_methods(["GET", "POST"])(self.year_texts_view)
+        )
+        return [
+            path(
+                "<int:pk>/year-texts/<int:year>/",
+                year_texts,
+                name="campaigns_campaign_year_texts",
+            ),
+            *super().get_urls(),
+        ]
+
+    def year_texts_view(self, request, pk: int, year: int):
+        """The movement's texts that still name `year`, each with the proposed text;
+        POST replaces the ticked ones, all at once."""
+        campaign = get_object_or_404(Campaign, pk=pk)
+        if not self.has_change_permission(request, campaign):
+            raise PermissionDenied
+        if request.method == "POST":
+            keys = set(request.POST.getlist("key"))
+            changed = replace_year_in_texts(campaign, year, keys=keys)
+            self.message_user(
+                request,
+                ngettext(
+                    "{count} text now names {year} instead of {old}.",
+                    "{count} texts now name {year} instead of {old}.",
+                    changed,
+                ).format(count=changed, year=campaign.year, old=year),
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Texts that name {year}").format(year=year),
+            "campaign": campaign,
+            "year": year,
+            "texts": texts_naming_year(campaign, year),
+        }
+        return TemplateResponse(request, "admin/campaigns/campaign/year_texts.html", context)
+
     @admin.display(description=_("criteria"))
     def criteria_link(self, obj):
         url = reverse("admin:campaigns_criterion_changelist")
         return format_html('<a href="{}?campaign__id__exact={}">{}</a>', url, obj.pk, _("Criteria"))
+
+
+def _after_copy(copy: Campaign, source_year: int) -> str:
+    """Where a copy goes next: the texts still naming the old year, if any."""
+    if texts_naming_year(copy, source_year):
+        return reverse("admin:campaigns_campaign_year_texts", args=[copy.pk, source_year])
+    return reverse("admin:campaigns_campaign_change", args=[copy.pk])
 
 
 def copy_message(result) -> str:
