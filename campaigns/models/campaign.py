@@ -188,6 +188,10 @@ class Criterion(models.Model):
     def __str__(self):
         return f"{self.code} {self.text[:80]}"
 
+    @property
+    def is_yes_no(self) -> bool:
+        return self.kind == CriterionKind.YES_NO
+
     def clean(self):
         super().clean()
         errors = {}
