@@ -292,6 +292,11 @@ class CriterionAdmin(SpreadsheetAdmin):
     def get_queryset(self, request):
         return criteria_tree.tree_ordered(super().get_queryset(request))
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for item in criteria_tree.over_maximum_near(obj):
+            self.message_user(request, criteria_tree.over_maximum_message(item), messages.WARNING)
+
     def get_changelist(self, request, **kwargs):
         return CriterionTreeChangeList
 

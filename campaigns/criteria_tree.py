@@ -11,11 +11,16 @@ list loaded with `ordered()` comes out in tree order without sorting in Python.
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Case, CharField, F, IntegerField, QuerySet, Value, When
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Criterion
+
+ZERO = Decimal("0")
 
 # Siblings by their order, then code; the id only breaks a tie of two equal codes.
 SIBLING_ORDER = ("order", "code", "pk")
@@ -105,6 +110,54 @@ def cycle[K: Hashable](parent_of: Mapping[K, K | None]) -> set[K]:
                 break
             node, steps = parent_of.get(node), steps + 1
     return cyclic
+
+
+@dataclass(frozen=True)
+class OverMaximum:
+    """A section whose criteria can reach more points than its own maximum."""
+
+    section: object
+    children_total: Decimal
+
+
+def over_maximum(criteria: Iterable) -> list[OverMaximum]:
+    """The sections (with a maximum set) whose children's maxima add up to more than
+    it, in the given order. Only direct children count: a sub-section counts its own
+    maximum."""
+    criteria = list(criteria)
+    totals: dict[object, Decimal] = {}
+    for criterion in criteria:
+        if criterion.parent_id is not None:
+            totals[criterion.parent_id] = totals.get(criterion.parent_id, ZERO) + (
+                criterion.max_points or ZERO
+            )
+    return [
+        OverMaximum(section=c, children_total=totals[c.pk])
+        for c in criteria
+        if c.pk in totals and c.max_points and totals[c.pk] > c.max_points
+    ]
+
+
+def over_maximum_message(item: OverMaximum) -> str:
+    return _(
+        "The criteria under “{code}” ({subject}) can reach {total} points, more than its "
+        "maximum of {maximum}: check the maxima."
+    ).format(
+        code=item.section.code,
+        subject=item.section.get_subject_display(),
+        total=number_format(item.children_total.normalize()),
+        maximum=number_format(item.section.max_points.normalize()),
+    )
+
+
+def over_maximum_near(criterion: Criterion) -> list[OverMaximum]:
+    """over_maximum for the criterion's own section and for the criterion as a
+    section, after it was saved (one query)."""
+    table = Criterion.objects.filter(
+        campaign_id=criterion.campaign_id, subject=criterion.subject
+    ).only("id", "parent_id", "subject", "code", "max_points")
+    near = {criterion.pk, criterion.parent_id}
+    return [item for item in over_maximum(table) if item.section.pk in near]
 
 
 def parent_map(criteria: Iterable) -> dict:
