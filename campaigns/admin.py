@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, IntegerField, Value, When
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -11,11 +10,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from units.admin import SpreadsheetAdmin
 
-from . import lifecycle
+from . import criteria_tree, lifecycle
 from .enums import Subject
 from .importers import CriterionSheet
 from .models import (
@@ -34,8 +34,9 @@ from .models import (
     Title,
     Transition,
 )
-from .services import CopyRefused, copy_campaign, move_criterion, plan_copy
+from .services import CopyRefused, copy_campaign, plan_copy
 from .workflow import WorkflowError
+from .year_texts import replace_year_in_texts, texts_naming_year
 
 
 class ContentInline(admin.TabularInline):
@@ -149,9 +150,7 @@ class CampaignAdmin(admin.ModelAdmin):
                 else:
                     self.log_addition(request, result.campaign, [{"added": {}}])
                     self.message_user(request, copy_message(result), messages.SUCCESS)
-                    return HttpResponseRedirect(
-                        reverse("admin:campaigns_campaign_change", args=[result.campaign.pk])
-                    )
+                    return HttpResponseRedirect(_after_copy(result.campaign, campaign.year))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -164,10 +163,61 @@ class CampaignAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/campaigns/campaign/copy_confirmation.html", context)
 
+    def get_urls(self):
+        year_texts = self.admin_site.admin_view(
+            require_http_methods(["GET", "POST"])(self.year_texts_view)
+        )
+        return [
+            path(
+                "<int:pk>/year-texts/<int:year>/",
+                year_texts,
+                name="campaigns_campaign_year_texts",
+            ),
+            *super().get_urls(),
+        ]
+
+    def year_texts_view(self, request, pk: int, year: int):
+        """The movement's texts that still name `year`, each with the proposed text;
+        POST replaces the ticked ones, all at once."""
+        campaign = get_object_or_404(Campaign, pk=pk)
+        if not self.has_change_permission(request, campaign):
+            raise PermissionDenied
+        if request.method == "POST":
+            keys = set(request.POST.getlist("key"))
+            changed = replace_year_in_texts(campaign, year, keys=keys)
+            self.message_user(
+                request,
+                ngettext(
+                    "{count} text now names {year} instead of {old}.",
+                    "{count} texts now name {year} instead of {old}.",
+                    changed,
+                ).format(count=changed, year=campaign.year, old=year),
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Texts that name {year}").format(year=year),
+            "campaign": campaign,
+            "year": year,
+            "texts": texts_naming_year(campaign, year),
+        }
+        return TemplateResponse(request, "admin/campaigns/campaign/year_texts.html", context)
+
     @admin.display(description=_("criteria"))
     def criteria_link(self, obj):
         url = reverse("admin:campaigns_criterion_changelist")
         return format_html('<a href="{}?campaign__id__exact={}">{}</a>', url, obj.pk, _("Criteria"))
+
+
+def _after_copy(copy: Campaign, source_year: int) -> str:
+    """Where a copy goes next: the texts still naming the old year, if any."""
+    if texts_naming_year(copy, source_year):
+        return reverse("admin:campaigns_campaign_year_texts", args=[copy.pk, source_year])
+    return reverse("admin:campaigns_campaign_change", args=[copy.pk])
 
 
 def copy_message(result) -> str:
@@ -213,64 +263,11 @@ class TitleAdmin(admin.ModelAdmin):
     search_fields = ("code", "name_vi", "name_en")
 
 
-# How many levels of sections the change list follows when it orders criteria as a
-# tree; a movement's tables use two or three ("2", "2.1", "2.1.3").
-TREE_LEVELS = 5
-
-
-def _ancestor(distance: int) -> str:
-    return "parent__" * distance
-
-
-def tree_ordered(queryset):
-    """Annotate depth and sort keys so that criteria come in tree pre-order: by
-    campaign and subject, then each section followed by its children, siblings by
-    order. One query with a join per level, so the list still paginates in SQL."""
-    depth = Case(
-        *(
-            When(**{f"{_ancestor(level)}isnull": False}, then=Value(level))
-            for level in range(TREE_LEVELS - 1, 0, -1)
-        ),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    queryset = queryset.annotate(tree_depth=depth)
-    for position in range(TREE_LEVELS):
-        # Key `position` from the root is the ancestor `depth - position` up; a missing
-        # level sorts first (-1), so a section comes before its children.
-        for part in ("order", "id"):
-            queryset = queryset.annotate(
-                **{
-                    f"tree_{position}_{part}": Case(
-                        *(
-                            When(
-                                tree_depth=level,
-                                then=F(f"{_ancestor(level - position)}{part}"),
-                            )
-                            for level in range(position, TREE_LEVELS)
-                        ),
-                        default=Value(-1),
-                        output_field=IntegerField(),
-                    )
-                }
-            )
-    return queryset
-
-
-TREE_ORDERING = (
-    "-campaign__year",
-    "campaign__name",
-    "campaign_id",
-    "subject",
-    *(f"tree_{position}_{part}" for position in range(TREE_LEVELS) for part in ("order", "id")),
-)
-
-
 class CriterionTreeChangeList(ChangeList):
     """Criteria in tree order whatever else asks; the columns do not sort."""
 
     def get_ordering(self, request, queryset):
-        return list(TREE_ORDERING)
+        return list(criteria_tree.TREE_ORDERING)
 
 
 class CriterionForm(forms.ModelForm):
@@ -346,7 +343,12 @@ class CriterionAdmin(SpreadsheetAdmin):
         css = {"all": ("admin-extra/admin.css",)}
 
     def get_queryset(self, request):
-        return tree_ordered(super().get_queryset(request))
+        return criteria_tree.tree_ordered(super().get_queryset(request))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for item in criteria_tree.over_maximum_near(obj):
+            self.message_user(request, criteria_tree.over_maximum_message(item), messages.WARNING)
 
     def get_changelist(self, request, **kwargs):
         return CriterionTreeChangeList
@@ -369,14 +371,12 @@ class CriterionAdmin(SpreadsheetAdmin):
 
     @admin.display(description=_("code"))
     def tree_code(self, obj):
-        depth = min(getattr(obj, "tree_depth", obj.depth), TREE_LEVELS - 1)
-        return format_html('<span class="criterion-depth-{}">{}</span>', depth, obj.code)
+        return format_html('<span class="criterion-depth-{}">{}</span>', obj.tree_depth, obj.code)
 
     @admin.display(description=_("criterion"))
     def short_text(self, obj):
-        depth = min(getattr(obj, "tree_depth", obj.depth), TREE_LEVELS - 1)
         text = obj.text if len(obj.text) <= 120 else obj.text[:119] + "…"
-        return format_html('<span class="criterion-depth-{}">{}</span>', depth, text)
+        return format_html('<span class="criterion-depth-{}">{}</span>', obj.tree_depth, text)
 
     @admin.display(description=_("move"))
     def move_buttons(self, obj):
@@ -408,7 +408,7 @@ class CriterionAdmin(SpreadsheetAdmin):
         criterion = get_object_or_404(Criterion, pk=pk)
         if not self.has_change_permission(request, criterion):
             raise PermissionDenied
-        if not move_criterion(criterion, up=direction == "up"):
+        if not criteria_tree.move(criterion, up=direction == "up"):
             self.message_user(request, _("It is already at the edge of its section."))
         back = request.META.get("HTTP_REFERER", "")
         if not url_has_allowed_host_and_scheme(

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns import scoring
+from campaigns import criteria_tree, scoring
 from campaigns.enums import AnswerField, Subject
 from campaigns.evidence import check_upload
 from campaigns.models import Answer, AnswerChange, Criterion, Evidence, Period, Submission
@@ -49,8 +49,8 @@ class StaleAnswer(Exception):
 
 def collective_criteria(campaign_id: int) -> list[Criterion]:
     return list(
-        Criterion.objects.filter(campaign_id=campaign_id, subject=Subject.COLLECTIVE).order_by(
-            "order", "code"
+        criteria_tree.ordered(
+            Criterion.objects.filter(campaign_id=campaign_id, subject=Subject.COLLECTIVE)
         )
     )
 
@@ -61,7 +61,7 @@ def open_submission(period: Period, unit) -> Submission:
     first save does, see submission_for_saving); it is for loading data and tests."""
     submission, created = Submission.objects.get_or_create(period=period, unit=unit)
     if created or not submission.answers.exists():
-        leaves = scoring.leaves(collective_criteria(period.campaign_id))
+        leaves = criteria_tree.leaves(collective_criteria(period.campaign_id))
         Answer.objects.bulk_create(
             [Answer(submission=submission, criterion=c) for c in leaves],
             ignore_conflicts=True,

@@ -1,5 +1,7 @@
 """The sheet of criteria: a movement's scoring tables, one row per criterion."""
 
+from dataclasses import dataclass
+
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,11 +13,19 @@ from units.spreadsheets import (
     RowError,
     SheetSpec,
     Text,
-    cyclic_keys,
     field_column,
 )
 
+from . import criteria_tree
+from .enums import CriterionKind
 from .models import Campaign, Content, Criterion
+
+
+@dataclass
+class _Tree:
+    by_key: dict[tuple, Criterion]
+    parents: dict[tuple, tuple | None]
+    kinds: dict[tuple, str]
 
 
 class CriterionSheet(SheetSpec):
@@ -133,8 +143,11 @@ class CriterionSheet(SheetSpec):
         errors = []
         if "content_number" in present:
             errors.extend(self._check_contents(rows))
-        if "parent_code" in present:
-            errors.extend(self._check_parents(rows))
+        if present & {"parent_code", "kind"}:
+            tree = self._tree(rows, present)
+            if "parent_code" in present:
+                errors.extend(self._check_parents(rows, tree))
+            errors.extend(self._check_yes_no(rows, tree))
         return errors
 
     def _check_contents(self, rows: list[Row]) -> list[RowError]:
@@ -157,19 +170,35 @@ class CriterionSheet(SheetSpec):
                 )
         return errors
 
-    def _check_parents(self, rows: list[Row]) -> list[RowError]:
+    def _tree(self, rows: list[Row], present: set[str]) -> "_Tree":
+        """The movements' criteria as they would be after the import: saved ones by
+        natural key, each key's section and kind, the file's rows over the saved."""
         saved = Criterion.objects.filter(campaign_id__in={row.values["campaign"] for row in rows})
-        by_id = {c.pk: c for c in saved.only("id", "campaign_id", "subject", "code", "parent_id")}
+        by_id = {
+            c.pk: c for c in saved.only("id", "campaign_id", "subject", "code", "parent_id", "kind")
+        }
         by_key = {(c.campaign_id, c.subject, c.code): c for c in by_id.values()}
         parents = {
             key: (key[0], key[1], by_id[c.parent_id].code) if c.parent_id else None
             for key, c in by_key.items()
         }
+        kinds = {key: c.kind for key, c in by_key.items()}
+        for row in rows:
+            key = self.key(row)
+            if "parent_code" in present:
+                parents[key] = self.parent_key(row)
+            else:
+                parents.setdefault(key, None)
+            if "kind" in present or key not in kinds:
+                kinds[key] = row.values.get("kind") or CriterionKind.SCORED
+        return _Tree(by_key=by_key, parents=parents, kinds=kinds)
+
+    def _check_parents(self, rows: list[Row], tree: "_Tree") -> list[RowError]:
         in_file = {self.key(row) for row in rows}
         errors = []
         for row in rows:
             parent_key = self.parent_key(row)
-            if parent_key and parent_key not in by_key and parent_key not in in_file:
+            if parent_key and parent_key not in tree.by_key and parent_key not in in_file:
                 errors.append(
                     self._parent_error(
                         row,
@@ -180,14 +209,41 @@ class CriterionSheet(SheetSpec):
                 )
             elif parent_key == self.key(row):
                 errors.append(self._parent_error(row, _("a criterion cannot be its own section.")))
-            parents[self.key(row)] = parent_key
-            row.related["parent"] = by_key.get(parent_key)
-        cyclic = cyclic_keys(parents)
+            row.related["parent"] = tree.by_key.get(parent_key)
+        cyclic = criteria_tree.cycle(tree.parents)
         errors.extend(
             self._parent_error(row, _("the sections form a cycle."))
             for row in rows
             if self.key(row) in cyclic and self.parent_key(row) != self.key(row)
         )
+        return errors
+
+    def _check_yes_no(self, rows: list[Row], tree: "_Tree") -> list[RowError]:
+        """A yes/no criterion is a leaf: nothing goes under it (as Criterion.clean)."""
+        with_children = {parent for parent in tree.parents.values() if parent is not None}
+        errors = []
+        for row in rows:
+            key, parent = self.key(row), tree.parents.get(self.key(row))
+            if parent is not None and tree.kinds.get(parent) == CriterionKind.YES_NO:
+                errors.append(
+                    self._parent_error(
+                        row,
+                        _(
+                            "“{code}” is a yes/no criterion: no criterion can be put under it."
+                        ).format(code=parent[2]),
+                    )
+                )
+            elif tree.kinds[key] == CriterionKind.YES_NO and key in with_children:
+                errors.append(
+                    RowError(
+                        row.number,
+                        self.header("kind"),
+                        _(
+                            "A criterion with criteria under it cannot be yes/no: its points are "
+                            "its criteria's."
+                        ),
+                    )
+                )
         return errors
 
     def _parent_error(self, row: Row, message: str) -> RowError:
@@ -201,6 +257,20 @@ class CriterionSheet(SheetSpec):
             for criterion in found
             if (key := (criterion.campaign_id, criterion.subject, criterion.code)) in keys
         }
+
+    def warnings(self, rows: list[Row]) -> list[str]:
+        """The sections of the imported tables whose criteria can reach more than
+        their maximum: allowed (a table may cap a section), but usually a typo."""
+        tables = {(row.values["campaign"], row.values["subject"]) for row in rows}
+        saved = criteria_tree.ordered(
+            Criterion.objects.filter(campaign_id__in={campaign for campaign, _s in tables})
+        ).only("id", "campaign_id", "subject", "parent_id", "code", "max_points")
+        return [
+            criteria_tree.over_maximum_message(item)
+            for item in criteria_tree.over_maximum(
+                c for c in saved if (c.campaign_id, c.subject) in tables
+            )
+        ]
 
     def parent_key(self, row: Row) -> tuple | None:
         code = row.values.get("parent_code")

@@ -6,12 +6,18 @@ and campaigns.individuals, whose ValidationErrors the forms show field by field.
 """
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.enums import DisciplineLevel, PerformanceGrade, RecognitionLevel, TitleSubject
+from campaigns.enums import (
+    DisciplineLevel,
+    PerformanceGrade,
+    RecognitionLevel,
+    TitleSubject,
+)
 from campaigns.individuals import FIELDS
 from campaigns.models import Criterion, IndividualAssessment, Title
 from campaigns.registration import EntryChoice
@@ -42,6 +48,39 @@ class TitleField(forms.Field):
 
     def prepare_value(self, value):
         return value.pk if isinstance(value, Title) else value
+
+
+class YesNoScoreField(forms.ChoiceField):
+    """A yes/no criterion's score picked as Có (its maximum) or Không (0): the values
+    are the scores as stored, so the domain reads them as any typed score."""
+
+    def __init__(self, *, criterion: Criterion, **kwargs):
+        points = _score_text(criterion.max_points)
+        choices = [EMPTY_CHOICE, (points, _("Yes")), (_score_text(Decimal("0")), _("No"))]
+        super().__init__(choices=choices, required=False, **kwargs)
+
+    def prepare_value(self, value):
+        # A score saved as "10" or "10.0" still shows as Có.
+        try:
+            return _score_text(Decimal(str(value)))
+        except (InvalidOperation, ValueError):
+            return value
+
+
+def _score_text(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.01")))
+
+
+def score_field(criterion: Criterion) -> forms.Field:
+    """The input of a leader criterion: a Có/Không select for a yes/no criterion, a
+    short number box otherwise."""
+    if criterion.is_yes_no:
+        return YesNoScoreField(criterion=criterion, label=criterion.code)
+    return FreeTextField(
+        label=criterion.code,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input--short"}),
+    )
 
 
 def _titles_of(titles: Iterable[Title], subject: str) -> list[Title]:
@@ -150,11 +189,7 @@ class AssessmentRowForm(forms.Form):
             choices=_titles_of(titles, TitleSubject.INDIVIDUAL),
         )
         for criterion in self.criteria:
-            self.fields[f"score_{criterion.pk}"] = FreeTextField(
-                label=criterion.code,
-                max_length=20,
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input--short"}),
-            )
+            self.fields[f"score_{criterion.pk}"] = score_field(criterion)
         # The row's <form> sits in its first cell; the inputs in the other cells of
         # the <tr> join it through the form attribute.
         self.form_id = f"row-form-{person.pk}"

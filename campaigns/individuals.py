@@ -21,7 +21,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns import scoring
+from campaigns import criteria_tree, scoring
 from campaigns.enums import (
     DisciplineLevel,
     PerformanceGrade,
@@ -99,8 +99,8 @@ class StaleAssessment(Exception):
 
 def leader_criteria(campaign: Campaign) -> list[Criterion]:
     """The leaf criteria of subject "unit leader", in display order (one query)."""
-    criteria = campaign.criteria.filter(subject=Subject.LEADER).order_by("order", "code", "pk")
-    return scoring.leaves(criteria)
+    criteria = criteria_tree.ordered(campaign.criteria.filter(subject=Subject.LEADER))
+    return [row.criterion for row in criteria_tree.rows(criteria) if not row.is_section]
 
 
 def scores_of(assessment: IndividualAssessment | None) -> dict[int, Decimal]:

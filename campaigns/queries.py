@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Prefetch, Q
 
-from campaigns import scoring
+from campaigns import criteria_tree, scoring
 from campaigns.enums import CampaignStatus, Subject, SubmissionState
 from campaigns.models import (
     Answer,
@@ -72,7 +72,7 @@ def answered_counter(submission: Submission) -> AnsweredCounter:
     criteria = Criterion.objects.filter(
         campaign_id=submission.period.campaign_id, subject=Subject.COLLECTIVE
     ).only("id", "parent_id")
-    leaves = [c.pk for c in scoring.leaves(criteria)]
+    leaves = [c.pk for c in criteria_tree.leaves(criteria)]
     answered = 0
     if submission.pk:
         answered = Answer.objects.filter(
@@ -87,27 +87,16 @@ def submission_queryset():
     return Submission.objects.select_related("period__campaign", "unit")
 
 
-def _answered_tree(criteria: list[Criterion], answers: dict) -> list[Criterion]:
-    """The criteria that were answered, with their ancestors, in the given order."""
-    by_pk = {c.pk: c for c in criteria}
-    keep = set()
-    for pk in answers:
-        while pk is not None and pk not in keep and pk in by_pk:
-            keep.add(pk)
-            pk = by_pk[pk].parent_id
-    return [c for c in criteria if c.pk in keep]
-
-
 def load_sheet(submission: Submission) -> Sheet:
     """The criteria tree of the campaign's collective subject with each leaf's answer
     and evidence, plus the timeline. Four queries; one (the criteria) for a
     self-assessment not made yet, an unsaved Submission."""
     criteria = list(
-        Criterion.objects.filter(
-            campaign_id=submission.period.campaign_id, subject=Subject.COLLECTIVE
+        criteria_tree.ordered(
+            Criterion.objects.filter(
+                campaign_id=submission.period.campaign_id, subject=Subject.COLLECTIVE
+            ).select_related("content")
         )
-        .select_related("content")
-        .order_by("order", "code")
     )
     answers = (
         _answers_by_criterion(Answer.objects.filter(submission=submission)) if submission.pk else {}
@@ -116,21 +105,18 @@ def load_sheet(submission: Submission) -> Sheet:
         # An accepted self-assessment is locked: it shows what it was accepted with.
         # A criterion added to the table since is not part of it, nor is a section
         # left empty by that, and a leaf answered then stays a leaf.
-        criteria = _answered_tree(criteria, answers)
-    parents = {c.parent_id for c in criteria if c.parent_id}
-    depth: dict[int, int] = {}
+        criteria = criteria_tree.with_ancestors(criteria, answers)
     rows = []
-    for criterion in criteria:
-        depth[criterion.pk] = depth.get(criterion.parent_id, -1) + 1 if criterion.parent_id else 0
-        answer = None
-        if criterion.pk not in parents:
+    for tree_row in criteria_tree.rows(criteria):
+        criterion, answer = tree_row.criterion, None
+        if not tree_row.is_section:
             # A criterion the unit has not saved yet (never opened, or added to the
             # table since) shows an empty answer, made by its first save: a page
             # that is only looked at writes nothing.
             answer = answers.get(criterion.pk) or Answer(criterion=criterion)
             answer.criterion = criterion
             answer.submission = submission
-        rows.append(SheetRow(criterion=criterion, depth=depth[criterion.pk], answer=answer))
+        rows.append(SheetRow(criterion=criterion, depth=tree_row.depth, answer=answer))
     transitions = (
         list(
             Transition.objects.filter(submission=submission)
@@ -243,9 +229,9 @@ def sheet_progress(units: list[Unit], periods: list[Period]) -> list[SheetProgre
         ).values_list("campaign_id", "unit_id")
     )
     criteria: dict[int, list[Criterion]] = {pk: [] for pk in campaign_ids}
-    for criterion in Criterion.objects.filter(
-        campaign_id__in=campaign_ids, subject=Subject.COLLECTIVE
-    ).order_by("order", "code"):
+    for criterion in criteria_tree.ordered(
+        Criterion.objects.filter(campaign_id__in=campaign_ids, subject=Subject.COLLECTIVE)
+    ):
         criteria[criterion.campaign_id].append(criterion)
     submissions = {
         (s.period_id, s.unit_id): s
@@ -262,7 +248,7 @@ def sheet_progress(units: list[Unit], periods: list[Period]) -> list[SheetProgre
         evidence[submission_id][criterion_id] = n_evidence
     progress = []
     for period in periods:
-        leaves = scoring.leaves(criteria[period.campaign_id])
+        leaves = criteria_tree.leaves(criteria[period.campaign_id])
         for unit in units:
             if (period.campaign_id, unit.pk) in taking_part:
                 submission = submissions.get((period.pk, unit.pk))

@@ -12,17 +12,11 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from campaigns.criteria_tree import leaves
 from campaigns.enums import CriterionKind
 
 ZERO = Decimal("0")
 TWO_PLACES = Decimal("0.01")
-
-
-def leaves(criteria: Iterable) -> list:
-    """The criteria that are answered: those no other criterion has as its section."""
-    criteria = list(criteria)
-    parents = {c.parent_id for c in criteria if c.parent_id}
-    return [c for c in criteria if c.pk not in parents]
 
 
 def parse_score(criterion, raw) -> Decimal | None:

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from campaigns import criteria_tree
 from campaigns.enums import CampaignStatus
-from campaigns.models import Campaign, Content, Criterion, Period, Task
+from campaigns.models import Campaign, Content, Period, Task
 from units.models import EmulationGroup, GroupMembership, User
 
 logger = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ def copy_campaign(campaign: Campaign, *, year: int, by: User | None) -> CopyResu
     contents = _copy_numbered(Content, campaign, copy)
     result.contents = len(contents)
     result.tasks = len(_copy_numbered(Task, campaign, copy))
-    result.criteria = _copy_criteria(campaign, copy, contents)
+    result.criteria = criteria_tree.copy_criteria(campaign, to=copy, contents=contents)
     result.periods = _copy_periods(campaign, copy, years)
     _copy_groups(campaign.year, year, result)
     logger.info("Campaign %s copied to %s (%s) by %s", campaign.pk, copy.pk, year, by)
@@ -154,37 +155,6 @@ def _copy_numbered(model, source: Campaign, copy: Campaign) -> dict[int, object]
         for item in originals
     )
     return {item.pk: new for item, new in zip(originals, copies, strict=True)}
-
-
-def _copy_criteria(source: Campaign, copy: Campaign, contents: dict[int, Content]) -> int:
-    """Copy the criteria a level of the tree at a time, so each parent exists first."""
-    criteria = list(Criterion.objects.filter(campaign=source))
-    children: dict[int | None, list[Criterion]] = {}
-    for criterion in criteria:
-        children.setdefault(criterion.parent_id, []).append(criterion)
-    copies: dict[int, Criterion] = {}
-    level = children.get(None, [])
-    while level:
-        new = [
-            Criterion(
-                campaign=copy,
-                subject=item.subject,
-                content=contents.get(item.content_id),
-                parent=copies.get(item.parent_id),
-                code=item.code,
-                text=item.text,
-                guidance=item.guidance,
-                kind=item.kind,
-                max_points=item.max_points,
-                evidence_required=item.evidence_required,
-                order=item.order,
-            )
-            for item in level
-        ]
-        Criterion.objects.bulk_create(new)
-        copies.update({item.pk: made for item, made in zip(level, new, strict=True)})
-        level = [child for item in level for child in children.get(item.pk, [])]
-    return len(copies)
 
 
 def _copy_periods(source: Campaign, copy: Campaign, years: int) -> int:
@@ -237,30 +207,3 @@ def _copy_groups(source_year: int, year: int, result: CopyResult) -> None:
             )
     GroupMembership.objects.bulk_create(members)
     result.group_members = len(members)
-
-
-def move_criterion(criterion: Criterion, *, up: bool) -> bool:
-    """Swap the criterion's order with its previous (up) or next sibling: same
-    campaign, subject and section. Returns False when it is already first (or last).
-    Siblings sharing one order value are first numbered in their shown order."""
-    with transaction.atomic():
-        siblings = list(
-            Criterion.objects.select_for_update()
-            .filter(
-                campaign_id=criterion.campaign_id,
-                subject=criterion.subject,
-                parent_id=criterion.parent_id,
-            )
-            .order_by("order", "code", "pk")
-        )
-        index = next(i for i, item in enumerate(siblings) if item.pk == criterion.pk)
-        other = index - 1 if up else index + 1
-        if not 0 <= other < len(siblings):
-            return False
-        if len({item.order for item in siblings}) < len(siblings):
-            for position, item in enumerate(siblings, start=1):
-                item.order = position
-        siblings[index].order, siblings[other].order = siblings[other].order, siblings[index].order
-        Criterion.objects.bulk_update(siblings, ["order"])
-    criterion.order = siblings[index].order
-    return True

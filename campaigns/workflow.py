@@ -19,7 +19,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns import notifications, scoring
+from campaigns import criteria_tree, notifications, scoring
 from campaigns.enums import (
     TRANSITIONS,
     AnswerField,
@@ -327,7 +327,7 @@ def _answers_to_comment(submission: Submission, criterion_ids: list[int]) -> lis
         table = Criterion.objects.filter(
             campaign_id=submission.period.campaign_id, subject=Subject.COLLECTIVE
         )
-        for criterion in scoring.leaves(table):
+        for criterion in criteria_tree.leaves(table):
             if criterion.pk in unanswered:
                 found.append(Answer.objects.create(submission=submission, criterion=criterion))
     return found

@@ -27,7 +27,7 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils import timezone
 
-from campaigns import scoring
+from campaigns import criteria_tree, scoring
 from campaigns.enums import PerformanceGrade, Subject, SubmissionState
 from campaigns.models import Answer, Content, Criterion, IndividualAssessment, Submission
 from units.models import GroupMembership, Unit
@@ -351,7 +351,7 @@ def _leaves_by_content(criteria) -> dict[int | None, list]:
     """The answered criteria of each content. Leaves are found among all criteria
     first: a section may belong to no content while its rows do."""
     by_content = defaultdict(list)
-    for criterion in scoring.leaves(criteria):
+    for criterion in criteria_tree.leaves(criteria):
         by_content[criterion.content_id].append(criterion)
     return by_content
 

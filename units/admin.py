@@ -114,6 +114,8 @@ class SpreadsheetAdmin(admin.ModelAdmin):
                     ),
                     messages.SUCCESS,
                 )
+                for warning in result.warnings:
+                    self.message_user(request, warning, messages.WARNING)
                 return HttpResponseRedirect(changelist)
             if result.problem:
                 form.add_error("file", result.problem)

@@ -348,13 +348,15 @@ class RowError:
 
 @dataclass
 class ImportResult:
-    """What an import did: a file-level problem, the bad rows, or the counts saved."""
+    """What an import did: a file-level problem, the bad rows, or the counts saved
+    with what is worth a look in what was saved (`warnings`, messages)."""
 
     problem: str = ""
     errors: list[RowError] = field(default_factory=list)
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -394,6 +396,11 @@ class SheetSpec:
     def existing(self, keys: set[tuple]) -> dict[tuple, models.Model]:
         """The saved objects for these natural keys, by key."""
         raise NotImplementedError
+
+    def warnings(self, rows: list[Row]) -> list[str]:
+        """Once the rows are saved (in the same transaction): what is allowed but
+        worth a look, for the user."""
+        return []
 
     def parent_key(self, row: Row) -> tuple | None:
         """The natural key of the row's parent when it is a row of the same file."""
@@ -771,13 +778,14 @@ def _validate_and_save(
     try:
         with transaction.atomic():
             created, updated, unchanged = _save(spec, rows)
+            warnings = spec.warnings(rows)
     except (IntegrityError, DatabaseError) as exc:
         return ImportResult(
             problem=_("Nothing was saved: the database refused the rows ({error}).").format(
                 error=exc
             )
         )
-    return ImportResult(created=created, updated=updated, unchanged=unchanged)
+    return ImportResult(created=created, updated=updated, unchanged=unchanged, warnings=warnings)
 
 
 def _without_errors(rows: list[Row], errors: list[RowError]) -> list[Row]:

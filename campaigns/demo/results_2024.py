@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from campaigns import scoring, workflow
+from campaigns import criteria_tree, scoring, workflow
 from campaigns.enums import (
     CriterionKind,
     PerformanceGrade,
@@ -55,11 +55,11 @@ def load_results(campaign: Campaign) -> dict[str, int]:
     """Answer the campaign's periods that have no self-assessment yet; returns counts."""
     counts = {"submissions": 0, "answers": 0, "individual_assessments": 0}
     criteria = list(
-        Criterion.objects.filter(campaign=campaign, subject=Subject.COLLECTIVE).order_by(
-            "order", "code"
+        criteria_tree.ordered(
+            Criterion.objects.filter(campaign=campaign, subject=Subject.COLLECTIVE)
         )
     )
-    leaves = scoring.leaves(criteria)
+    leaves = criteria_tree.leaves(criteria)
     officer = User.objects.filter(is_emulation_officer=True).order_by("username").first()
     units = list(campaign.participants.order_by("order", "code"))
     heads = _unit_heads(units)

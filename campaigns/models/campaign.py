@@ -223,8 +223,8 @@ class Criterion(models.Model):
         return f"{self.code} {self.text[:80]}"
 
     @property
-    def depth(self) -> int:
-        return self.code.count(".")
+    def is_yes_no(self) -> bool:
+        return self.kind == CriterionKind.YES_NO
 
     def clean(self):
         super().clean()
@@ -234,6 +234,15 @@ class Criterion(models.Model):
                 errors["parent"] = _("The section must belong to the same movement.")
             elif self.parent.subject != self.subject:
                 errors["parent"] = _("The section must have the same subject.")
+            elif self.parent.is_yes_no:
+                errors["parent"] = _(
+                    "“{code}” is a yes/no criterion: no criterion can be put under it."
+                ).format(code=self.parent.code)
+        if self.is_yes_no and self.pk and self.children.exists():
+            errors["kind"] = _(
+                "A criterion with criteria under it cannot be yes/no: its points are its "
+                "criteria's."
+            )
         if self.content_id and self.content.campaign_id != self.campaign_id:
             errors["content"] = _("The content must belong to the same movement.")
         if errors:

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
+from campaigns import criteria_tree
 from campaigns.models import Campaign
 from campaigns.views.common import campaigns_for, criteria_by_subject, with_phases
 from units.scope import VisibleObjectMixin
@@ -42,7 +43,7 @@ class CampaignDetailView(VisibleObjectMixin, DetailView):
             contents=list(campaign.contents.order_by("number")),
             tasks=list(campaign.tasks.order_by("number")),
             periods=with_phases(campaign.periods.order_by("opens_on"), today),
-            subjects=criteria_by_subject(campaign.criteria.order_by("subject", "order", "code")),
+            subjects=criteria_by_subject(criteria_tree.ordered(campaign.criteria.all())),
             participant_count=campaign.participants.count(),
             **kwargs,
         )

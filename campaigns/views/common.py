@@ -2,7 +2,6 @@
 as of a day, and the criteria tree of a campaign built from one query."""
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -12,7 +11,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import pgettext_lazy
 
-from campaigns import scoring
+from campaigns import criteria_tree, scoring
 from campaigns.enums import CriterionKind, Subject
 from campaigns.models import Campaign, Criterion, Period
 
@@ -59,16 +58,9 @@ def campaigns_for(user):
 
 
 @dataclass
-class CriterionRow:
-    criterion: Criterion
-    depth: int
-    is_section: bool
-
-
-@dataclass
 class SubjectCriteria:
     subject: Subject
-    rows: list[CriterionRow] = field(default_factory=list)
+    rows: list[criteria_tree.TreeRow] = field(default_factory=list)
     maximum: Decimal = Decimal("0")
     bonus: Decimal = Decimal("0")
     penalty: Decimal = Decimal("0")
@@ -82,29 +74,17 @@ def criteria_by_subject(criteria: Iterable[Criterion]) -> list[SubjectCriteria]:
     """One entry per subject (collective, individual, unit leader), its criteria in
     tree order with their depth, and the totals of its leaves: scored and yes/no
     points, bonus and penalty apart. Criteria arrive in display order."""
-    criteria = list(criteria)
-    children = defaultdict(list)
-    ids = {c.pk for c in criteria}
-    for criterion in criteria:
-        children[criterion.parent_id if criterion.parent_id in ids else None].append(criterion)
+    rows = criteria_tree.rows(criteria)
     result = []
     for subject in Subject:
-        roots = [c for c in children[None] if c.subject == subject]
         section = SubjectCriteria(subject=subject)
-        section.rows = list(_walk(roots, children, 0))
+        section.rows = [row for row in rows if row.criterion.subject == subject]
         leaves = [row.criterion for row in section.rows if not row.is_section]
         section.maximum = scoring.maximum(leaves)
         section.bonus = _points(leaves, CriterionKind.BONUS)
         section.penalty = _points(leaves, CriterionKind.PENALTY)
         result.append(section)
     return result
-
-
-def _walk(nodes, children, depth):
-    # Iterative would be overkill: criteria trees are three or four levels deep.
-    for node in nodes:
-        yield CriterionRow(node, depth, bool(children.get(node.pk)))
-        yield from _walk(children.get(node.pk, ()), children, depth + 1)
 
 
 def _points(leaves: list[Criterion], kind: str) -> Decimal:

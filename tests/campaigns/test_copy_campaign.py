@@ -185,7 +185,9 @@ def test_copy_campaign_skips_groups_already_in_the_target_year(
     assert list(EmulationGroup.objects.get(year=2025, code="K2").members.all()) == []
 
 
-def test_copy_campaign_refuses_a_duplicate_and_saves_nothing(campaign, admin_user, ministry):
+def test_copy_campaign_refuses_a_duplicate_and_saves_nothing(
+    campaign, admin_user, ministry, english
+):
     CampaignFactory(name="Phong trào thi đua năm 2025", year=2025, organizer=ministry)
     EmulationGroupFactory(year=2024, code="K1")
     before = (Campaign.objects.count(), EmulationGroup.objects.count())

@@ -1,6 +1,8 @@
 import datetime as dt
 import io
+import re
 import zipfile
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -8,12 +10,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns import lifecycle
-from campaigns.enums import CampaignStatus, DisciplineLevel, PerformanceGrade
+from campaigns.enums import (
+    CampaignStatus,
+    CriterionKind,
+    DisciplineLevel,
+    PerformanceGrade,
+    Subject,
+)
 from campaigns.individuals import save_assessment
 from campaigns.models import IndividualAssessment
 from units.models import Person
 
-from ..factories import PersonFactory
+from ..factories import CriterionFactory, PersonFactory
 from .year_data import read_xlsx, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -824,3 +832,73 @@ def test_import_refuses_xml_entities_and_saves_nothing(
     assert response.status_code == 200
     assert "The file is not an Excel workbook (.xlsx)." in response.text
     assert not IndividualAssessment.objects.filter(person__unit=unit_a).exists()
+
+
+# ---------------------------------------------------------------------------
+# A yes/no leader criterion is picked, not typed.
+
+
+@pytest.fixture
+def yes_no(unit_year):
+    return CriterionFactory(
+        campaign=unit_year.period.campaign,
+        subject=Subject.LEADER,
+        code="2",
+        kind=CriterionKind.YES_NO,
+        max_points=Decimal("15"),
+        order=9,
+    )
+
+
+def test_yes_no_leader_criterion_is_a_yes_no_select(
+    people_a, unit_year, unit_a, head_a, client, yes_no
+):
+    leader = next(person for person in people_a if person.is_leader)
+    client.force_login(head_a)
+
+    response = client.get(page_url(unit_year, unit_a))
+
+    html = response.text
+    select = re.search(
+        rf'<select name="p{leader.pk}-score_{yes_no.pk}"[^>]*>(.*?)</select>', html, re.S
+    )
+    assert select is not None
+    assert re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group(1)) == [
+        ("", "—"),
+        ("15.00", "Có"),
+        ("0.00", "Không"),
+    ]
+    assert f'name="p{leader.pk}-score_{unit_year.leader_1.pk}"' in html
+    assert f'<select name="p{leader.pk}-score_{unit_year.leader_1.pk}"' not in html
+
+
+@pytest.mark.parametrize(("choice", "stored"), [("15.00", "15.00"), ("0.00", "0.00")])
+def test_saving_yes_or_no_stores_the_maximum_or_zero(
+    people_a, unit_year, head_a, en_client, yes_no, choice, stored
+):
+    leader = next(person for person in people_a if person.is_leader)
+    en_client.force_login(head_a)
+
+    response = en_client.post(
+        row_url(unit_year, leader), row_data(leader, **{f"score_{yes_no.pk}": choice}), **HTMX
+    )
+
+    saved = IndividualAssessment.objects.get(person=leader)
+    assert saved.leader_scores == {str(yes_no.pk): stored}
+    assert re.search(rf'<option value="{choice}" selected>', response.text)
+
+
+def test_yes_no_leader_criterion_refuses_a_typed_number(
+    people_a, unit_year, head_a, en_client, yes_no
+):
+    leader = next(person for person in people_a if person.is_leader)
+    en_client.force_login(head_a)
+
+    response = en_client.post(
+        row_url(unit_year, leader), row_data(leader, **{f"score_{yes_no.pk}": "7"}), **HTMX
+    )
+
+    assert response.context["item"].form.errors == {
+        f"score_{yes_no.pk}": ["Select a valid choice. 7 is not one of the available choices."]
+    }
+    assert IndividualAssessment.objects.filter(person=leader).count() == 0

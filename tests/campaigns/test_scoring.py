@@ -23,13 +23,6 @@ def _criterion(pk, kind=CriterionKind.SCORED, max_points="10", parent_id=None, e
     )
 
 
-def test_leaves_leave_out_sections():
-    section = _criterion(1)
-    children = [_criterion(2, parent_id=1), _criterion(3, parent_id=1)]
-
-    assert scoring.leaves([section, *children]) == children
-
-
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [("7", Decimal("7.00")), ("7,5", Decimal("7.50")), (" 10 ", Decimal("10.00")), ("", None)],

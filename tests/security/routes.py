@@ -160,6 +160,10 @@ ADMIN_KWARGS = {
     "admin:app_list": lambda w: {"app_label": "units"},
     "admin:auth_user_password_change": lambda w: {"id": w.users["head_b"].pk},
     "admin:campaigns_criterion_move": lambda w: {"pk": w.sheet.scored.pk, "direction": "up"},
+    "admin:campaigns_campaign_year_texts": lambda w: {
+        "pk": w.campaign.pk,
+        "year": w.campaign.year - 1,
+    },
 }
 
 
