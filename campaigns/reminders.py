@@ -23,12 +23,13 @@ OFFSETS = {
     -1: ReminderKind.DAYS_1,
     1: ReminderKind.OVERDUE,
 }
-DONE_STATES = (SubmissionState.SUBMITTED, SubmissionState.ACCEPTED)
 
 
 def missing_units(period: Period):
     """Participating active units with no submitted or accepted self-assessment."""
-    done = Submission.objects.filter(period=period, state__in=DONE_STATES).values("unit_id")
+    done = Submission.objects.filter(period=period, state__in=SubmissionState.done_states).values(
+        "unit_id"
+    )
     return (
         Unit.objects.filter(campaigns=period.campaign_id, active=True)
         .exclude(pk__in=done)

@@ -35,7 +35,6 @@ from units.models import GroupMembership, Unit
 from .enums import ReportKind
 from .wording import GRADES
 
-DONE_STATES = (SubmissionState.SUBMITTED, SubmissionState.ACCEPTED)
 ONE_PLACE = Decimal("0.1")
 TWO_PLACES = Decimal("0.01")
 
@@ -73,7 +72,7 @@ class UnitResult:
 
     @property
     def has_submitted(self) -> bool:
-        return self.state in DONE_STATES
+        return self.state in SubmissionState.done_states
 
     @property
     def is_accepted(self) -> bool:
@@ -84,7 +83,7 @@ class UnitResult:
         """What ranks the unit: the reviewed total once accepted, else its own."""
         if not self.has_submitted:
             return None
-        return self.reviewed_total if self.reviewed_total is not None else self.self_total
+        return scoring.reviewed_score(self.self_total, self.reviewed_total)
 
 
 @dataclass(frozen=True)
@@ -313,7 +312,7 @@ def _units(campaign, period) -> dict[int, UnitResult]:
     for unit_id, state, is_late, submitted_at, self_total, reviewer_total in submissions:
         unit = units[unit_id]
         unit.state, unit.is_late, unit.submitted_at = state, is_late, submitted_at
-        if state in DONE_STATES:
+        if state in SubmissionState.done_states:
             unit.self_total = self_total
             unit.reviewed_total = reviewer_total if state == SubmissionState.ACCEPTED else None
     return units
@@ -325,14 +324,12 @@ def _add_content_scores(units: dict[int, UnitResult], period, criteria) -> None:
     reviewed_scores: dict[int, dict] = defaultdict(dict)
     answers = Answer.objects.filter(
         submission__period=period,
-        submission__state__in=DONE_STATES,
+        submission__state__in=SubmissionState.done_states,
         criterion__subject=Subject.COLLECTIVE,
     ).values_list("submission__unit_id", "criterion_id", "self_score", "reviewer_score")
     for unit_id, criterion_id, self_score, reviewer_score in answers.iterator(chunk_size=5000):
         self_scores[unit_id][criterion_id] = self_score
-        reviewed_scores[unit_id][criterion_id] = (
-            reviewer_score if reviewer_score is not None else self_score
-        )
+        reviewed_scores[unit_id][criterion_id] = scoring.reviewed_score(self_score, reviewer_score)
     by_content = _leaves_by_content(criteria)
     for unit in units.values():
         if not unit.has_submitted:

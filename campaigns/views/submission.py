@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,6 +24,7 @@ from campaigns.evidence import ALLOWED_TYPES, download_name
 from campaigns.forms import AnswerForm
 from campaigns.models import Answer, Criterion, Evidence, Period, Submission
 from campaigns.queries import answered_counter, load_answer, load_sheet, load_submission
+from campaigns.scoring import score_text
 from campaigns.views.common import parse_id
 from units.forms import first_error, removed_controls_notice
 from units.models import Unit
@@ -115,14 +115,6 @@ def _require_manager(request, submission: Submission) -> None:
     the self-assessment is refused (403) before the form is read."""
     if not request.user.has_perm("campaigns.change_submission", submission):
         raise PermissionDenied
-
-
-def score_text(value) -> str:
-    """A score as the user would type it: no trailing zeros, the locale's separator."""
-    if value is None:
-        return ""
-    text = f"{value.normalize():f}"
-    return text.replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def sheet_context(request, submission: Submission, **extra) -> dict:
