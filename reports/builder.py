@@ -10,7 +10,7 @@ presumed dead and the build was queued again) writes nothing.
 
 While it runs, the build stamps heartbeat_at at each step and, from a small thread,
 every models.HEARTBEAT_EVERY: a build with no stamp for models.STALLED_AFTER has lost
-its worker (reports.models.stalled), and the every-minute tick queues it again."""
+its worker (Report.objects.stalled), and the every-minute tick queues it again."""
 
 import datetime as dt
 import hashlib
@@ -23,13 +23,13 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, connections, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from . import charts, notifications
 from .context import build_context, key_figures
 from .enums import ReportStatus, ReportStep
-from .models import Report, report_upload_to, silent
+from .models import Report, report_upload_to
 from .pdf import render_pdf
 from .xlsx import render_xlsx
 
@@ -61,9 +61,9 @@ def claim(report_id: int, attempt: str, *, now: dt.datetime) -> str | None:
     worker stopped beating (this delivery is its message coming back)."""
     token = secrets.token_hex(16)
     claimed = (
-        Report.objects.filter(pk=report_id, task_id=attempt)
+        Report.objects.claimable(now)
+        .filter(pk=report_id, task_id=attempt)
         .exclude(task_id="")
-        .filter(Q(status=ReportStatus.QUEUED) | silent(now))
         .update(
             status=ReportStatus.RUNNING,
             claim=token,

@@ -15,7 +15,7 @@ from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, Period
 
 from .enums import ReportStatus
-from .models import Report, silent, stalled
+from .models import Report
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +173,7 @@ def finalise(report: Report, *, number: str, issued_on: dt.date, signer_name: st
 
 def retry_report(report: Report, *, by) -> Report:
     """Build a failed report again (the same record, the same inputs), or queue again
-    at once one that is stalled (Report.is_stalled). Both are conditional updates, so
+    at once one that is stalled (Report.objects.stalled). Both are conditional updates, so
     a double click, or the click racing the tick, queues it once; the second click is
     told it is already queued again."""
     now = timezone.now()
@@ -220,14 +220,14 @@ def build_due_reports(*, today: dt.date, now: dt.datetime | None = None) -> dict
 
 
 def requeue_stalled(*, now: dt.datetime | None = None) -> int:
-    """The every-minute tick: queue again each stalled build (reports.models.stalled:
+    """The every-minute tick: queue again each stalled build (Report.objects.stalled:
     its enqueue failed, no worker took it, or its worker stopped beating), each once
     however many ticks run at once. A build whose worker died MAX_ATTEMPTS times ends
     failed instead. Returns how many were queued again."""
     now = now or timezone.now()
     count = 0
     candidates = (
-        Report.objects.filter(stalled(now)).order_by("queued_at", "pk").values_list("pk", "task_id")
+        Report.objects.stalled(now).order_by("queued_at", "pk").values_list("pk", "task_id")
     )
     for report_id, attempt in candidates:
         if _give_up(report_id, attempt, now=now):
@@ -256,9 +256,7 @@ def _queue_again(report_id: int, attempt: str, *, now: dt.datetime, by_hand: boo
     if by_hand:
         fields["attempts"] = 0  # the officer starts a new series of attempts
     with transaction.atomic():
-        changed = Report.objects.filter(stalled(now), pk=report_id, task_id=attempt).update(
-            **fields
-        )
+        changed = Report.objects.stalled(now).filter(pk=report_id, task_id=attempt).update(**fields)
         if changed:
             transaction.on_commit(lambda: enqueue(report_id, task_id))
     if changed:
@@ -267,17 +265,19 @@ def _queue_again(report_id: int, attempt: str, *, now: dt.datetime, by_hand: boo
 
 
 def _give_up(report_id: int, attempt: str, *, now: dt.datetime) -> bool:
-    failed = Report.objects.filter(
-        silent(now), pk=report_id, task_id=attempt, attempts__gte=MAX_ATTEMPTS
-    ).update(
-        status=ReportStatus.FAILED,
-        claim="",
-        step="",
-        finished_at=now,
-        error=(
-            f"The build stopped {MAX_ATTEMPTS} times without finishing: its worker died "
-            "each time (out of memory?). Build it again once the cause is fixed."
-        ),
+    failed = (
+        Report.objects.silent(now)
+        .filter(pk=report_id, task_id=attempt, attempts__gte=MAX_ATTEMPTS)
+        .update(
+            status=ReportStatus.FAILED,
+            claim="",
+            step="",
+            finished_at=now,
+            error=(
+                f"The build stopped {MAX_ATTEMPTS} times without finishing: its worker died "
+                "each time (out of memory?). Build it again once the cause is fixed."
+            ),
+        )
     )
     if failed:
         logger.error("Report %s: worker died %s times, build failed", report_id, MAX_ATTEMPTS)

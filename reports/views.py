@@ -11,6 +11,7 @@ from django.db.models import Count, Max
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -35,9 +36,9 @@ def _require(user, perm: str, obj=None) -> None:
 
 def _get_report(request, pk: int) -> Report:
     return get_object_or_404(
-        Report.objects.visible_to(request.user).select_related(
-            "campaign", "period", "requested_by", "finalised_by"
-        ),
+        Report.objects.visible_to(request.user)
+        .with_stalled(timezone.now())
+        .select_related("campaign", "period", "requested_by", "finalised_by"),
         pk=pk,
     )
 

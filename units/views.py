@@ -122,7 +122,9 @@ class UnitDetailView(ObjectPermissionMixin, DetailView):
 
 def _own_job(request, pk: int) -> ImportJob:
     """The job, when the user sent it; anybody else's does not exist (404)."""
-    return get_object_or_404(ImportJob.objects.select_related(None), pk=pk, created_by=request.user)
+    return get_object_or_404(
+        ImportJob.objects.with_stalled(timezone.now()), pk=pk, created_by=request.user
+    )
 
 
 @login_required

@@ -254,3 +254,8 @@ def read(field_file) -> bytes:
     """The bytes of a stored report file, closing it after."""
     with field_file.open("rb") as handle:
         return handle.read()
+
+
+def is_stalled(report: Report, now: dt.datetime | None = None) -> bool:
+    """The report's pages' view of the build (Report.objects.with_stalled)."""
+    return Report.objects.with_stalled(now or timezone.now()).get(pk=report.pk).is_stalled
