@@ -391,6 +391,11 @@ REPORT_PLACE = env.str("THIDUA_REPORT_PLACE", default="Hà Nội")
 REPORT_ISSUER = env.str("THIDUA_REPORT_ISSUER", default="Vụ Tổ chức cán bộ")
 REPORT_ISSUER_ABBR = env.str("THIDUA_REPORT_ISSUER_ABBR", default="TCCB")
 REPORT_SIGNER_TITLE = env.str("THIDUA_REPORT_SIGNER_TITLE", default="Vụ trưởng")
+REPORT_RECIPIENTS = [
+    "Bộ trưởng (để báo cáo)",
+    "Các Thứ trưởng (để báo cáo)",
+    f"Lưu: VT, {REPORT_ISSUER_ABBR}",
+]
 # The address users reach the site at, for links in emails.
 SITE_URL = env.str("THIDUA_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEMO_PASSWORD = "ThiDua@2024"  # noqa: S105 — only load_demo uses it, and it refuses to run in production

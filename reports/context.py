@@ -28,12 +28,12 @@ from django.db.models import Count
 from django.utils import timezone
 
 from campaigns import scoring
-from campaigns.enums import PerformanceGrade, Subject, SubmissionState
+from campaigns.enums import Subject, SubmissionState
 from campaigns.models import Answer, Content, Criterion, IndividualAssessment, Submission
 from units.models import GroupMembership, Unit
 
 from .enums import ReportKind
-from .wording import GRADES
+from .wording import GRADE_ORDER, grade_label
 
 ONE_PLACE = Decimal("0.1")
 TWO_PLACES = Decimal("0.01")
@@ -442,8 +442,9 @@ def _add_individuals(
     for unit_id, order, name, n in titles:
         per_unit[unit_id]["titles"][name] += n
         title_totals[(order, name)] += n
-    order = [*PerformanceGrade.values, ""]
-    context.grades = [Count_(GRADES[g], grade_totals[g]) for g in order if g in grade_totals]
+    context.grades = [
+        Count_(grade_label(g), grade_totals[g]) for g in GRADE_ORDER if g in grade_totals
+    ]
     context.titles = [Count_(name, n) for (_o, name), n in sorted(title_totals.items())]
     context.individuals = [
         UnitIndividuals(

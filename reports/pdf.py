@@ -61,28 +61,18 @@ def render_pdf(report, context: ReportContext, charts: dict[str, str]) -> bytes:
 
 
 def letterhead(report) -> dict:
-    """Who issues the report and where, from the settings (defaults for the ministry's
-    Department of Organization and Personnel in Hà Nội)."""
+    """Who issues the report and where (settings.REPORT_*)."""
     from . import wording
 
-    abbr = getattr(settings, "REPORT_ISSUER_ABBR", "TCCB")
     return {
-        "place": getattr(settings, "REPORT_PLACE", "Hà Nội"),
-        "issuer": getattr(settings, "REPORT_ISSUER", "Vụ Tổ chức cán bộ"),
-        "number": f"{report.number or '…'}/BC-{abbr}",
-        "date_line": wording.date_line(
-            getattr(settings, "REPORT_PLACE", "Hà Nội"), report.issued_on
-        ),
-        "signer_title": getattr(settings, "REPORT_SIGNER_TITLE", "Vụ trưởng"),
-        "recipients": getattr(
-            settings,
-            "REPORT_RECIPIENTS",
-            ["Bộ trưởng (để báo cáo)", "Các Thứ trưởng (để báo cáo)", f"Lưu: VT, {abbr}"],
-        ),
+        "place": settings.REPORT_PLACE,
+        "issuer": settings.REPORT_ISSUER,
+        "number": f"{report.number or '…'}/BC-{settings.REPORT_ISSUER_ABBR}",
+        "date_line": wording.date_line(settings.REPORT_PLACE, report.issued_on),
+        "signer_title": settings.REPORT_SIGNER_TITLE,
+        "recipients": settings.REPORT_RECIPIENTS,
         "nation": wording.NATION,
         "motto": wording.MOTTO,
         "subject": wording.KIND_SUBJECT.get(report.kind, ""),
         "outstanding_rule": wording.OUTSTANDING_RULE,
-        "states": wording.STATES,
-        "group_kinds": wording.GROUP_KINDS,
     }

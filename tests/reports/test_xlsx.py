@@ -2,6 +2,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from reports.context import build_context
@@ -104,6 +105,21 @@ def test_missing_sheet_lists_the_missing_units(movement):
 
     assert [name for _i, _code, name, _state in rows] == [
         u.unit.name for u in movement.units if not u.submitted
+    ]
+
+
+def test_names_shared_with_the_interface_are_its_vietnamese_labels_in_any_language(movement):
+    with translation.override("en"):
+        book = _workbook(movement)
+
+    states = {state for *_rest, state in _rows(book["Chưa nộp"])}
+    assert states == {"Chưa có", "Bản nháp", "Trả lại để chỉnh sửa"}
+    assert {row[0] for row in _rows(book["Khối, cụm"])} == {"Khối thi đua", "Cụm thi đua"}
+    grade_columns = [c.value for c in book["Cá nhân"][1]][3:]
+    assert grade_columns[:3] == [
+        "Hoàn thành xuất sắc nhiệm vụ",
+        "Hoàn thành tốt nhiệm vụ",
+        "Hoàn thành nhiệm vụ",
     ]
 
 
