@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from campaigns import scoring
 from campaigns.enums import Subject, SubmissionState
 from campaigns.models import Answer, Criterion, Evidence, Submission, Transition
-from units.models import EmulationGroup, GroupMembership
+from units.models import GroupMembership
 
 
 @dataclass
@@ -175,7 +175,3 @@ def state_counts(queryset) -> dict[str, int]:
         **{state: Count("pk", filter=Q(state=state)) for state in SubmissionState.values}
     )
     return {state: counts[state] or 0 for state in SubmissionState.values}
-
-
-def groups_of_year(year: int):
-    return EmulationGroup.objects.for_year(year).order_by("kind", "order", "code")

@@ -222,11 +222,6 @@ class ReportContext:
         return 5 + len(self.content_results)
 
     @property
-    def ranked_units(self) -> list[UnitResult]:
-        """Every unit, highest score first, then the ones that did not submit."""
-        return sorted(self.units, key=lambda u: (u.score is None, -(u.score or 0), u.name))
-
-    @property
     def assessed(self) -> int:
         return sum(c.count for c in self.grades)
 

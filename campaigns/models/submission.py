@@ -156,10 +156,6 @@ class Submission(models.Model):
     def __str__(self):
         return f"{self.unit} – {self.period}"
 
-    @property
-    def is_locked(self) -> bool:
-        return self.state == SubmissionState.ACCEPTED
-
     def is_editable(self, today) -> bool:
         """Answers may change in draft or returned, until the period closes (or after,
         once an emulation officer reopened it)."""
