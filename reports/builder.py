@@ -26,6 +26,8 @@ from django.db import InterfaceError, OperationalError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from units import links
+
 from . import charts, notifications
 from .context import build_context, key_figures
 from .enums import ReportStatus, ReportStep
@@ -214,7 +216,8 @@ def _finish(report: Report, token: str, *, pdf: bytes, xlsx: bytes, figures, dra
         if done and report.automatic and not old:
             # Only the first build is news; a rebuild after the officer's text or the
             # finalising is their own doing.
-            transaction.on_commit(lambda: notifications.report_ready(report.pk))
+            base_url = links.current_base_url()
+            transaction.on_commit(lambda: notifications.report_ready(report.pk, base_url=base_url))
     if not done:
         _delete(pdf_name, xlsx_name)
         raise ClaimLost

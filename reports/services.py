@@ -13,6 +13,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, Period
+from units import links
 
 from .enums import ReportStatus
 from .models import Report
@@ -258,7 +259,8 @@ def _queue_again(report_id: int, attempt: str, *, now: dt.datetime, by_hand: boo
     with transaction.atomic():
         changed = Report.objects.stalled(now).filter(pk=report_id, task_id=attempt).update(**fields)
         if changed:
-            transaction.on_commit(lambda: enqueue(report_id, task_id))
+            base_url = links.base_url_for_task()
+            transaction.on_commit(lambda: enqueue(report_id, task_id, base_url=base_url))
     if changed:
         logger.info("Report %s queued again (attempt %s replaces %s)", report_id, task_id, attempt)
     return bool(changed)
@@ -284,16 +286,18 @@ def _give_up(report_id: int, attempt: str, *, now: dt.datetime) -> bool:
     return bool(failed)
 
 
-def enqueue(report_id: int, task_id: str) -> bool:
-    """Hand the build to Celery, task_id being its attempt token. A broker that cannot
-    be reached is recorded on the row, which stays queued, instead of failing the
-    request; the every-minute tick tries again."""
+def enqueue(report_id: int, task_id: str, *, base_url: str | None = None) -> bool:
+    """Hand the build to Celery, task_id being its attempt token, base_url the address
+    of the request that asked for it (units.links.base_url_for_task), for its email. A
+    broker that cannot be reached is recorded on the row, which stays queued, instead
+    of failing the request; the every-minute tick tries again."""
     from .tasks import task_build_report
 
+    kwargs = {"report_id": report_id, "attempt": task_id}
+    if base_url:
+        kwargs["base_url"] = base_url
     try:
-        task_build_report.apply_async(
-            kwargs={"report_id": report_id, "attempt": task_id}, task_id=task_id
-        )
+        task_build_report.apply_async(kwargs=kwargs, task_id=task_id)
     except BROKER_ERRORS as exc:
         logger.warning("Report %s could not be queued: %s", report_id, exc)
         Report.objects.filter(
@@ -304,8 +308,8 @@ def enqueue(report_id: int, task_id: str) -> bool:
 
 
 def _enqueue_on_commit(report: Report) -> None:
-    report_id, task_id = report.pk, report.task_id
-    transaction.on_commit(lambda: enqueue(report_id, task_id))
+    report_id, task_id, base_url = report.pk, report.task_id, links.base_url_for_task()
+    transaction.on_commit(lambda: enqueue(report_id, task_id, base_url=base_url))
 
 
 def _editable(report: Report):

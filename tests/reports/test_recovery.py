@@ -419,9 +419,9 @@ def test_retry_queues_a_stalled_build_at_once_and_a_second_click_does_nothing(
     report.refresh_from_db()
     assert "The build is queued again" in first.content.decode()
     assert "This build is already queued again" in second.content.decode()
-    assert sent == [
-        {"kwargs": {"report_id": report.pk, "attempt": report.task_id}, "task_id": report.task_id}
-    ]
+    # Handed the address of the click, for the links of its email (units.links).
+    kwargs = {"report_id": report.pk, "attempt": report.task_id, "base_url": "http://testserver"}
+    assert sent == [{"kwargs": kwargs, "task_id": report.task_id}]
     assert (report.status, report.attempts) == (ReportStatus.QUEUED, 0)
 
 

@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as BrokerError
 from pypdf import PdfReader
@@ -399,3 +400,55 @@ def test_queueing_again_clears_the_old_queue_error_before_a_worker_takes_it(
         }
     ]
     assert (waiting.status, waiting.queue_error) == (ReportStatus.QUEUED, "")
+
+
+# Links in the ready email (units.links) ----------------------------------------------
+
+
+def test_ready_email_of_a_build_queued_by_a_request_links_where_the_request_came_from(
+    movement, officer, client_for, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = ""
+    failed = report_for(movement, status=ReportStatus.FAILED, automatic=True, error="boom")
+
+    # The build runs after the request has ended: it has only the address handed to it.
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(officer).post(
+            reverse("reports:retry", kwargs={"pk": failed.pk}), HTTP_HOST="127.0.0.1:8101"
+        )
+
+    detail = reverse("reports:detail", kwargs={"pk": failed.pk})
+    assert Report.objects.get().status == ReportStatus.DONE
+    assert [m.to for m in mail.outbox] == [[officer.email]]
+    assert f"http://127.0.0.1:8101{detail}\n" in mail.outbox[0].body
+
+
+def test_build_task_links_its_email_with_the_address_it_was_handed(
+    movement, officer, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = ""
+    report = report_for(movement, automatic=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        task_build_report.apply(
+            kwargs={
+                "report_id": report.pk,
+                "attempt": report.task_id,
+                "base_url": "http://10.1.2.3:8101",
+            }
+        ).get()
+
+    detail = reverse("reports:detail", kwargs={"pk": report.pk})
+    assert f"http://10.1.2.3:8101{detail}\n" in mail.outbox[0].body
+
+
+def test_scheduled_build_links_with_the_setting(
+    movement, officer, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://thidua.example.gov.vn"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        task_daily_reports.apply().get()
+
+    detail = reverse("reports:detail", kwargs={"pk": Report.objects.get().pk})
+    assert f"https://thidua.example.gov.vn{detail}\n" in mail.outbox[0].body
