@@ -16,7 +16,8 @@ Definitions the report states:
 - results by content: per content, the average over the units that submitted of their
   self score, and over accepted units of their reviewed score (the reviewer's score
   where given, else the unit's, as campaigns.workflow.accept totals it), each summed
-  with campaigns.scoring.total.
+  with campaigns.scoring.total. Bonus rows count apart (BONUS), whatever their
+  content: a content's points stay within its maximum, which leaves bonus out.
 """
 
 import datetime as dt
@@ -28,7 +29,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from campaigns import scoring
-from campaigns.enums import Subject, SubmissionState
+from campaigns.enums import CriterionKind, Subject, SubmissionState
 from campaigns.models import Answer, Content, Criterion, IndividualAssessment, Submission
 from units.models import GroupMembership, Unit
 
@@ -36,17 +37,31 @@ from .enums import ReportKind
 from .wording import GRADE_ORDER, grade_label
 
 ONE_PLACE = Decimal("0.1")
+# Bonus points are counted apart from their content, so that a content's points never
+# pass its maximum (which, like the total's, leaves bonus points out).
+BONUS = "bonus"
 TWO_PLACES = Decimal("0.01")
 
 
 @dataclass(frozen=True)
 class ContentResult:
-    key: int | None  # the Content's id; None for criteria outside any content
+    key: int | str | None  # the Content's id; None outside any content; BONUS
     number: int | None
     title: str
     max_points: Decimal
     self_average: Decimal | None
     reviewed_average: Decimal | None
+
+    @property
+    def is_bonus(self) -> bool:
+        return self.key == BONUS
+
+    @property
+    def short_label(self) -> str:
+        """The heading of its column in the score tables."""
+        if self.is_bonus:
+            return "Điểm thưởng"
+        return f"ND {self.number}" if self.number else "ND khác"
 
 
 @dataclass
@@ -59,7 +74,7 @@ class UnitResult:
     submitted_at: dt.datetime | None
     self_total: Decimal | None
     reviewed_total: Decimal | None
-    by_content: dict[int | None, tuple[Decimal | None, Decimal | None]] = field(
+    by_content: dict[int | str | None, tuple[Decimal | None, Decimal | None]] = field(
         default_factory=dict
     )
     # by_content in the order of ReportContext.content_results, for the tables
@@ -222,6 +237,12 @@ class ReportContext:
         return 5 + len(self.content_results)
 
     @property
+    def as_of(self) -> dt.date:
+        """The day the missing list holds at: the period's close once it is past, else
+        the day of the build."""
+        return min(timezone.localdate(self.generated_at), self.period_closes_on)
+
+    @property
     def assessed(self) -> int:
         return sum(c.count for c in self.grades)
 
@@ -314,7 +335,8 @@ def _units(campaign, period) -> dict[int, UnitResult]:
 
 
 def _add_content_scores(units: dict[int, UnitResult], period, criteria) -> None:
-    """Each submitted unit's self and reviewed points per content (None = no content)."""
+    """Each submitted unit's self and reviewed points per content (None = no content,
+    BONUS = the bonus rows of every content)."""
     self_scores: dict[int, dict] = defaultdict(dict)
     reviewed_scores: dict[int, dict] = defaultdict(dict)
     answers = Answer.objects.filter(
@@ -339,13 +361,21 @@ def _add_content_scores(units: dict[int, UnitResult], period, criteria) -> None:
             unit.by_content[content_id] = (own, reviewed)
 
 
-def _leaves_by_content(criteria) -> dict[int | None, list]:
-    """The answered criteria of each content. Leaves are found among all criteria
-    first: a section may belong to no content while its rows do."""
+def _leaves_by_content(criteria) -> dict[int | str | None, list]:
+    """The answered criteria of each content, the bonus rows of every content apart
+    (BONUS). Leaves are found among all criteria first: a section may belong to no
+    content while its rows do."""
     by_content = defaultdict(list)
     for criterion in scoring.leaves(criteria):
-        by_content[criterion.content_id].append(criterion)
+        key = BONUS if criterion.kind == CriterionKind.BONUS else criterion.content_id
+        by_content[key].append(criterion)
     return by_content
+
+
+def _max_points(key, criteria) -> Decimal:
+    if key == BONUS:
+        return sum((c.max_points for c in criteria), start=Decimal(0))
+    return scoring.maximum(criteria)
 
 
 def _content_results(contents, criteria, units) -> list[ContentResult]:
@@ -353,6 +383,8 @@ def _content_results(contents, criteria, units) -> list[ContentResult]:
     rows = [(pk, number, title) for pk, number, title in contents]
     if by_content.get(None):
         rows.append((None, None, "Tiêu chí khác (không gắn nội dung thi đua)"))
+    if by_content.get(BONUS):
+        rows.append((BONUS, None, "Điểm thưởng (tính riêng, ngoài điểm tối đa)"))
     for unit in units.values():
         unit.score_cells = [unit.by_content.get(pk, (None, None)) for pk, _n, _t in rows]
     return [
@@ -360,7 +392,7 @@ def _content_results(contents, criteria, units) -> list[ContentResult]:
             key=pk,
             number=number,
             title=title,
-            max_points=scoring.maximum(by_content.get(pk, [])),
+            max_points=_max_points(pk, by_content.get(pk, [])),
             self_average=average(u.by_content.get(pk, (None, None))[0] for u in units.values()),
             reviewed_average=average(u.by_content.get(pk, (None, None))[1] for u in units.values()),
         )

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .context import ReportContext
+from . import wording
+from .context import ReportContext, key_figures
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 
@@ -46,7 +47,13 @@ def render_html(report, context: ReportContext, charts: dict[str, str]) -> str:
     with translation.override("vi"):
         return render_to_string(
             f"reports/pdf/{report.kind}.html",
-            {"report": report, "c": context, "charts": charts, "doc": letterhead(report)},
+            {
+                "report": report,
+                "c": context,
+                "charts": charts,
+                "doc": letterhead(report),
+                "narrative": wording.narrative(report, key_figures(context)),
+            },
         )
 
 
@@ -62,8 +69,6 @@ def render_pdf(report, context: ReportContext, charts: dict[str, str]) -> bytes:
 
 def letterhead(report) -> dict:
     """Who issues the report and where (settings.REPORT_*)."""
-    from . import wording
-
     return {
         "place": settings.REPORT_PLACE,
         "issuer": settings.REPORT_ISSUER,
@@ -75,4 +80,5 @@ def letterhead(report) -> dict:
         "motto": wording.MOTTO,
         "subject": wording.KIND_SUBJECT.get(report.kind, ""),
         "outstanding_rule": wording.OUTSTANDING_RULE,
+        "draft_note": wording.DRAFT_NOTE,
     }

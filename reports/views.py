@@ -188,7 +188,7 @@ def download(request, pk: int, fmt: str):
     stored = report.pdf if fmt == "pdf" else report.xlsx
     if not stored:
         raise Http404(_("This build has no file yet."))
-    name = f"bao-cao-{report.kind.replace('_', '-')}-{report.campaign.year}-{report.pk}.{fmt}"
+    name = wording.file_name(report.kind, report.campaign.year, fmt)
     return FileResponse(
         stored.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt]
     )
@@ -206,9 +206,5 @@ def _invalid(request, report, **forms):
 
 def _narrative_initial(report: Report) -> dict:
     """The officer's text, or a first draft from the key figures."""
-    starter = wording.starter_texts(report.figures, report.kind)
-    return {
-        "strengths": report.strengths or starter["strengths"],
-        "limitations": report.limitations or starter["limitations"],
-        "next_tasks": report.next_tasks or starter["next_tasks"],
-    }
+    sections = wording.narrative(report, report.figures)
+    return {name: section["text"] for name, section in sections.items()}

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import pgettext_lazy
 
 from campaigns.enums import PerformanceGrade, SubmissionState
@@ -72,6 +73,31 @@ def number(value: Decimal | int | None, places: int = 2) -> str:
     if isinstance(value, int):
         return str(value)
     return f"{Decimal(value):.{places}f}".replace(".", ",")
+
+
+NARRATIVE_FIELDS = ("strengths", "limitations", "next_tasks")
+DRAFT_NOTE = "(Dự thảo: nội dung gợi ý từ số liệu, chưa được cán bộ thi đua chỉnh sửa.)"
+
+
+def narrative(report, figures: dict) -> dict[str, dict]:
+    """Each section of the narrative: {"text", "draft"}, the officer's text, or while
+    they have written none the starter text, marked as a draft."""
+    starter = starter_texts(figures, report.kind)
+    return {
+        name: {"text": getattr(report, name) or starter[name], "draft": not getattr(report, name)}
+        for name in NARRATIVE_FIELDS
+    }
+
+
+def file_name(kind: str, year: int, extension: str) -> str:
+    """“bao-cao-so-ket-6-thang-2024.pdf”: the report's name in Vietnamese words
+    without diacritics."""
+    return f"{ascii_slug(f'Báo cáo {vietnamese(ReportKind(kind).label)} {year}')}.{extension}"
+
+
+def ascii_slug(text: str) -> str:
+    """Vietnamese words as a file name: no diacritics (đ is d), lower case, hyphens."""
+    return slugify(text.replace("đ", "d").replace("Đ", "D"))
 
 
 def starter_texts(figures: dict, kind: str) -> dict[str, str]:

@@ -119,8 +119,10 @@ def _units(book, c: ReportContext) -> None:
         ("Nộp lúc", 17, DATETIME),
     ]
     for r in c.content_results:
-        label = f"ND {r.number}" if r.number else "Khác"
-        columns += [(f"{label} tự chấm", 10, SCORE), (f"{label} thẩm định", 10, SCORE)]
+        columns += [
+            (f"{r.short_label} tự chấm", 10, SCORE),
+            (f"{r.short_label} thẩm định", 10, SCORE),
+        ]
     columns += [
         ("Tổng tự chấm", 11, SCORE),
         ("Tổng thẩm định", 11, SCORE),

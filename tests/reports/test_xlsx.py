@@ -10,7 +10,7 @@ from reports.models import Report
 from reports.xlsx import render_xlsx
 
 from . import expected
-from .conftest import report_for
+from .conftest import add_bonus, report_for
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +80,28 @@ def test_units_sheet_holds_every_unit_total(movement):
         )
         for u in movement.units
     ]
+
+
+def test_bonus_points_have_their_own_columns_and_row(movement):
+    add_bonus(movement, self_points="5", reviewed_points="3")
+    book = _workbook(movement)
+
+    units = book["Đơn vị"]
+    header = [cell.value for cell in units[1]]
+    own, reviewed = header.index("Điểm thưởng tự chấm"), header.index("Điểm thưởng thẩm định")
+    first = header.index("ND 1 tự chấm")
+    rows = _rows(units)
+    contents = _rows(book["Nội dung"])
+
+    assert {(_number(r[own]), _number(r[reviewed])) for r in rows if r[own] is not None} == {
+        (Decimal("5.00"), Decimal("3.00")),
+        (Decimal("5.00"), None),
+    }
+    assert max(r[first] for r in rows if r[first] is not None) <= 20
+    assert [(r[1], r[2]) for r in contents][-1] == (
+        "Điểm thưởng (tính riêng, ngoài điểm tối đa)",
+        5,
+    )
 
 
 def test_contents_sheet_holds_the_averages(movement):
