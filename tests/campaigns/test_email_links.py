@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from campaigns import reminders
 
+from .sheet import fill
+
 pytestmark = pytest.mark.django_db
 
 PORT_8101 = {"HTTP_HOST": "127.0.0.1:8101"}
@@ -67,3 +69,21 @@ def test_password_reset_link_uses_the_address_the_request_came_in_on(settings, c
 
     [link] = _links(mail.outbox[0])
     assert link.startswith("http://127.0.0.1:8101/accounts/reset/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workflow_emails_sent_on_commit_link_where_the_request_came_from(
+    settings, client_for, head_a, submission_a, sheet
+):
+    # With real commits the workflow's emails go out at the commit, while the request
+    # is still being answered.
+    settings.SITE_URL = ""
+    fill(submission_a, sheet, head_a)
+
+    client_for(head_a).post(
+        reverse("campaigns:submission_submit", args=[submission_a.pk]), **PORT_8101
+    )
+
+    [message] = mail.outbox
+    detail = reverse("campaigns:submission_detail", kwargs={"pk": submission_a.pk})
+    assert _links(message) == [f"http://127.0.0.1:8101{detail}"]
