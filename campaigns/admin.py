@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -14,11 +15,13 @@ from django.views.decorators.http import require_POST
 
 from units.admin import SpreadsheetAdmin
 
+from . import lifecycle
 from .enums import Subject
 from .importers import CriterionSheet
 from .models import (
     Answer,
     Campaign,
+    CampaignTransition,
     Content,
     Criterion,
     Evidence,
@@ -32,6 +35,7 @@ from .models import (
     Transition,
 )
 from .services import CopyRefused, copy_campaign, move_criterion, plan_copy
+from .workflow import WorkflowError
 
 
 class ContentInline(admin.TabularInline):
@@ -47,6 +51,23 @@ class TaskInline(admin.TabularInline):
 class PeriodInline(admin.TabularInline):
     model = Period
     extra = 0
+
+
+class CampaignTransitionInline(admin.TabularInline):
+    model = CampaignTransition
+    fields = ("at", "from_status", "to_status", "by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
 
 
 class CopyCampaignForm(forms.Form):
@@ -69,8 +90,41 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ("name", "theme", "document_number")
     list_select_related = ("organizer",)
     autocomplete_fields = ("organizer", "participants")
-    inlines = (ContentInline, TaskInline, PeriodInline)
-    actions = ("copy_to_new_year",)
+    inlines = (ContentInline, TaskInline, PeriodInline, CampaignTransitionInline)
+    # The status changes only through campaigns.lifecycle: the actions below.
+    readonly_fields = ("status",)
+    actions = ("copy_to_new_year", "launch", "close", "reopen")
+
+    def has_change_status_permission(self, request):
+        return request.user.has_perm(lifecycle.PERMISSION)
+
+    @admin.action(description=_("Launch the selected movements"), permissions=["change_status"])
+    def launch(self, request, queryset):
+        self._change_status(request, queryset, lifecycle.launch, _("Launched: {names}."))
+
+    @admin.action(description=_("Close the selected movements"), permissions=["change_status"])
+    def close(self, request, queryset):
+        self._change_status(request, queryset, lifecycle.close, _("Closed: {names}."))
+
+    @admin.action(description=_("Reopen the selected movements"), permissions=["change_status"])
+    def reopen(self, request, queryset):
+        self._change_status(request, queryset, lifecycle.reopen, _("Reopened: {names}."))
+
+    def _change_status(self, request, queryset, change, done: str) -> None:
+        """Each movement through the lifecycle function; the refused ones are said with
+        their reason, the others changed all the same."""
+        changed = []
+        now = timezone.now()
+        for campaign in queryset.order_by("-year", "name"):
+            try:
+                change(campaign, by=request.user, now=now)
+            except (WorkflowError, PermissionDenied) as refusal:
+                self.message_user(request, f"{campaign.name}: {refusal}", messages.WARNING)
+            else:
+                self.log_change(request, campaign, [{"changed": {"fields": ["status"]}}])
+                changed.append(campaign.name)
+        if changed:
+            self.message_user(request, done.format(names=", ".join(changed)), messages.SUCCESS)
 
     @admin.action(description=_("Copy this campaign to a new year"), permissions=["add"])
     def copy_to_new_year(self, request, queryset):
@@ -396,7 +450,7 @@ class AnswerInline(ReadOnlyInline):
 
 class TransitionInline(ReadOnlyInline):
     model = Transition
-    fields = ("at", "from_state", "to_state", "by", "reason")
+    fields = ("at", "action", "from_state", "to_state", "by", "reason")
     readonly_fields = fields
 
     def get_queryset(self, request):

@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns import scoring
-from campaigns.enums import Subject
+from campaigns.enums import AnswerField, Subject
 from campaigns.evidence import check_upload
 from campaigns.models import Answer, AnswerChange, Criterion, Evidence, Period, Submission
 from campaigns.workflow import (
     WorkflowError,
     lock_for_editing,
     lock_for_review,
+    mark_review_started,
     submission_for_saving,
 )
 
@@ -174,14 +175,16 @@ def save_answer_for(
 
 
 def save_review(
-    answer: Answer, *, by, expected_version: int, reviewer_score=UNSET, comment=UNSET
+    answer: Answer, *, by, now, expected_version: int, reviewer_score=UNSET, comment=UNSET
 ) -> Answer:
     """An emulation officer's score and comment on one criterion of a submitted
-    self-assessment (refused once it is accepted or returned, checked under the lock)."""
+    self-assessment (refused once it is accepted or returned, checked under the lock).
+    The first one starts the review (the unit can no longer withdraw the sheet)."""
     return save_review_for(
         answer.submission,
         answer.criterion,
         by=by,
+        now=now,
         expected_version=expected_version,
         reviewer_score=reviewer_score,
         comment=comment,
@@ -193,6 +196,7 @@ def save_review_for(
     criterion: Criterion,
     *,
     by,
+    now,
     expected_version: int,
     reviewer_score=UNSET,
     comment=UNSET,
@@ -206,7 +210,9 @@ def save_review_for(
         values["reviewer_comment"] = (comment or "").strip()
     with transaction.atomic():
         locked = lock_for_review(submission, by)
-        return _save(locked, criterion, values, by=by, expected_version=expected_version)
+        saved = _save(locked, criterion, values, by=by, expected_version=expected_version)
+        mark_review_started(locked, now=now)
+    return saved
 
 
 def refresh_self_total(submission: Submission) -> Decimal:
@@ -224,6 +230,11 @@ def refresh_self_total(submission: Submission) -> Decimal:
 
 
 def _store_evidence(answer: Answer, upload, checked, by) -> Evidence:
+    """Store the file on the answer (its submission locked by the caller) and record
+    it in the answer's history."""
+    AnswerChange.objects.create(
+        answer=answer, field=AnswerField.EVIDENCE, new_value=upload.name[:255], changed_by=by
+    )
     return Evidence.objects.create(
         answer=answer,
         file=upload,
@@ -256,11 +267,19 @@ def attach_evidence_for(period: Period, unit, criterion: Criterion, upload, *, b
 
 
 def remove_evidence(evidence: Evidence, *, by, now) -> None:
+    """Remove the file, under the submission's lock, and record it in the answer's
+    history (a second removal of the same file records nothing)."""
     with transaction.atomic():
         lock_for_editing(evidence.answer.submission, by, today=timezone.localdate(now))
         storage, name = evidence.file.storage, evidence.file.name
         deleted, _rows = Evidence.objects.filter(pk=evidence.pk).delete()
         if deleted:
+            AnswerChange.objects.create(
+                answer_id=evidence.answer_id,
+                field=AnswerField.EVIDENCE,
+                old_value=evidence.original_name,
+                changed_by=by,
+            )
             transaction.on_commit(lambda: storage.delete(name))
 
 

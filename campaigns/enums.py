@@ -68,14 +68,61 @@ class SubmissionState(models.TextChoices):
     done_states = nonmember(("submitted", "accepted"))
 
 
-# The state machine in one screen. An accepted self-assessment is locked: only
-# workflow.reopen (an emulation officer, with a reason) moves it back to returned,
-# and after the period closes it is also how one unit gets to edit again.
-TRANSITIONS: dict[str, set[str]] = {
-    SubmissionState.DRAFT: {SubmissionState.SUBMITTED},
-    SubmissionState.SUBMITTED: {SubmissionState.RETURNED, SubmissionState.ACCEPTED},
-    SubmissionState.RETURNED: {SubmissionState.SUBMITTED},
-    SubmissionState.ACCEPTED: set(),
+class AnswerField(models.TextChoices):
+    """What one AnswerChange changed: a field of the answer, or its evidence files
+    (a file added has the new value, a file removed the old)."""
+
+    SELF_SCORE = "self_score", _("Self score")
+    NARRATIVE = "narrative", _("What the unit did")
+    EVIDENCE = "evidence", _("Evidence")
+    REVIEWER_SCORE = "reviewer_score", _("Reviewer score")
+    REVIEWER_COMMENT = "reviewer_comment", _("Reviewer comment")
+
+    scores = nonmember(("self_score", "reviewer_score"))
+
+
+class TransitionAction(models.TextChoices):
+    """What a workflow step did: the timeline shows it (a reopening and a return
+    both end in "returned", a withdrawal and a reopened draft both in "draft")."""
+
+    SUBMITTED = "submitted", pgettext_lazy("workflow action", "Submitted")
+    RETURNED = "returned", pgettext_lazy("workflow action", "Returned for revision")
+    ACCEPTED = "accepted", pgettext_lazy("workflow action", "Accepted")
+    REOPENED = "reopened", pgettext_lazy("workflow action", "Reopened")
+    WITHDRAWN = "withdrawn", pgettext_lazy("workflow action", "Withdrawn by the unit")
+
+
+# The state machine in one screen: for each action, the state it leaves and the
+# state it leads to. campaigns.workflow checks every step against this table.
+# An accepted self-assessment is locked: only a reopening (an emulation officer,
+# with a reason) moves it back to returned; after the period closes a reopening is
+# also how one unit gets to edit again, whatever its state (a draft stays a draft).
+# A unit withdraws its submitted sheet back to draft until the review starts.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    TransitionAction.SUBMITTED: {
+        SubmissionState.DRAFT: SubmissionState.SUBMITTED,
+        SubmissionState.RETURNED: SubmissionState.SUBMITTED,
+    },
+    TransitionAction.RETURNED: {SubmissionState.SUBMITTED: SubmissionState.RETURNED},
+    TransitionAction.ACCEPTED: {SubmissionState.SUBMITTED: SubmissionState.ACCEPTED},
+    TransitionAction.REOPENED: {
+        SubmissionState.DRAFT: SubmissionState.DRAFT,
+        SubmissionState.SUBMITTED: SubmissionState.RETURNED,
+        SubmissionState.RETURNED: SubmissionState.RETURNED,
+        SubmissionState.ACCEPTED: SubmissionState.RETURNED,
+    },
+    TransitionAction.WITHDRAWN: {SubmissionState.SUBMITTED: SubmissionState.DRAFT},
+}
+
+
+# The movement's own life, by action: the status each starts from and the status it
+# leads to. Drafted by the Department, launched by the Minister's decision, closed at
+# the year's end; a closed movement may be reopened (launched again) to correct it.
+# campaigns.lifecycle checks every change against this table.
+CAMPAIGN_TRANSITIONS: dict[str, dict[str, str]] = {
+    "launch": {CampaignStatus.DRAFT: CampaignStatus.LAUNCHED},
+    "close": {CampaignStatus.LAUNCHED: CampaignStatus.CLOSED},
+    "reopen": {CampaignStatus.CLOSED: CampaignStatus.LAUNCHED},
 }
 
 

@@ -95,6 +95,17 @@ def submitted(submission_id: int, total=None) -> None:
     )
 
 
+def withdrawn(submission_id: int) -> None:
+    """The unit took back what it sent: the officers it was sent to are told."""
+    submission = _submission(submission_id)
+    if submission is not None:
+        send(
+            "campaigns/email/withdrawn_officers",
+            officer_recipients(),
+            {"submission": submission, "link": _link("campaigns:review", submission)},
+        )
+
+
 def returned(submission_id: int, reason: str) -> None:
     submission = _submission(submission_id)
     if submission is not None:

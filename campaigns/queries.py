@@ -1,6 +1,7 @@
 """Reusable loading of a self-assessment with everything its pages show, in a
 constant number of queries whatever the number of criteria. Loading writes nothing."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -8,8 +9,17 @@ from django.db.models import Count, Prefetch, Q
 
 from campaigns import scoring
 from campaigns.enums import Subject, SubmissionState
-from campaigns.models import Answer, Criterion, Evidence, Submission, Transition
-from units.models import GroupMembership
+from campaigns.models import (
+    Answer,
+    AnswerChange,
+    Campaign,
+    Criterion,
+    Evidence,
+    Period,
+    Submission,
+    Transition,
+)
+from units.models import GroupMembership, Unit
 
 
 @dataclass
@@ -175,3 +185,96 @@ def state_counts(queryset) -> dict[str, int]:
         **{state: Count("pk", filter=Q(state=state)) for state in SubmissionState.values}
     )
     return {state: counts[state] or 0 for state in SubmissionState.values}
+
+
+@dataclass(frozen=True)
+class SheetProgress:
+    """Where a unit's self-assessment of a period stands, as its home page shows it:
+    the submission (None before the unit's first save), how many criteria are
+    answered, how many answered ones still lack the evidence they require, and
+    whether anything at all still stops the submit."""
+
+    unit: Unit
+    period: Period
+    submission: Submission | None
+    answered: int
+    criteria: int
+    evidence_missing: int
+    complete: bool
+
+    @property
+    def state(self) -> str:
+        return self.submission.state if self.submission else SubmissionState.DRAFT
+
+    @property
+    def in_progress(self) -> bool:
+        """Still the unit's to fill in (draft, returned, or not started)."""
+        return self.state in SubmissionState.editable_states
+
+
+def sheet_progress(units: list[Unit], periods: list[Period]) -> list[SheetProgress]:
+    """The progress of each unit's self-assessment in each period of a campaign it
+    takes part in, periods first, in the order given. Four queries, whatever the
+    number of units, periods and criteria: participation, criteria, submissions and
+    their answers."""
+    campaign_ids = {p.campaign_id for p in periods}
+    unit_ids = [u.pk for u in units]
+    if not unit_ids or not campaign_ids:
+        return []
+    taking_part = set(
+        Campaign.participants.through.objects.filter(
+            unit_id__in=unit_ids, campaign_id__in=campaign_ids
+        ).values_list("campaign_id", "unit_id")
+    )
+    criteria: dict[int, list[Criterion]] = {pk: [] for pk in campaign_ids}
+    for criterion in Criterion.objects.filter(
+        campaign_id__in=campaign_ids, subject=Subject.COLLECTIVE
+    ).order_by("order", "code"):
+        criteria[criterion.campaign_id].append(criterion)
+    submissions = {
+        (s.period_id, s.unit_id): s
+        for s in Submission.objects.filter(period__in=[p.pk for p in periods], unit__in=unit_ids)
+    }
+    scores, evidence = defaultdict(dict), defaultdict(dict)
+    answers = (
+        Answer.objects.filter(submission__in=[s.pk for s in submissions.values()])
+        .annotate(n_evidence=Count("evidence"))
+        .values_list("submission_id", "criterion_id", "self_score", "n_evidence")
+    )
+    for submission_id, criterion_id, score, n_evidence in answers:
+        scores[submission_id][criterion_id] = score
+        evidence[submission_id][criterion_id] = n_evidence
+    progress = []
+    for period in periods:
+        leaves = scoring.leaves(criteria[period.campaign_id])
+        for unit in units:
+            if (period.campaign_id, unit.pk) in taking_part:
+                submission = submissions.get((period.pk, unit.pk))
+                key = submission.pk if submission else None
+                progress.append(
+                    _progress(unit, period, submission, leaves, scores[key], evidence[key])
+                )
+    return progress
+
+
+def _progress(unit, period, submission, leaves, scores, evidence) -> SheetProgress:
+    missing = scoring.missing_for_submit(leaves, scores, evidence)
+    return SheetProgress(
+        unit=unit,
+        period=period,
+        submission=submission,
+        answered=sum(1 for c in leaves if scores.get(c.pk) is not None),
+        criteria=len(leaves),
+        # An answered criterion still missing is missing its evidence.
+        evidence_missing=sum(1 for m in missing if scores.get(m.criterion.pk) is not None),
+        complete=not missing,
+    )
+
+
+def answer_history(submission: Submission, *, kind: str = ""):
+    """Every change of every answer of the submission, newest first, with its
+    criterion and author loaded; only those of one kind (an AnswerField) if given."""
+    changes = AnswerChange.objects.filter(answer__submission=submission)
+    if kind:
+        changes = changes.filter(field=kind)
+    return changes.select_related("answer__criterion", "changed_by").order_by("-changed_at", "-id")

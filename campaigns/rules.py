@@ -83,8 +83,11 @@ rules.add_perm(
 )
 rules.add_perm("campaigns.change_submission", manages_submission_unit)
 rules.add_perm("campaigns.submit_submission", manages_submission_unit)
+rules.add_perm("campaigns.withdraw_submission", manages_submission_unit)
 rules.add_perm("campaigns.review_submission", is_emulation_officer | is_admin)
 rules.add_perm("campaigns.reopen_submission", is_emulation_officer | is_admin)
+# Launching, closing and reopening a movement (campaigns.lifecycle).
+rules.add_perm("campaigns.change_campaign_status", is_emulation_officer | is_admin)
 
 
 # A unit's year in a campaign: its registration, and its people's year-end

@@ -12,6 +12,9 @@ urlpatterns = [
     path("periods/<int:period_pk>/mine/", submission.my_submission, name="my_submission"),
     path("submissions/<int:pk>/", submission.submission_detail, name="submission_detail"),
     path("submissions/<int:pk>/submit/", submission.submission_submit, name="submission_submit"),
+    path(
+        "submissions/<int:pk>/withdraw/", submission.submission_withdraw, name="submission_withdraw"
+    ),
     path("submissions/<int:pk>/total/", submission.submission_total, name="submission_total"),
     path("answers/<int:pk>/", submission.answer_save, name="answer_save"),
     path("answers/<int:pk>/evidence/", submission.evidence_upload, name="evidence_upload"),

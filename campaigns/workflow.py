@@ -9,6 +9,7 @@ Nothing here reads the clock: every function takes the moment (`now`) or the day
 a test passes the moment it means and one request sees one date throughout.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,7 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns import notifications, scoring
-from campaigns.enums import TRANSITIONS, CampaignStatus, Subject, SubmissionState
+from campaigns.enums import (
+    TRANSITIONS,
+    AnswerField,
+    CampaignStatus,
+    Subject,
+    SubmissionState,
+    TransitionAction,
+)
 from campaigns.models import Answer, AnswerChange, Criterion, Submission, Transition
 
 
@@ -88,35 +96,60 @@ def lock_for_review(submission: Submission, by) -> Submission:
     return locked
 
 
+def mark_review_started(submission: Submission, *, now) -> None:
+    """Record on the locked, submitted sheet that its review has started (at its first
+    reviewer score or comment): from then on the unit cannot withdraw it."""
+    if submission.review_started_at is None:
+        submission.review_started_at = now
+        Submission.objects.filter(pk=submission.pk).update(review_started_at=now)
+
+
 def _require(user, perm: str, submission: Submission) -> None:
     if not user.has_perm(perm, submission):
         raise PermissionDenied(_("You are not allowed to do this on this self-assessment."))
 
 
-def _check_transition(submission: Submission, to_state: str) -> None:
-    if submission.state == to_state:
+def _check_transition(submission: Submission, action: str) -> str:
+    """The state `action` takes the (locked) submission to, by the TRANSITIONS table;
+    AlreadyDone when it is already where the action leads (a second click),
+    WorkflowError when the action does not start from its state."""
+    edges = TRANSITIONS[action]
+    target = edges.get(submission.state)
+    if target is not None:
+        return target
+    targets = set(edges.values())
+    if submission.state in targets:
         raise AlreadyDone(
             _("This self-assessment is already “%(state)s”: nothing more was done.")
             % {"state": submission.get_state_display()}
         )
-    if to_state not in TRANSITIONS.get(submission.state, set()):
-        raise WorkflowError(
-            _("A self-assessment that is “%(state)s” cannot become “%(target)s”.")
-            % {
-                "state": submission.get_state_display(),
-                "target": SubmissionState(to_state).label,
-            }
-        )
+    raise WorkflowError(
+        _("A self-assessment that is “%(state)s” cannot become “%(target)s”.")
+        % {
+            "state": submission.get_state_display(),
+            "target": SubmissionState(min(targets)).label,
+        }
+    )
 
 
-def _move(submission: Submission, to_state: str, *, by, reason: str = "", fields=()) -> Transition:
+def _move(
+    submission: Submission, action: str, *, by, now, reason: str = "", fields=()
+) -> Transition:
+    """Take the locked submission along the action's edge (checked by the caller with
+    _check_transition) and record the step."""
     from_state = submission.state
-    submission.state = to_state
+    submission.state = TRANSITIONS[action][from_state]
     submission.version = F("version") + 1
     submission.save(update_fields=["state", "version", "updated_at", *fields])
     submission.refresh_from_db(fields=["version"])
     return Transition.objects.create(
-        submission=submission, from_state=from_state, to_state=to_state, by=by, reason=reason
+        submission=submission,
+        action=action,
+        from_state=from_state,
+        to_state=submission.state,
+        by=by,
+        at=now,
+        reason=reason,
     )
 
 
@@ -146,13 +179,25 @@ def reviewed_total(submission: Submission) -> Decimal:
     return scoring.total(criteria, scores)
 
 
+def missing_for_submit(submission: Submission) -> list[scoring.Missing]:
+    """What the unit must still complete before submit() takes the self-assessment
+    (reads only; submit() checks again under the lock). Everything, for a sheet the
+    unit has not saved yet."""
+    if submission.pk is None:
+        criteria = Criterion.objects.filter(
+            campaign_id=submission.period.campaign_id, subject=Subject.COLLECTIVE
+        )
+        return scoring.missing_for_submit(criteria, {}, {})
+    return scoring.missing_for_submit(*_scores(submission))
+
+
 def submit(submission: Submission, *, by, now) -> Submission:
     """The unit sends its self-assessment for review. Refused while anything is missing
     (IncompleteSubmission lists it); marked late after the due date."""
     with transaction.atomic():
         submission = lock(submission)
         _require(by, "campaigns.submit_submission", submission)
-        _check_transition(submission, SubmissionState.SUBMITTED)
+        _check_transition(submission, TransitionAction.SUBMITTED)
         if not submission.is_editable(timezone.localdate(now)):
             raise WorkflowError(
                 _("The period closed on %(date)s; ask the emulation officers to reopen it.")
@@ -168,14 +213,64 @@ def submit(submission: Submission, *, by, now) -> Submission:
             # returned after the due date is not late for sending its revision.
             submission.is_late = timezone.localdate(now) > submission.period.due_on
         submission.submitted_at = now
+        submission.review_started_at = None  # a new sheet to review
         _move(
             submission,
-            SubmissionState.SUBMITTED,
+            TransitionAction.SUBMITTED,
             by=by,
-            fields=["self_total", "submitted_at", "is_late"],
+            now=now,
+            fields=["self_total", "submitted_at", "is_late", "review_started_at"],
         )
         total = submission.self_total
         transaction.on_commit(lambda: notifications.submitted(submission.pk, total=total))
+    return submission
+
+
+def _withdraw_refusal(submission: Submission, today) -> str | None:
+    """Why the unit may not withdraw its submitted sheet now (None if it may): the
+    Department has started reviewing it, or the period has closed (the draft it
+    would become could not be sent again)."""
+    if submission.review_started:
+        return _(
+            "The Department has started reviewing this self-assessment: it can no longer "
+            "be withdrawn. Ask the emulation officers to return it."
+        )
+    if today > submission.period.closes_on and submission.reopened_at is None:
+        return _("The period has closed: this self-assessment can no longer be withdrawn.")
+    return None
+
+
+def can_withdraw(submission: Submission, user, *, today) -> bool:
+    """Whether the withdraw button is offered (withdraw() checks again under the lock)."""
+    return (
+        submission.state == SubmissionState.SUBMITTED
+        and user.has_perm("campaigns.withdraw_submission", submission)
+        and _withdraw_refusal(submission, today) is None
+    )
+
+
+def withdraw(submission: Submission, *, by, now) -> Submission:
+    """The unit takes back (thu hồi) the self-assessment it sent, to edit it again as a
+    draft, until the Department starts reviewing it. A first submission withdrawn is
+    as if never sent (its lateness is decided again); the officers are told."""
+    with transaction.atomic():
+        submission = lock(submission)
+        _require(by, "campaigns.withdraw_submission", submission)
+        _check_transition(submission, TransitionAction.WITHDRAWN)
+        refusal = _withdraw_refusal(submission, timezone.localdate(now))
+        if refusal:
+            raise WorkflowError(refusal)
+        fields = []
+        last_submit = (
+            submission.transitions.filter(action=TransitionAction.SUBMITTED)
+            .order_by("at", "id")
+            .last()
+        )
+        if last_submit is None or last_submit.from_state == SubmissionState.DRAFT:
+            submission.submitted_at, submission.is_late = None, False
+            fields = ["submitted_at", "is_late"]
+        _move(submission, TransitionAction.WITHDRAWN, by=by, now=now, fields=fields)
+        transaction.on_commit(lambda: notifications.withdrawn(submission.pk))
     return submission
 
 
@@ -197,13 +292,13 @@ def return_for_revision(
     with transaction.atomic():
         submission = lock(submission)
         _require(by, "campaigns.review_submission", submission)
-        _check_transition(submission, SubmissionState.RETURNED)
+        _check_transition(submission, TransitionAction.RETURNED)
         for answer in _answers_to_comment(submission, list(comments or {})):
             comment = comments[answer.criterion_id].strip()
             if comment != answer.reviewer_comment:
                 AnswerChange.objects.create(
                     answer=answer,
-                    field="reviewer_comment",
+                    field=AnswerField.REVIEWER_COMMENT,
                     old_value=answer.reviewer_comment,
                     new_value=comment,
                     changed_by=by,
@@ -218,7 +313,7 @@ def return_for_revision(
         ):
             submission.reopened_at = now
             fields.append("reopened_at")
-        _move(submission, SubmissionState.RETURNED, by=by, reason=reason, fields=fields)
+        _move(submission, TransitionAction.RETURNED, by=by, now=now, reason=reason, fields=fields)
         transaction.on_commit(lambda: notifications.returned(submission.pk, reason))
     return submission
 
@@ -246,13 +341,14 @@ def accept(submission: Submission, *, by, now) -> Submission:
     with transaction.atomic():
         submission = lock(submission)
         _require(by, "campaigns.review_submission", submission)
-        _check_transition(submission, SubmissionState.ACCEPTED)
+        _check_transition(submission, TransitionAction.ACCEPTED)
         submission.reviewer_total = reviewed_total(submission)
         submission.accepted_at = now
         _move(
             submission,
-            SubmissionState.ACCEPTED,
+            TransitionAction.ACCEPTED,
             by=by,
+            now=now,
             fields=["reviewer_total", "accepted_at"],
         )
         transaction.on_commit(lambda: notifications.accepted(submission.pk))
@@ -280,13 +376,16 @@ def reopen(submission: Submission, *, by, reason: str, now) -> Submission:
             raise WorkflowError(
                 _("The period is still open: the unit can already edit or be returned.")
             )
-        target = (
-            SubmissionState.DRAFT
-            if submission.state == SubmissionState.DRAFT
-            else SubmissionState.RETURNED
-        )
+        _check_transition(submission, TransitionAction.REOPENED)
         submission.reopened_at = now
-        _move(submission, target, by=by, reason=reason, fields=["reopened_at"])
+        _move(
+            submission,
+            TransitionAction.REOPENED,
+            by=by,
+            now=now,
+            reason=reason,
+            fields=["reopened_at"],
+        )
         transaction.on_commit(lambda: notifications.reopened(submission.pk, reason))
     return submission
 
@@ -325,12 +424,63 @@ def submit_unit(period, unit, *, by, now) -> Submission:
     if submission is None:
         probe = Submission(period=period, unit=unit)
         _require(by, "campaigns.submit_submission", probe)
-        criteria = list(
-            Criterion.objects.filter(campaign_id=period.campaign_id, subject=Subject.COLLECTIVE)
-        )
-        missing = scoring.missing_for_submit(criteria, {}, {})
+        missing = missing_for_submit(probe)
         if missing:
             raise IncompleteSubmission(missing)
         with transaction.atomic():
             submission = submission_for_saving(period, unit, by, today=timezone.localdate(now))
     return submit(submission, by=by, now=now)
+
+
+@dataclass(frozen=True)
+class PastStep:
+    """One workflow step of a past self-assessment, as a loader of records gives it."""
+
+    action: str
+    at: dt.datetime
+    by: object = None
+    reason: str = ""
+
+
+def record_past(
+    sheets: list[tuple[Submission, list[PastStep]]], *, batch_size: int | None = None
+) -> list[Submission]:
+    """The one bulk path, for loaders of past records only (the demo's results,
+    seed_scale), never a view: each unsaved submission is saved in the state its steps
+    lead to along the TRANSITIONS table (ValueError for a step off it), with
+    submitted_at and accepted_at taken from its steps and one Transition per step,
+    in two bulk inserts. Nothing is checked or sent: the scores, totals and lateness
+    are the loader's data, recorded as they stand."""
+    walks = []
+    for submission, steps in sheets:
+        state, edges = SubmissionState.DRAFT, []
+        for step in steps:
+            target = TRANSITIONS[step.action].get(state)
+            if target is None:
+                raise ValueError(f"{step.action} does not start from {state}")
+            if step.action == TransitionAction.SUBMITTED:
+                submission.submitted_at = step.at
+            elif step.action == TransitionAction.ACCEPTED:
+                submission.accepted_at = step.at
+            edges.append((step, state, target))
+            state = target
+        submission.state = state
+        walks.append(edges)
+    saved = Submission.objects.bulk_create([s for s, _steps in sheets], batch_size=batch_size)
+    Transition.objects.bulk_create(
+        (
+            Transition(
+                submission=submission,
+                action=step.action,
+                from_state=source,
+                to_state=target,
+                by=step.by,
+                at=step.at,
+                reason=step.reason,
+            )
+            for submission, edges in zip(saved, walks, strict=True)
+            for step, source, target in edges
+        ),
+        batch_size=batch_size,
+    )
+    return saved

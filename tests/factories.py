@@ -3,7 +3,9 @@ from decimal import Decimal
 
 import factory
 from django.conf import settings
+from django.utils import timezone
 
+from campaigns import lifecycle
 from campaigns.enums import CampaignStatus, CriterionKind, PeriodKind, Subject
 from campaigns.models import Campaign, Content, Criterion, Period, Task
 from units.enums import GroupKind, PersonCategory, Role, UnitKind
@@ -71,6 +73,10 @@ class GroupMembershipFactory(factory.django.DjangoModelFactory):
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
+    """A movement, launched unless `status` says otherwise. It is created as a draft
+    and taken to its status by campaigns.lifecycle.bring_to (the loaders' path), so
+    it has the CampaignTransition rows a real one would have."""
+
     class Meta:
         model = Campaign
 
@@ -81,6 +87,11 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     starts_on = dt.date(2024, 1, 1)
     ends_on = dt.date(2024, 12, 31)
     status = CampaignStatus.LAUNCHED
+
+    @classmethod
+    def _create(cls, model_class, *args, status=CampaignStatus.DRAFT, **kwargs):
+        campaign = super()._create(model_class, *args, **kwargs)
+        return lifecycle.bring_to(campaign, status, now=timezone.now())
 
 
 class ContentFactory(factory.django.DjangoModelFactory):

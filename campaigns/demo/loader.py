@@ -40,7 +40,7 @@ def load_demo(*, today: dt.date) -> dict[str, int]:
     staff, counts["people"] = people.load_people([ministry, *participants])
     campaign, movement_counts = movement_2024.load_movement(ministry, participants)
     counts.update(movement_counts)
-    counts["current_year_campaigns"] = current_year.load_current_year(campaign, year=today.year)
+    counts["current_year_campaigns"] = current_year.load_current_year(campaign, today=today)
     counts["users"], counts["memberships"] = accounts.load_accounts(units, participants, staff)
     counts.update(results_2024.load_results(campaign))
     return counts

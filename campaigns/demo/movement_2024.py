@@ -6,6 +6,7 @@ the two reporting periods."""
 import datetime as dt
 from decimal import Decimal
 
+from campaigns import lifecycle
 from campaigns.enums import CampaignKind, CampaignStatus, CriterionKind, PeriodKind, Subject
 from campaigns.models import Campaign, Content, Criterion, Period, Task
 from units.models import Unit
@@ -33,8 +34,9 @@ CAMPAIGN = {
     ),
     "starts_on": dt.date(2024, 1, 1),
     "ends_on": dt.date(2024, 12, 31),
-    "status": CampaignStatus.LAUNCHED,
 }
+# Launched by the Minister's plan: the date of its document.
+LAUNCHED_AT = dt.datetime(2024, 1, 26, 9, tzinfo=dt.UTC)
 
 CONTENTS = [
     (
@@ -509,6 +511,8 @@ def load_movement(ministry: Unit, participants: list[Unit]) -> tuple[Campaign, d
     lookup = {"organizer": ministry, "year": values.pop("year"), "name": values.pop("name")}
     found = Campaign.objects.filter(**lookup).first()
     campaign, created = sync_row(Campaign, found, lookup, values)
+    if campaign.status == CampaignStatus.DRAFT:
+        lifecycle.bring_to(campaign, CampaignStatus.LAUNCHED, now=LAUNCHED_AT)
     campaign.participants.set(participants)
     counts = {"campaigns": int(created)}
     contents, counts["contents"] = _load_numbered(Content, campaign, CONTENTS)

@@ -4,8 +4,9 @@ Department of Organization and Personnel, and the year-end individual assessment
 so the reports and the review queue have figures to show.
 
 Written once, when the period has no self-assessment yet, with a fixed seed. These
-are past records, so they are stored as they stand, with the Transition rows the
-workflow would have written, rather than replayed through campaigns.workflow."""
+are past records (a submit needs evidence files the demo has not), so they are
+stored as they stand through campaigns.workflow.record_past, the one bulk path: the
+states and the Transition rows follow the workflow's table."""
 
 import datetime as dt
 import random
@@ -13,8 +14,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from campaigns import scoring
-from campaigns.enums import CriterionKind, PerformanceGrade, Subject, SubmissionState
+from campaigns import scoring, workflow
+from campaigns.enums import (
+    CriterionKind,
+    PerformanceGrade,
+    Subject,
+    SubmissionState,
+    TransitionAction,
+)
 from campaigns.models import (
     Answer,
     Campaign,
@@ -23,7 +30,6 @@ from campaigns.models import (
     Period,
     Submission,
     Title,
-    Transition,
 )
 from units.enums import Role
 from units.models import Membership, Person, User
@@ -95,7 +101,7 @@ def _at(day: dt.date, hours: int) -> dt.datetime:
 
 def _submissions(period: Period, units, leaves, criteria, heads, officer, rng):
     states, weights = zip(*STATES, strict=True)
-    rows, plans = [], []
+    sheets, scores = [], []
     for unit in units:
         state = rng.choices(states, weights)[0]
         if state is None:
@@ -109,71 +115,50 @@ def _submissions(period: Period, units, leaves, criteria, heads, officer, rng):
             else _at(period.due_on, 30 if late else -rng.randint(24, 400))
         )
         accepted = state == SubmissionState.ACCEPTED
-        rows.append(
-            Submission(
-                period=period,
-                unit=unit,
-                state=state,
-                is_late=late,
-                self_total=scoring.total(criteria, own),
-                reviewer_total=scoring.total(criteria, reviewed) if accepted else None,
-                submitted_at=submitted_at,
-                accepted_at=submitted_at + dt.timedelta(days=5) if accepted else None,
-            )
+        submission = Submission(
+            period=period,
+            unit=unit,
+            is_late=late,
+            self_total=scoring.total(criteria, own),
+            reviewer_total=scoring.total(criteria, reviewed) if accepted else None,
         )
-        plans.append((own, reviewed if accepted else {}, state, submitted_at, unit))
-    submissions = Submission.objects.bulk_create(rows)
-    answers, steps = [], []
-    for submission, (own, reviewed, state, submitted_at, unit) in zip(
-        submissions, plans, strict=True
-    ):
-        answers += [
-            Answer(
-                submission=submission,
-                criterion_id=pk,
-                self_score=score,
-                narrative="Đơn vị đã triển khai đầy đủ theo kế hoạch.",
-                reviewer_score=reviewed.get(pk),
-            )
-            for pk, score in own.items()
-        ]
-        steps += _steps(submission, state, submitted_at, heads.get(unit.pk), officer)
+        sheets.append((submission, _steps(state, submitted_at, heads.get(unit.pk), officer)))
+        scores.append((own, reviewed if accepted else {}))
+    submissions = workflow.record_past(sheets)
+    answers = [
+        Answer(
+            submission=submission,
+            criterion_id=pk,
+            self_score=score,
+            narrative="Đơn vị đã triển khai đầy đủ theo kế hoạch.",
+            reviewer_score=reviewed.get(pk),
+        )
+        for submission, (own, reviewed) in zip(submissions, scores, strict=True)
+        for pk, score in own.items()
+    ]
     Answer.objects.bulk_create(answers)
-    Transition.objects.bulk_create(steps)
     return len(submissions), len(answers)
 
 
-def _steps(submission, state, submitted_at, head, officer) -> list[Transition]:
+def _steps(state, submitted_at, head, officer) -> list[workflow.PastStep]:
+    """The steps that led to `state`: sent by the unit's head, then returned three
+    days later or accepted five days later by the emulation officer."""
     if state == SubmissionState.DRAFT:
         return []
-    steps = [
-        Transition(
-            submission=submission,
-            from_state="draft",
-            to_state="submitted",
-            by=head,
-            at=submitted_at,
-        )
-    ]
+    steps = [workflow.PastStep(TransitionAction.SUBMITTED, at=submitted_at, by=head)]
     if state == SubmissionState.RETURNED:
         steps.append(
-            Transition(
-                submission=submission,
-                from_state="submitted",
-                to_state="returned",
-                by=officer,
+            workflow.PastStep(
+                TransitionAction.RETURNED,
                 at=submitted_at + dt.timedelta(days=3),
+                by=officer,
                 reason="Đề nghị bổ sung minh chứng cho các tiêu chí bắt buộc.",
             )
         )
     if state == SubmissionState.ACCEPTED:
         steps.append(
-            Transition(
-                submission=submission,
-                from_state="submitted",
-                to_state="accepted",
-                by=officer,
-                at=submission.accepted_at,
+            workflow.PastStep(
+                TransitionAction.ACCEPTED, at=submitted_at + dt.timedelta(days=5), by=officer
             )
         )
     return steps

@@ -1,5 +1,5 @@
 from .assessment import IndividualAssessment
-from .campaign import Campaign, Content, Criterion, Period, Task, Title
+from .campaign import Campaign, CampaignTransition, Content, Criterion, Period, Task, Title
 from .submission import (
     Answer,
     AnswerChange,
@@ -15,6 +15,7 @@ __all__ = [
     "Answer",
     "AnswerChange",
     "Campaign",
+    "CampaignTransition",
     "Content",
     "Criterion",
     "Evidence",

@@ -34,7 +34,10 @@ class CampaignQuerySet(models.QuerySet):
 
 
 class Campaign(models.Model):
-    """An emulation movement (phong trào thi đua) launched for a year or a theme."""
+    """An emulation movement (phong trào thi đua) launched for a year or a theme.
+
+    Status changes must go through campaigns.lifecycle (launch, close, reopen): it
+    checks the change and the permission and records a CampaignTransition."""
 
     name = models.CharField(_("name"), max_length=255)
     theme = models.CharField(_("theme"), max_length=500)
@@ -90,6 +93,34 @@ class Campaign(models.Model):
         super().clean()
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The end date must not be before the start date.")})
+
+
+class CampaignTransition(models.Model):
+    """Every change of a movement's status: who, when, from which to which. Written
+    by campaigns.lifecycle, the only writer of Campaign.status."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("movement"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from"), max_length=16, choices=CampaignStatus.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=CampaignStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("movement status change")
+        verbose_name_plural = _("movement status changes")
+        ordering = ["campaign", "at", "id"]
+
+    def __str__(self):
+        return f"{self.campaign}: {self.from_status} → {self.to_status}"
 
 
 class NumberedItem(models.Model):

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.enums import ReminderKind, SubmissionState
+from campaigns.enums import AnswerField, ReminderKind, SubmissionState, TransitionAction
 from units.enums import UNIT_MANAGING_ROLES
 
 from .campaign import Campaign, Criterion, Period, Title
@@ -111,9 +111,9 @@ class SubmissionQuerySet(models.QuerySet):
 class Submission(models.Model):
     """A unit's self-assessment for one period.
 
-    State changes must go through campaigns.workflow (submit, return_for_revision,
-    accept, reopen): it checks the transition and permission, records a Transition
-    and sends the notifications."""
+    State changes must go through campaigns.workflow (submit, withdraw,
+    return_for_revision, accept, reopen): it checks the transition and permission,
+    records a Transition and sends the notifications."""
 
     period = models.ForeignKey(
         Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="submissions"
@@ -140,6 +140,12 @@ class Submission(models.Model):
         blank=True,
         help_text=_("Set when an emulation officer reopens it after the period closed."),
     )
+    review_started_at = models.DateTimeField(
+        _("review started at"),
+        null=True,
+        blank=True,
+        help_text=_("When an emulation officer first scored or commented on it since it was sent."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -155,6 +161,13 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.unit} – {self.period}"
+
+    @property
+    def review_started(self) -> bool:
+        """The Department has started reviewing the sheet it was sent: an officer saved
+        a score or a comment on it since (review_started_at, set by the first such
+        save and cleared by each submit). From then on the unit cannot withdraw it."""
+        return self.state == SubmissionState.SUBMITTED and self.review_started_at is not None
 
     def is_editable(self, today) -> bool:
         """Answers may change in draft or returned, until the period closes (or after,
@@ -222,12 +235,13 @@ class Answer(models.Model):
 
 
 class AnswerChange(models.Model):
-    """One field of one answer changed: who, when, old and new value."""
+    """One field of one answer changed, or one evidence file added or removed: who,
+    when, old and new value (a file by its name)."""
 
     answer = models.ForeignKey(
         Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="changes"
     )
-    field = models.CharField(_("field"), max_length=32)
+    field = models.CharField(_("field"), max_length=32, choices=AnswerField.choices)
     old_value = models.TextField(_("old value"), blank=True)
     new_value = models.TextField(_("new value"), blank=True)
     changed_by = models.ForeignKey(
@@ -246,6 +260,11 @@ class AnswerChange(models.Model):
 
     def __str__(self):
         return f"{self.answer} {self.field}"
+
+    @property
+    def is_score(self) -> bool:
+        """Its values are scores (shown as the sheet shows them: 14, not 14.00)."""
+        return self.field in AnswerField.scores
 
 
 def evidence_upload_to(instance, filename: str) -> str:
@@ -281,7 +300,8 @@ class Evidence(models.Model):
 
 
 class Transition(models.Model):
-    """Every workflow step of a submission, shown as its timeline."""
+    """Every workflow step of a submission, shown as its timeline: what was done
+    (action), from which state to which, by whom, when and why."""
 
     submission = models.ForeignKey(
         Submission,
@@ -291,6 +311,7 @@ class Transition(models.Model):
     )
     from_state = models.CharField(_("from"), max_length=16, choices=SubmissionState.choices)
     to_state = models.CharField(_("to"), max_length=16, choices=SubmissionState.choices)
+    action = models.CharField(_("action"), max_length=16, choices=TransitionAction.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
@@ -307,7 +328,7 @@ class Transition(models.Model):
         ordering = ["submission", "at", "id"]
 
     def __str__(self):
-        return f"{self.submission}: {self.from_state} → {self.to_state}"
+        return f"{self.submission}: {self.action} ({self.from_state} → {self.to_state})"
 
 
 class Reminder(models.Model):

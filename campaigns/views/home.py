@@ -4,7 +4,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from campaigns.views.common import campaigns_for, with_phases
+from campaigns.queries import sheet_progress
+from campaigns.views.common import PeriodPhase, campaigns_for, with_phases
 from units.models import EmulationGroup, GroupMembership, Membership
 from units.rules import has_ministry_wide_view, is_council_member, is_leadership
 
@@ -23,6 +24,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         for campaign in campaigns:
             campaign.period_list = with_phases(campaign.periods.all(), today)
         memberships = list(Membership.objects.filter(user=user).select_related("unit"))
+        _attach_unit_sheets(campaigns, memberships)
         return super().get_context_data(
             today=today,
             campaigns=campaigns,
@@ -47,3 +49,13 @@ def _headed_groups(memberships: list[Membership]) -> list[EmulationGroup]:
         .prefetch_related(Prefetch("memberships", queryset=members))
         .order_by("-year", "kind", "order", "code")
     )
+
+
+def _attach_unit_sheets(campaigns, memberships: list[Membership]) -> None:
+    """On each campaign, .unit_sheets: where the self-assessment of each of the user's
+    units stands in each of its periods already open (a constant number of queries)."""
+    units = list({m.unit_id: m.unit for m in memberships}.values())
+    periods = [p for c in campaigns for p in c.period_list if p.phase != PeriodPhase.UPCOMING]
+    progress = sheet_progress(units, periods) if units else []
+    for campaign in campaigns:
+        campaign.unit_sheets = [p for p in progress if p.period.campaign_id == campaign.pk]

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaigns import answers as answer_service
 from campaigns import reminders, workflow
-from campaigns.enums import SubmissionState
+from campaigns.enums import AnswerField, SubmissionState
 from campaigns.forms import ReasonForm, ReopenForm, ReturnForm, ReviewForm
-from campaigns.models import Answer, AnswerChange, Campaign, Criterion, Period
-from campaigns.queries import load_sheet, review_queue, state_counts
+from campaigns.models import Answer, Campaign, Criterion, Period
+from campaigns.queries import answer_history, load_sheet, review_queue, state_counts
 from campaigns.views.common import parse_id
 from campaigns.views.submission import (
     _get_answer,
@@ -223,6 +223,7 @@ def _review_row(request, answer):
             answer.submission,
             answer.criterion,
             by=request.user,
+            now=timezone.now(),
             expected_version=expected,
             reviewer_score=form.cleaned_data["reviewer_score"],
             comment=form.cleaned_data["reviewer_comment"],
@@ -329,6 +330,14 @@ def submission_reopen(request, pk: int):
     return redirect("campaigns:review", pk=submission.pk)
 
 
+class HistoryFilter(forms.Form):
+    field = forms.ChoiceField(
+        label=gettext_lazy("Show"),
+        choices=[("", gettext_lazy("Every change")), *AnswerField.choices],
+        required=False,
+    )
+
+
 @login_required
 @require_GET
 def history(request, pk: int):
@@ -336,16 +345,21 @@ def history(request, pk: int):
     submission = _get_submission(request, pk)
     if not request.user.has_perm("campaigns.review_submission", submission):
         raise PermissionDenied
-    changes = (
-        AnswerChange.objects.filter(answer__submission=submission)
-        .select_related("answer__criterion", "changed_by")
-        .order_by("-changed_at", "-id")
-    )
-    page = Paginator(changes, 100).get_page(request.GET.get("page"))
+    form = HistoryFilter(request.GET or None)
+    kind = form.cleaned_data["field"] if form.is_valid() else ""
+    page = Paginator(answer_history(submission, kind=kind), 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return TemplateResponse(
         request,
         "campaigns/submission_history.html",
-        {"submission": submission, "page_obj": page, "changes": page.object_list},
+        {
+            "submission": submission,
+            "form": form,
+            "page_obj": page,
+            "changes": page.object_list,
+            "querystring": query.urlencode(),
+        },
     )
 
 

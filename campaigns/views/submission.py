@@ -14,12 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns import answers as answer_service
 from campaigns import workflow
-from campaigns.enums import CampaignStatus, Subject
+from campaigns.enums import CampaignStatus, Subject, SubmissionState, TransitionAction
 from campaigns.evidence import ALLOWED_TYPES, download_name
 from campaigns.forms import AnswerForm
 from campaigns.models import Answer, Criterion, Evidence, Period, Submission
@@ -118,9 +119,16 @@ def _require_manager(request, submission: Submission) -> None:
 
 
 def sheet_context(request, submission: Submission, **extra) -> dict:
+    """What the sheet shows. `?incomplete=1` (where a refused submit leads) lists
+    what is missing, while the unit may still submit."""
     user = request.user
     today = timezone.localdate()
     sheet = load_sheet(submission)
+    can_submit = user.has_perm("campaigns.submit_submission", submission) and (
+        submission.is_editable(today)
+    )
+    if can_submit and request.GET.get("incomplete") and "missing" not in extra:
+        extra["missing"] = workflow.missing_for_submit(submission)
     row_typed, row_error = extra.pop("row_typed", {}), extra.pop("row_error", {})
     row_kept = extra.pop("row_kept", {})
     for answer in sheet.answers:  # typed text and errors by criterion id
@@ -137,11 +145,14 @@ def sheet_context(request, submission: Submission, **extra) -> dict:
         "campaign": submission.period.campaign,
         "can_edit": user.has_perm("campaigns.change_submission", submission)
         and submission.is_editable(today),
-        "can_submit": user.has_perm("campaigns.submit_submission", submission)
-        and submission.is_editable(today),
+        "can_submit": can_submit,
+        "can_withdraw": submission.pk is not None
+        and workflow.can_withdraw(submission, user, today=today),
         "can_review": user.has_perm("campaigns.review_submission", submission)
         and submission.pk is not None,
         "today": today,
+        "SubmissionState": SubmissionState,
+        "TransitionAction": TransitionAction,
         **sheet_urls(submission),
         **extra,
     }
@@ -320,11 +331,15 @@ def _refused(request, answer, message, typed, stale=None, kept=False):
     return TemplateResponse(request, SHEET_TEMPLATE, context, status=400)
 
 
-def _sheet_url(submission: Submission) -> str:
+def _sheet_url(submission: Submission, *, incomplete: bool = False) -> str:
+    """The sheet's address; with `incomplete`, the sheet listing what is missing."""
+    query = {"incomplete": "1"} if incomplete else {}
     if submission.pk:
-        return reverse("campaigns:submission_detail", kwargs={"pk": submission.pk})
-    page = reverse("campaigns:my_submission", args=[submission.period_id])
-    return f"{page}?unit={submission.unit_id}"
+        page = reverse("campaigns:submission_detail", kwargs={"pk": submission.pk})
+    else:
+        page = reverse("campaigns:my_submission", args=[submission.period_id])
+        query = {"unit": submission.unit_id, **query}
+    return f"{page}?{urlencode(query)}" if query else page
 
 
 def _row_url(answer: Answer) -> str:
@@ -458,13 +473,33 @@ def _submit(request, submission: Submission, submit):
     try:
         submission = submit(by=request.user, now=timezone.now())
     except workflow.IncompleteSubmission as incomplete:
+        # Back to the sheet's own address, which lists what is missing: a reload
+        # there shows the list again instead of posting the submit a second time.
         messages.error(request, str(incomplete))
-        context = sheet_context(request, submission, missing=incomplete.missing)
-        return TemplateResponse(request, SHEET_TEMPLATE, context, status=400)
+        return redirect(_sheet_url(submission, incomplete=True))
     except workflow.AlreadyDone as done:
         messages.info(request, str(done))
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Your self-assessment has been submitted for review."))
+    return redirect(_sheet_url(submission))
+
+
+@login_required
+@require_POST
+def submission_withdraw(request, pk: int):
+    """The unit takes back its submitted self-assessment, until the review starts."""
+    submission = _get_submission(request, pk)
+    try:
+        workflow.withdraw(submission, by=request.user, now=timezone.now())
+    except workflow.AlreadyDone as done:
+        messages.info(request, str(done))
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Your self-assessment was withdrawn: edit it and submit it again."),
+        )
     return redirect(_sheet_url(submission))

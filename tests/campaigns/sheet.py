@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from campaigns import answers
-from campaigns.enums import CriterionKind, PeriodKind, Subject
+from campaigns.enums import CampaignStatus, CriterionKind, PeriodKind, Subject
 from campaigns.models import Criterion, Period, Submission
 
 from ..factories import CampaignFactory, CriterionFactory, PeriodFactory
@@ -29,10 +29,12 @@ class Sheet:
     bonus: Criterion
 
 
-def make_sheet(units, *, opens=-10, due=5, closes=20, year=2024) -> Sheet:
+def make_sheet(
+    units, *, opens=-10, due=5, closes=20, year=2024, status=CampaignStatus.LAUNCHED
+) -> Sheet:
     """Period dates are relative to today; the year matches the conftest's block."""
     today = timezone.localdate()
-    campaign = CampaignFactory(year=year)
+    campaign = CampaignFactory(year=year, status=status)
     campaign.participants.add(*units)
     period = PeriodFactory(
         campaign=campaign,

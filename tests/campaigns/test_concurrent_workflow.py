@@ -219,7 +219,11 @@ def test_a_review_save_arriving_while_the_accept_commits_is_refused(
         results,
         "review",
         lambda: answers.save_review(
-            answer, by=officer, expected_version=answer.version, reviewer_score="45"
+            answer,
+            by=officer,
+            now=timezone.now(),
+            expected_version=answer.version,
+            reviewer_score="45",
         ),
     )
 
@@ -252,7 +256,11 @@ def test_a_review_save_that_got_the_lock_first_is_in_the_reviewed_total(
         results,
         "review",
         lambda: answers.save_review(
-            answer, by=officer, expected_version=answer.version, reviewer_score="45"
+            answer,
+            by=officer,
+            now=timezone.now(),
+            expected_version=answer.version,
+            reviewer_score="45",
         ),
     )
     accept = in_thread(
@@ -271,6 +279,52 @@ def test_a_review_save_that_got_the_lock_first_is_in_the_reviewed_total(
     submission_a.refresh_from_db()
     assert submission_a.state == SubmissionState.ACCEPTED
     assert submission_a.reviewer_total == _reviewed_total(submission_a) == Decimal("87")
+
+
+# ---------------------------------------------------------------------------
+# The unit's withdrawal racing the start of the review, or the accept: one wins.
+
+
+def _review_save(answer, officer):
+    return lambda: answers.save_review(
+        answer, by=officer, now=timezone.now(), expected_version=answer.version, comment="Xem"
+    )
+
+
+@pytest.mark.parametrize("other", ["review", "accept"])
+def test_a_withdrawal_racing_the_review_exactly_one_wins(
+    submission_a, sheet, head_a, officer, other
+):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
+    answer = answer_for(submission_a, sheet.scored)
+    calls = {
+        "withdraw": lambda: workflow.withdraw(submission_a, by=head_a, now=timezone.now()),
+        "review": _review_save(answer, officer),
+        "accept": lambda: workflow.accept(submission_a, by=officer, now=timezone.now()),
+    }
+    results = {}
+    threads = [in_thread(results, name, calls[name]) for name in ("withdraw", other)]
+
+    with row_locked(Submission, submission_a.pk):
+        for thread in threads:
+            thread.start()
+        wait_for_waiters(2)
+    for thread in threads:
+        thread.join(timeout=20)
+
+    refused = {name for name, r in results.items() if isinstance(r, workflow.WorkflowError)}
+    assert len(refused) == 1, results
+    submission_a.refresh_from_db()
+    answer.refresh_from_db()
+    if refused == {other}:
+        assert submission_a.state == SubmissionState.DRAFT
+        assert answer.reviewer_comment == ""
+    else:
+        assert submission_a.state == (
+            SubmissionState.SUBMITTED if other == "review" else SubmissionState.ACCEPTED
+        )
+        assert _steps(submission_a, SubmissionState.DRAFT) == 0
 
 
 def test_two_first_saves_at_once_make_one_self_assessment(sheet, unit_a, head_a):

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns import lifecycle
 from campaigns.enums import CampaignStatus, DisciplineLevel, PerformanceGrade
 from campaigns.individuals import save_assessment
 from campaigns.models import IndividualAssessment
@@ -714,8 +715,7 @@ def test_exported_sheet_imports_back_unchanged(people_a, unit_year, unit_a, head
 def test_import_is_refused_when_the_movement_is_closed(
     people_a, unit_year, unit_a, head_a, en_client
 ):
-    unit_year.campaign.status = CampaignStatus.CLOSED
-    unit_year.campaign.save()
+    lifecycle.bring_to(unit_year.campaign, CampaignStatus.CLOSED, now=timezone.now())
     en_client.force_login(head_a)
 
     response = en_client.post(import_url(unit_year, unit_a), {"file": xlsx([HEADER])})

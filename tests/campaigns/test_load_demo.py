@@ -431,8 +431,25 @@ def test_load_demo_answers_the_2024_periods(demo):
     }
     assert 150 <= submissions.count() < 2 * 101
     assert accepted.reviewer_total == scoring.total(criteria, reviewed)
-    assert list(accepted.transitions.values_list("from_state", "to_state")) == [
-        ("draft", "submitted"),
-        ("submitted", "accepted"),
+    assert list(accepted.transitions.values_list("action", "from_state", "to_state")) == [
+        ("submitted", "draft", "submitted"),
+        ("accepted", "submitted", "accepted"),
     ]
     assert IndividualAssessment.objects.filter(period__campaign__year=2024).count() > 500
+
+
+def test_the_demo_states_follow_the_workflow_table(demo):
+    from campaigns.enums import TRANSITIONS
+    from campaigns.models import CampaignTransition, Transition
+
+    steps = set(Transition.objects.values_list("action", "from_state", "to_state").distinct())
+    last_steps = {s.pk: s.transitions.order_by("at", "id").last() for s in Submission.objects.all()}
+
+    assert steps <= {(a, f, t) for a, moves in TRANSITIONS.items() for f, t in moves.items()}
+    assert all(
+        (step.to_state if step else SubmissionState.DRAFT) == Submission.objects.get(pk=pk).state
+        for pk, step in last_steps.items()
+    )
+    assert set(CampaignTransition.objects.values_list("from_status", "to_status")) == {
+        ("draft", "launched")
+    }

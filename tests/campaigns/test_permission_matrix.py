@@ -166,7 +166,7 @@ def test_history_page(cast, client_for, submitted_a, role, expected):
 
     assert response.status_code == expected
     if expected == 200:
-        assert len(response.context["changes"]) == 6  # 3 scores and 3 narratives
+        assert len(response.context["changes"]) == 7  # 3 scores, 3 narratives and a file
         _assert_no_leak(response)
 
 

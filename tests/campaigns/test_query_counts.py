@@ -77,7 +77,7 @@ def test_history_page(client_for, officer, head_a, sheet, unit_a, django_assert_
     with django_assert_num_queries(5):
         response = client.get(reverse("campaigns:submission_history", args=[submission.pk]))
 
-    assert len(response.context["changes"]) == min(2 * size, 100)
+    assert len(response.context["changes"]) == min(3 * size, 100)  # score, narrative, file
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from campaigns import lifecycle
 from campaigns import registration as registering
 from campaigns.enums import CampaignStatus
 from campaigns.individuals import save_assessment
@@ -151,8 +152,7 @@ def test_member_of_the_unit_reads_the_registration(people_a, unit_year, unit_a, 
 
 
 def test_closed_movement_takes_no_registration(people_a, unit_year, unit_a, head_a, en_client):
-    unit_year.campaign.status = CampaignStatus.CLOSED
-    unit_year.campaign.save()
+    lifecycle.bring_to(unit_year.campaign, CampaignStatus.CLOSED, now=timezone.now())
     en_client.force_login(head_a)
 
     page = en_client.get(unit_url(unit_year, unit_a))

@@ -3,16 +3,17 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from campaigns import answers, reminders, workflow
 from campaigns.enums import CampaignStatus, ReminderKind, SubmissionState
-from campaigns.models import Campaign, Reminder, Submission
+from campaigns.models import AnswerChange, Reminder, Submission
 from campaigns.tasks import task_send_reminders
 
 from ..factories import MembershipFactory, UnitFactory
-from .sheet import answer_for, fill, make_sheet
+from .sheet import PDF, answer_for, fill, make_sheet
 
 # Messages are asserted as written in the code (English); see test_*_in_vietnamese.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -116,7 +117,9 @@ def test_reviewer_score_over_maximum_is_refused(client_for, officer, submitted_a
 
 def test_review_page_shows_the_running_reviewed_total(client_for, officer, submitted_a, sheet):
     answer = answer_for(submitted_a, sheet.scored)
-    answers.save_review(answer, by=officer, expected_version=answer.version, reviewer_score="50")
+    answers.save_review(
+        answer, by=officer, now=timezone.now(), expected_version=answer.version, reviewer_score="50"
+    )
 
     response = client_for(officer).get(reverse("campaigns:review", args=[submitted_a.pk]))
 
@@ -354,8 +357,7 @@ def test_tampered_ids_get_no_500(client_for, officer, head_a, submitted_a, sheet
 def test_no_reminders_when_units_cannot_submit(
     client_for, officer, unit_a, head_a, dates, status, refusal
 ):
-    sheet = make_sheet([unit_a], **dates)
-    Campaign.objects.filter(pk=sheet.period.campaign_id).update(status=status)
+    sheet = make_sheet([unit_a], status=status, **dates)
     client = client_for(officer)
 
     page = client.get(reverse("campaigns:urging", args=[sheet.period.pk]))
@@ -378,8 +380,7 @@ def test_no_overdue_reminder_once_the_period_closed(unit_a, head_a):
 
 
 def test_no_daily_reminder_for_a_draft_movement(unit_a, head_a):
-    sheet = make_sheet([unit_a], due=3)
-    Campaign.objects.filter(pk=sheet.period.campaign_id).update(status=CampaignStatus.DRAFT)
+    make_sheet([unit_a], due=3, status=CampaignStatus.DRAFT)
 
     assert reminders.send_due_reminders(timezone.localdate()) == 0
 
@@ -529,3 +530,47 @@ def test_reopen_refused_after_the_close_keeps_the_typed_reason(
     assert 'value="Đơn vị xin nộp muộn" aria-invalid="true"' in response.text
     assert "Refused for the test." in response.text
     assert not Submission.objects.filter(unit=unit_a).exists()
+
+
+def test_history_shows_scores_as_the_sheet_and_files_added_and_removed(
+    client_for, officer, head_a, submission_a, sheet
+):
+    answer = answer_for(submission_a, sheet.scored)
+    answers.save_answer(
+        answer, by=head_a, now=timezone.now(), expected_version=answer.version, self_score="14"
+    )
+    evidence = answers.attach_evidence(
+        answer, SimpleUploadedFile("ke-hoach.pdf", PDF), by=head_a, now=timezone.now()
+    )
+    answers.remove_evidence(evidence, by=head_a, now=timezone.now())
+    url = reverse("campaigns:submission_history", args=[submission_a.pk])
+
+    response = client_for(officer).get(url)
+    files = client_for(officer).get(url, {"field": "evidence"})
+
+    rows = [
+        [
+            re.sub(r"\s+", " ", cell).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", response.text, re.S)[1:]
+    ]
+    assert [row[2:] for row in rows] == [
+        ["1.1", "Evidence", "ke-hoach.pdf", "—"],
+        ["1.1", "Evidence", "—", "ke-hoach.pdf"],
+        ["1.1", "Self score", "—", "14"],
+    ]
+    assert [(c.field, c.old_value, c.new_value) for c in files.context["changes"]] == [
+        ("evidence", "ke-hoach.pdf", ""),
+        ("evidence", "", "ke-hoach.pdf"),
+    ]
+
+
+def test_history_ignores_an_unknown_filter(client_for, officer, submitted_a):
+    url = reverse("campaigns:submission_history", args=[submitted_a.pk])
+
+    response = client_for(officer).get(url, {"field": "<script>", "page": "x"})
+
+    assert response.status_code == 200
+    everything = AnswerChange.objects.filter(answer__submission=submitted_a).count()
+    assert len(response.context["changes"]) == everything > 0

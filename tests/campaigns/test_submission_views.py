@@ -235,14 +235,45 @@ def test_evidence_download_permissions(
 
 def test_submit_incomplete_lists_missing_criteria(client_for, head_a, submission_a, sheet):
     response = client_for(head_a).post(
-        reverse("campaigns:submission_submit", args=[submission_a.pk])
+        reverse("campaigns:submission_submit", args=[submission_a.pk]), follow=True
     )
 
-    assert response.status_code == 400
+    sheet_url = reverse("campaigns:submission_detail", args=[submission_a.pk])
+    assert response.redirect_chain == [(f"{sheet_url}?incomplete=1", 302)]
     assert 'data-testid="missing"' in response.text
     assert "1.1</a> – not answered" in response.text
+    assert "The self-assessment is incomplete: 2 item(s) missing." in response.text
     submission_a.refresh_from_db()
     assert submission_a.state == SubmissionState.DRAFT
+
+
+def test_reloading_the_refused_submit_shows_what_is_missing_and_posts_nothing(
+    client_for, head_a, submission_a, sheet
+):
+    client = client_for(head_a)
+    url = reverse("campaigns:submission_detail", args=[submission_a.pk]) + "?incomplete=1"
+    fill(submission_a, sheet, head_a, evidence=False)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert re.findall(r'<a href="#criterion-\d+">([\d.]+)</a> – ([^<]+)</li>', response.text) == [
+        ("1.1", "evidence required but none attached")
+    ]
+    submission_a.refresh_from_db()
+    assert (submission_a.state, submission_a.transitions.count()) == (SubmissionState.DRAFT, 0)
+
+
+def test_the_missing_list_is_not_shown_on_a_submitted_sheet(
+    client_for, head_a, submission_a, sheet
+):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
+    url = reverse("campaigns:submission_detail", args=[submission_a.pk]) + "?incomplete=1"
+
+    response = client_for(head_a).get(url)
+
+    assert 'data-testid="missing"' not in response.text
 
 
 def test_accepted_submission_is_locked(client_for, head_a, officer, submission_a, sheet):
@@ -311,7 +342,9 @@ def test_refusals_are_in_vietnamese_by_default(settings, client, head_a, submiss
         {"version": answer.version, "self_score": "61"},
         **HTMX,
     )
-    incomplete = client.post(reverse("campaigns:submission_submit", args=[submission_a.pk]))
+    incomplete = client.post(
+        reverse("campaigns:submission_submit", args=[submission_a.pk]), follow=True
+    )
 
     assert "Điểm không được vượt quá mức tối đa 60 điểm." in refused.text
     assert "Bản tự đánh giá chưa đầy đủ: còn thiếu 2 mục." in incomplete.text
@@ -370,7 +403,9 @@ def test_criterion_added_after_opening_can_be_answered_and_is_required(
     client = client_for(head_a)
 
     page = client.get(reverse("campaigns:submission_detail", args=[submission_a.pk]))
-    refused = client.post(reverse("campaigns:submission_submit", args=[submission_a.pk]))
+    refused = client.post(
+        reverse("campaigns:submission_submit", args=[submission_a.pk]), follow=True
+    )
 
     assert "Tiêu chí bổ sung giữa năm" in page.text
     assert "1.3</a> – not answered" in refused.text
@@ -478,3 +513,67 @@ def test_real_office_files_and_photos_upload_and_download(
     assert b"".join(response.streaming_content) == content
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == f'attachment; filename="{download_as}"'
+
+
+def test_the_timeline_tells_a_reopening_from_a_return(
+    client_for, head_a, officer, submission_a, sheet
+):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
+    workflow.accept(submission_a, by=officer, now=timezone.now())
+    workflow.reopen(submission_a, by=officer, reason="Sửa điểm", now=timezone.now())
+
+    response = client_for(head_a).get(
+        reverse("campaigns:submission_detail", args=[submission_a.pk])
+    )
+
+    steps = [
+        re.sub(r"\s+", " ", text).strip()
+        for text in re.findall(
+            r'<span class="timeline__what">(.*?)</span>', response.text, flags=re.S
+        )
+    ]
+    assert steps == ["Submitted", "Accepted", "Reopened"]
+    reason = re.search(r'data-testid="return-reason">(.*?)</div>', response.text, flags=re.S)
+    assert "Reopened:" in reason.group(1)
+    assert "Returned for revision:" not in reason.group(1)
+
+
+def test_the_unit_withdraws_its_sheet_from_the_page(client_for, head_a, submission_a, sheet):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
+    client = client_for(head_a)
+    url = reverse("campaigns:submission_detail", args=[submission_a.pk])
+
+    page = client.get(url)
+    response = client.post(
+        reverse("campaigns:submission_withdraw", args=[submission_a.pk]), follow=True
+    )
+
+    assert 'data-testid="withdraw"' in page.text
+    assert response.redirect_chain == [(url, 302)]
+    assert "Your self-assessment was withdrawn: edit it and submit it again." in response.text
+    assert 'data-testid="withdraw"' not in response.text
+    submission_a.refresh_from_db()
+    assert submission_a.state == SubmissionState.DRAFT
+
+
+def test_no_withdraw_button_once_the_review_started(
+    client_for, head_a, officer, submission_a, sheet
+):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
+    answer = answer_for(submission_a, sheet.scored)
+    answers.save_review(
+        answer, by=officer, now=timezone.now(), expected_version=answer.version, reviewer_score="50"
+    )
+
+    page = client_for(head_a).get(reverse("campaigns:submission_detail", args=[submission_a.pk]))
+    refused = client_for(head_a).post(
+        reverse("campaigns:submission_withdraw", args=[submission_a.pk]), follow=True
+    )
+
+    assert 'data-testid="withdraw"' not in page.text
+    assert "The Department has started reviewing this self-assessment" in refused.text
+    submission_a.refresh_from_db()
+    assert submission_a.state == SubmissionState.SUBMITTED

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns import answers, workflow
 from campaigns.enums import CampaignStatus, CriterionKind, PeriodKind, Subject
 from campaigns.views.common import PeriodPhase, period_phase
 from units.enums import Role
@@ -205,15 +206,19 @@ def test_home_query_count_for_unit_head(
     for _ in range(item_count):
         campaign = CampaignFactory()
         campaign.participants.add(unit_a)
-        PeriodFactory(campaign=campaign, kind=PeriodKind.SIX_MONTHLY)
+        CriterionFactory(campaign=campaign)
+        six_monthly = PeriodFactory(campaign=campaign, kind=PeriodKind.SIX_MONTHLY)
         PeriodFactory(campaign=campaign, kind=PeriodKind.YEAR_END)
+        answers.open_submission(six_monthly, unit_a)
     client = client_for(head_a)
 
-    # session, user, campaigns, their periods, user's memberships, groups their units head
-    with django_assert_num_queries(6):
+    # session, user, campaigns, their periods, user's memberships, the units' sheets
+    # (participation, criteria, submissions, answers), groups their units head
+    with django_assert_num_queries(10):
         response = client.get(reverse("home"))
 
     assert len(response.context["campaigns"]) == item_count
+    assert [len(c.unit_sheets) for c in response.context["campaigns"]] == [2] * item_count
 
 
 @pytest.mark.parametrize("item_count", [1, 3])
@@ -456,3 +461,49 @@ def test_campaign_page_query_count(
         response = client.get(reverse("campaigns:detail", kwargs={"pk": campaign.pk}))
 
     assert len(response.context["contents"]) == item_count
+
+
+def test_a_units_home_shows_its_own_sheet_and_what_is_missing(
+    client_for, head_a, unit_a, unit_b, time_machine
+):
+    from .sheet import fill, make_sheet
+
+    time_machine.move_to(dt.datetime(2024, 11, 20, 9, tzinfo=dt.UTC))
+    sheet = make_sheet([unit_a, unit_b], year=2024)
+    submission_b = answers.open_submission(sheet.period, unit_b)  # what must not show
+    fill(submission_b, sheet, MembershipFactory(unit=unit_b).user)
+    submission_a = answers.open_submission(sheet.period, unit_a)
+    fill(submission_a, sheet, head_a, evidence=False)
+
+    response = client_for(head_a).get(reverse("home"))
+
+    (campaign,) = response.context["campaigns"]
+    assert [
+        (s.unit, s.state, s.answered, s.criteria, s.evidence_missing, s.complete)
+        for s in campaign.unit_sheets
+    ] == [(unit_a, "draft", 3, 3, 1, False)]
+    text = " ".join(response.content.decode().split())
+    assert "3 of 3 criteria answered · 1 answered criterion still needs its evidence" in text
+    assert unit_b.name not in text
+
+
+def test_a_units_home_shows_a_sheet_not_started_and_one_sent(
+    client_for, head_a, unit_a, time_machine
+):
+    from .sheet import fill, make_sheet
+
+    time_machine.move_to(dt.datetime(2024, 11, 20, 9, tzinfo=dt.UTC))
+    sheet = make_sheet([unit_a], year=2024)
+    client = client_for(head_a)
+
+    before = client.get(reverse("home"))
+    submission = answers.open_submission(sheet.period, unit_a)
+    fill(submission, sheet, head_a)
+    workflow.submit(submission, by=head_a, now=timezone.now())
+    after = client.get(reverse("home"))
+
+    assert 'data-testid="unit-sheet-state">Not started' in before.content.decode()
+    assert "0 of 3 criteria answered" in before.content.decode()
+    (sent,) = after.context["campaigns"][0].unit_sheets
+    assert (sent.state, sent.in_progress) == ("submitted", False)
+    assert "criteria answered" not in after.content.decode()

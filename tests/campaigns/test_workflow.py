@@ -21,7 +21,7 @@ def _steps(submission):
     return list(
         Transition.objects.filter(submission=submission)
         .order_by("at", "id")
-        .values_list("from_state", "to_state", "by__username", "reason")
+        .values_list("action", "from_state", "to_state", "by__username", "reason")
     )
 
 
@@ -61,7 +61,7 @@ def test_submit_records_transition_total_and_emails(
     assert submission_a.state == SubmissionState.SUBMITTED
     assert submission_a.self_total == Decimal("97.00")
     assert submission_a.is_late is False
-    assert _steps(submission_a) == [("draft", "submitted", "head_a", "")]
+    assert _steps(submission_a) == [("submitted", "draft", "submitted", "head_a", "")]
     assert sorted(m.to[0] for m in mail.outbox) == sorted([head_a.email, officer.email])
 
 
@@ -176,10 +176,10 @@ def test_full_loop_writes_four_steps(submission_a, sheet, head_a, officer):
     assert submission_a.state == SubmissionState.ACCEPTED
     assert submission_a.reviewer_total == Decimal("97.00")
     assert _steps(submission_a) == [
-        ("draft", "submitted", "head_a", ""),
-        ("submitted", "returned", "officer", "Bổ sung"),
-        ("returned", "submitted", "head_a", ""),
-        ("submitted", "accepted", "officer", ""),
+        ("submitted", "draft", "submitted", "head_a", ""),
+        ("returned", "submitted", "returned", "officer", "Bổ sung"),
+        ("submitted", "returned", "submitted", "head_a", ""),
+        ("accepted", "submitted", "accepted", "officer", ""),
     ]
 
 
@@ -204,7 +204,7 @@ def test_reopen_after_close_needs_officer_and_reason(submission_a, sheet, head_a
     submission_a.refresh_from_db()
     assert submission_a.reopened_at == after_close
     assert submission_a.is_editable(after_close.date()) is True
-    assert _steps(submission_a) == [("draft", "draft", "officer", "Gia hạn 3 ngày")]
+    assert _steps(submission_a) == [("reopened", "draft", "draft", "officer", "Gia hạn 3 ngày")]
 
 
 def test_reopen_while_open_is_refused_unless_accepted(submission_a, sheet, officer):
@@ -289,3 +289,220 @@ def test_lateness_is_the_first_submissions(
     submission_a.refresh_from_db()
     assert submission_a.is_late is late
     assert submission_a.submitted_at == now + dt.timedelta(days=again_in)
+
+
+def test_reopening_an_accepted_sheet_is_recorded_as_reopened(submission_a, sheet, head_a, officer):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
+    workflow.accept(submission_a, by=officer, now=timezone.now())
+
+    workflow.reopen(submission_a, by=officer, reason="Sửa điểm 1.1", now=timezone.now())
+
+    submission_a.refresh_from_db()
+    assert submission_a.state == SubmissionState.RETURNED
+    assert _steps(submission_a)[-1] == (
+        "reopened",
+        "accepted",
+        "returned",
+        "officer",
+        "Sửa điểm 1.1",
+    )
+
+
+def test_reopening_a_submitted_sheet_after_close_is_recorded_as_reopened(
+    submission_a, sheet, head_a, officer
+):
+    fill(submission_a, sheet, head_a)
+    workflow.submit(submission_a, by=head_a, now=timezone.now())
+    after_close = timezone.now() + dt.timedelta(days=25)
+
+    workflow.reopen(submission_a, by=officer, reason="Cho sửa", now=after_close)
+
+    assert _steps(submission_a)[-1] == ("reopened", "submitted", "returned", "officer", "Cho sửa")
+
+
+def test_a_step_is_dated_by_the_callers_moment(submission_a, sheet, head_a):
+    fill(submission_a, sheet, head_a)
+    moment = timezone.now() - dt.timedelta(days=2)
+
+    workflow.submit(submission_a, by=head_a, now=moment)
+
+    assert list(submission_a.transitions.values_list("at", flat=True)) == [moment]
+
+
+def test_every_action_of_the_table_leads_somewhere_from_a_known_state():
+    from campaigns.enums import TRANSITIONS, TransitionAction
+
+    edges = {
+        (action, source, target)
+        for action, moves in TRANSITIONS.items()
+        for source, target in moves.items()
+    }
+
+    assert set(TRANSITIONS) == set(TransitionAction.values)
+    assert edges == {
+        ("submitted", "draft", "submitted"),
+        ("submitted", "returned", "submitted"),
+        ("returned", "submitted", "returned"),
+        ("accepted", "submitted", "accepted"),
+        ("reopened", "draft", "draft"),
+        ("reopened", "submitted", "returned"),
+        ("reopened", "returned", "returned"),
+        ("reopened", "accepted", "returned"),
+        ("withdrawn", "submitted", "draft"),
+    }
+
+
+def test_past_records_take_their_states_along_the_table(sheet, unit_a, unit_b, head_a, officer):
+    sent = timezone.now() - dt.timedelta(days=30)
+    steps = [
+        workflow.PastStep("submitted", at=sent, by=head_a),
+        workflow.PastStep("accepted", at=sent + dt.timedelta(days=5), by=officer),
+    ]
+
+    (saved,) = workflow.record_past([(Submission(period=sheet.period, unit=unit_a), steps)])
+
+    saved.refresh_from_db()
+    assert (saved.state, saved.submitted_at, saved.accepted_at) == (
+        SubmissionState.ACCEPTED,
+        sent,
+        sent + dt.timedelta(days=5),
+    )
+    assert _steps(saved) == [
+        ("submitted", "draft", "submitted", "head_a", ""),
+        ("accepted", "submitted", "accepted", "officer", ""),
+    ]
+    with pytest.raises(ValueError, match="accepted does not start from draft"):
+        workflow.record_past(
+            [
+                (
+                    Submission(period=sheet.period, unit=unit_b),
+                    [workflow.PastStep("accepted", at=sent)],
+                )
+            ]
+        )
+    assert Submission.objects.filter(unit=unit_b).exists() is False
+
+
+# ---------------------------------------------------------------------------
+# The unit withdraws (thu hồi) what it sent, until the review starts.
+
+
+@pytest.fixture
+def sent_a(submission_a, sheet, head_a):
+    fill(submission_a, sheet, head_a)
+    return workflow.submit(submission_a, by=head_a, now=timezone.now())
+
+
+def _review_once(submission, sheet, officer):
+    answer = answer_for(submission, sheet.scored)
+    answers.save_review(
+        answer, by=officer, now=timezone.now(), expected_version=answer.version, comment="Xem"
+    )
+
+
+def test_withdraw_takes_the_sheet_back_to_draft_and_tells_the_officers(
+    sent_a, head_a, officer, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.withdraw(sent_a, by=head_a, now=timezone.now())
+
+    sent_a.refresh_from_db()
+    assert (sent_a.state, sent_a.submitted_at, sent_a.is_late) == (
+        SubmissionState.DRAFT,
+        None,
+        False,
+    )
+    assert sent_a.is_editable(timezone.localdate()) is True
+    assert _steps(sent_a)[-1] == ("withdrawn", "submitted", "draft", "head_a", "")
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (
+            [officer.email],
+            "[Thi đua] Vụ Pháp chế withdrew its self-assessment (Year-end review – 2024)",
+        )
+    ]
+
+
+def test_a_withdrawn_first_submission_is_late_if_sent_again_after_the_due_date(sent_a, head_a):
+    workflow.withdraw(sent_a, by=head_a, now=timezone.now())
+
+    workflow.submit(sent_a, by=head_a, now=timezone.now() + dt.timedelta(days=6))
+
+    sent_a.refresh_from_db()
+    assert (sent_a.state, sent_a.is_late) == (SubmissionState.SUBMITTED, True)
+
+
+def test_a_withdrawn_revision_keeps_the_first_submissions_time(sent_a, head_a, officer):
+    first = sent_a.submitted_at
+    workflow.return_for_revision(sent_a, by=officer, reason="Bổ sung", now=timezone.now())
+    workflow.submit(sent_a, by=head_a, now=timezone.now())
+
+    workflow.withdraw(sent_a, by=head_a, now=timezone.now())
+
+    sent_a.refresh_from_db()
+    assert sent_a.state == SubmissionState.DRAFT
+    assert sent_a.submitted_at > first  # the revision's, kept: lateness stays the first's
+
+
+def test_withdraw_is_refused_once_the_review_started(sent_a, sheet, head_a, officer):
+    _review_once(sent_a, sheet, officer)
+
+    with pytest.raises(workflow.WorkflowError) as refusal:
+        workflow.withdraw(sent_a, by=head_a, now=timezone.now())
+
+    assert "The Department has started reviewing this self-assessment" in str(refusal.value)
+    sent_a.refresh_from_db()
+    assert (sent_a.state, sent_a.review_started) == (SubmissionState.SUBMITTED, True)
+    assert workflow.can_withdraw(sent_a, head_a, today=timezone.localdate()) is False
+
+
+def test_a_sheet_sent_again_after_a_return_may_be_withdrawn_until_reviewed_again(
+    sent_a, sheet, head_a, officer
+):
+    _review_once(sent_a, sheet, officer)
+    workflow.return_for_revision(sent_a, by=officer, reason="Bổ sung", now=timezone.now())
+
+    workflow.submit(sent_a, by=head_a, now=timezone.now())
+
+    sent_a.refresh_from_db()
+    assert (sent_a.review_started_at, sent_a.review_started) == (None, False)
+    assert workflow.can_withdraw(sent_a, head_a, today=timezone.localdate()) is True
+
+
+def test_withdraw_after_the_period_closed_is_refused(sent_a, head_a):
+    after_close = timezone.now() + dt.timedelta(days=25)
+
+    with pytest.raises(workflow.WorkflowError) as refusal:
+        workflow.withdraw(sent_a, by=head_a, now=after_close)
+
+    assert "The period has closed" in str(refusal.value)
+    assert workflow.can_withdraw(sent_a, head_a, today=after_close.date()) is False
+
+
+@pytest.mark.parametrize("role", ["head_b", "officer", "block_head"])
+def test_only_the_units_managers_withdraw(request, sent_a, role):
+    with pytest.raises(PermissionDenied):
+        workflow.withdraw(sent_a, by=request.getfixturevalue(role), now=timezone.now())
+
+    sent_a.refresh_from_db()
+    assert sent_a.state == SubmissionState.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("state", "error"),
+    [("draft", workflow.AlreadyDone), ("accepted", workflow.WorkflowError)],
+)
+def test_withdraw_needs_a_submitted_sheet(submission_a, sheet, head_a, officer, state, error):
+    if state == "accepted":
+        fill(submission_a, sheet, head_a)
+        workflow.submit(submission_a, by=head_a, now=timezone.now())
+        workflow.accept(submission_a, by=officer, now=timezone.now())
+
+    with pytest.raises(workflow.WorkflowError) as refusal:
+        workflow.withdraw(submission_a, by=head_a, now=timezone.now())
+
+    assert type(refusal.value) is error
+    submission_a.refresh_from_db()
+    assert submission_a.state == state

@@ -57,6 +57,7 @@ ROUTE_KWARGS = {
     "campaigns:my_submission": lambda w: {"period_pk": w.period.pk},
     "campaigns:submission_detail": lambda w: {"pk": w.submission_b.pk},
     "campaigns:submission_submit": lambda w: {"pk": w.submission_b.pk},
+    "campaigns:submission_withdraw": lambda w: {"pk": w.submission_b.pk},
     "campaigns:submission_total": lambda w: {"pk": w.submission_b.pk},
     "campaigns:answer_save": lambda w: {"pk": w.answer_b.pk},
     "campaigns:criterion_answer_save": lambda w: _unit_criterion(w),

@@ -129,6 +129,7 @@ EXPECTED = {
         roles(404, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY
     ),
     "campaigns:submission_submit": action(roles(404, **dict.fromkeys(MINISTRY, 403))),
+    "campaigns:submission_withdraw": action(roles(404, **dict.fromkeys(MINISTRY, 403))),
     # Only unit B's managers may change its answers or files: the role is refused
     # before the form is read (today leadership and officers get the sheet back with
     # "the form is missing its version", or a redirect saying to choose a file).

@@ -168,6 +168,7 @@ def build() -> World:
     answers.save_review(
         answer_b,
         by=users["officer"],
+        now=timezone.now(),
         expected_version=answer_b.version,
         comment=SECRETS["reviewer_comment"],
     )

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns import scoring
+from campaigns import lifecycle, scoring, workflow
 from campaigns.enums import (
     CampaignStatus,
     CriterionKind,
@@ -24,6 +24,7 @@ from campaigns.enums import (
     PeriodKind,
     Subject,
     SubmissionState,
+    TransitionAction,
 )
 from campaigns.models import (
     Answer,
@@ -56,6 +57,10 @@ STATES = [  # (state, weight)
     (SubmissionState.DRAFT, 2),
     (None, 3),
 ]
+DECISIONS = {
+    SubmissionState.RETURNED: TransitionAction.RETURNED,
+    SubmissionState.ACCEPTED: TransitionAction.ACCEPTED,
+}
 GRADES = [
     (PerformanceGrade.EXCELLENT, 15),
     (PerformanceGrade.GOOD, 70),
@@ -190,7 +195,11 @@ class Seeder:
             launched_by="Bộ trưởng",
             starts_on=dt.date(year, 1, 1),
             ends_on=dt.date(year, 12, 31),
-            status=CampaignStatus.LAUNCHED if latest else CampaignStatus.CLOSED,
+        )
+        lifecycle.bring_to(
+            campaign,
+            CampaignStatus.LAUNCHED if latest else CampaignStatus.CLOSED,
+            now=timezone.make_aware(dt.datetime.combine(campaign.document_date, dt.time(9))),
         )
         Campaign.participants.through.objects.bulk_create(
             (Campaign.participants.through(campaign=campaign, unit=u) for u in self.units),
@@ -252,30 +261,31 @@ class Seeder:
             }
             accepted = state == SubmissionState.ACCEPTED
             is_late = state != SubmissionState.DRAFT and rng.random() < 0.1
-            rows.append(
-                Submission(
-                    period=period,
-                    unit=unit,
-                    state=state,
-                    is_late=is_late,
-                    self_total=scoring.total(criteria, own),
-                    reviewer_total=(
-                        scoring.total(
-                            criteria,
-                            {pk: scoring.reviewed_score(own[pk], r) for pk, r in reviewed.items()},
-                        )
-                        if accepted
-                        else None
-                    ),
-                    submitted_at=(
-                        None
-                        if state == SubmissionState.DRAFT
-                        else due + dt.timedelta(hours=rng.randint(-400, -1) if not is_late else 30)
-                    ),
-                )
+            submission = Submission(
+                period=period,
+                unit=unit,
+                is_late=is_late,
+                self_total=scoring.total(criteria, own),
+                reviewer_total=(
+                    scoring.total(
+                        criteria,
+                        {pk: scoring.reviewed_score(own[pk], r) for pk, r in reviewed.items()},
+                    )
+                    if accepted
+                    else None
+                ),
             )
+            steps = []
+            if state != SubmissionState.DRAFT:
+                sent = due + dt.timedelta(hours=rng.randint(-400, -1) if not is_late else 30)
+                steps.append(workflow.PastStep(TransitionAction.SUBMITTED, at=sent))
+                decision = DECISIONS.get(state)
+                if decision:  # returned or accepted three days later
+                    steps.append(workflow.PastStep(decision, at=sent + dt.timedelta(days=3)))
+            rows.append((submission, steps))
             scores_of.append((own, reviewed if accepted else {}))
-        submissions = Submission.objects.bulk_create(rows, batch_size=BATCH)
+        # The one bulk path of past records: states and steps along the workflow's table.
+        submissions = workflow.record_past(rows, batch_size=BATCH)
         answers = (
             Answer(
                 submission=submission,
