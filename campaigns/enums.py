@@ -63,6 +63,9 @@ class SubmissionState(models.TextChoices):
 
     editable_states = nonmember(("draft", "returned"))
     reviewable_states = nonmember(("submitted",))
+    # Sent in: the unit has done its part (the reminders, the urging list and the
+    # reports count every other unit as missing).
+    done_states = nonmember(("submitted", "accepted"))
 
 
 class AnswerField(models.TextChoices):

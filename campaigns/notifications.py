@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from units import links
 from units.enums import UNIT_MANAGING_ROLES
 from units.models import User
 
@@ -45,13 +46,15 @@ def officer_recipients() -> list[str]:
 
 
 def send(template: str, recipients: list[str], context: dict) -> int:
+    """The one sender of the product's emails: template is "<app>/email/<name>", whose
+    <name>_subject.txt and <name>.txt are rendered in the working language."""
     if not recipients:
         logger.info("No recipient for %s", template)
         return 0
     with translation.override(settings.LANGUAGE_CODE):
-        context = {**context, "site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
-        subject = render_to_string(f"campaigns/email/{template}_subject.txt", context)
-        body = render_to_string(f"campaigns/email/{template}.txt", context)
+        context = {**context, "site_name": settings.SITE_NAME, "site_url": links.site_url()}
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body = render_to_string(f"{template}.txt", context)
     subject = f"[{settings.SITE_NAME}] " + " ".join(subject.split())
     return send_mail(subject, body, None, recipients)
 
@@ -68,7 +71,7 @@ def _submission(submission_id: int) -> Submission | None:
 
 
 def _link(name: str, submission: Submission) -> str:
-    return settings.SITE_URL + reverse(name, kwargs={"pk": submission.pk})
+    return links.absolute(reverse(name, kwargs={"pk": submission.pk}))
 
 
 def submitted(submission_id: int, total=None) -> None:
@@ -81,12 +84,12 @@ def submitted(submission_id: int, total=None) -> None:
         submission.self_total = total
     context = {"submission": submission}
     send(
-        "submitted",
+        "campaigns/email/submitted",
         unit_recipients(submission.unit_id),
         {**context, "link": _link("campaigns:submission_detail", submission)},
     )
     send(
-        "submitted_officers",
+        "campaigns/email/submitted_officers",
         officer_recipients(),
         {**context, "link": _link("campaigns:review", submission)},
     )
@@ -97,7 +100,7 @@ def withdrawn(submission_id: int) -> None:
     submission = _submission(submission_id)
     if submission is not None:
         send(
-            "withdrawn_officers",
+            "campaigns/email/withdrawn_officers",
             officer_recipients(),
             {"submission": submission, "link": _link("campaigns:review", submission)},
         )
@@ -107,7 +110,7 @@ def returned(submission_id: int, reason: str) -> None:
     submission = _submission(submission_id)
     if submission is not None:
         send(
-            "returned",
+            "campaigns/email/returned",
             unit_recipients(submission.unit_id),
             {
                 "submission": submission,
@@ -121,7 +124,7 @@ def accepted(submission_id: int) -> None:
     submission = _submission(submission_id)
     if submission is not None:
         send(
-            "accepted",
+            "campaigns/email/accepted",
             unit_recipients(submission.unit_id),
             {"submission": submission, "link": _link("campaigns:submission_detail", submission)},
         )
@@ -131,7 +134,7 @@ def reopened(submission_id: int, reason: str) -> None:
     submission = _submission(submission_id)
     if submission is not None:
         send(
-            "reopened",
+            "campaigns/email/reopened",
             unit_recipients(submission.unit_id),
             {
                 "submission": submission,

@@ -20,7 +20,7 @@ from campaigns.models import (
     Submission,
     Transition,
 )
-from units.models import EmulationGroup, GroupMembership, Unit
+from units.models import GroupMembership, Unit
 
 
 @dataclass
@@ -183,10 +183,6 @@ def state_counts(queryset) -> dict[str, int]:
         **{state: Count("pk", filter=Q(state=state)) for state in SubmissionState.values}
     )
     return {state: counts[state] or 0 for state in SubmissionState.values}
-
-
-def groups_of_year(year: int):
-    return EmulationGroup.objects.for_year(year).order_by("kind", "order", "code")
 
 
 @dataclass(frozen=True)

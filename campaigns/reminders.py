@@ -7,7 +7,6 @@ same day (a retry, a second beat) sends nothing twice."""
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from campaigns.enums import CampaignStatus, ReminderKind, SubmissionState
 from campaigns.models import Period, Reminder, Submission
 from campaigns.notifications import send, unit_recipients
+from units import links
 from units.models import Unit
 
 OFFSETS = {
@@ -23,12 +23,13 @@ OFFSETS = {
     -1: ReminderKind.DAYS_1,
     1: ReminderKind.OVERDUE,
 }
-DONE_STATES = (SubmissionState.SUBMITTED, SubmissionState.ACCEPTED)
 
 
 def missing_units(period: Period):
     """Participating active units with no submitted or accepted self-assessment."""
-    done = Submission.objects.filter(period=period, state__in=DONE_STATES).values("unit_id")
+    done = Submission.objects.filter(period=period, state__in=SubmissionState.done_states).values(
+        "unit_id"
+    )
     return (
         Unit.objects.filter(campaigns=period.campaign_id, active=True)
         .exclude(pk__in=done)
@@ -87,9 +88,9 @@ def _record(period: Period, unit: Unit, *, kind: str, today: dt.date, by=None):
 
 
 def _send(period: Period, unit: Unit, recipients: list[str], today: dt.date) -> None:
-    link = settings.SITE_URL + reverse("campaigns:my_submission", kwargs={"period_pk": period.pk})
+    link = links.absolute(reverse("campaigns:my_submission", kwargs={"period_pk": period.pk}))
     send(
-        "reminder",
+        "campaigns/email/reminder",
         recipients,
         {"period": period, "unit": unit, "overdue": today > period.due_on, "link": link},
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from campaigns.criteria_tree import leaves
@@ -40,7 +41,7 @@ def parse_score(criterion, raw) -> Decimal | None:
         raise ValidationError(
             _("The score cannot exceed the maximum of %(max)s points."),
             code="over_max",
-            params={"max": _format(criterion.max_points)},
+            params={"max": score_text(criterion.max_points)},
         )
     # Rounded only once it is known to be small: quantize() fails on huge numbers.
     value = value.quantize(TWO_PLACES)
@@ -48,9 +49,15 @@ def parse_score(criterion, raw) -> Decimal | None:
         raise ValidationError(
             _("This is a yes/no criterion: the score is 0 or %(max)s."),
             code="yes_no",
-            params={"max": _format(criterion.max_points)},
+            params={"max": score_text(criterion.max_points)},
         )
     return value
+
+
+def reviewed_score(self_score: Decimal | None, reviewer_score: Decimal | None) -> Decimal | None:
+    """What a reviewed answer (or total) counts for: the reviewer's score where given,
+    else the unit's own. accept() totals a sheet with it, and the reports rank by it."""
+    return self_score if reviewer_score is None else reviewer_score
 
 
 def signed_points(criterion, score: Decimal | None) -> Decimal:
@@ -118,6 +125,10 @@ def rank(totals: Mapping) -> dict:
     return ranks
 
 
-def _format(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return text
+def score_text(value: Decimal | None) -> str:
+    """A score as people write and type it: 7,5 and 10, not 7,50 and 10,00, with the
+    active language's decimal separator; "" when there is none."""
+    if value is None or value == "":
+        return ""
+    text = f"{Decimal(value).normalize():f}"
+    return text.replace(".", get_format("DECIMAL_SEPARATOR"))

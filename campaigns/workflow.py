@@ -162,10 +162,12 @@ def _scores(submission: Submission, field: str = "self_score"):
     answers = Answer.objects.filter(submission=submission).annotate(n_evidence=Count("evidence"))
     scores, evidence = {}, {}
     for answer in answers:
-        value = getattr(answer, field)
-        if field == "reviewer_score" and value is None:
-            value = answer.self_score
-        scores[answer.criterion_id] = value
+        if field == "reviewer_score":
+            scores[answer.criterion_id] = scoring.reviewed_score(
+                answer.self_score, answer.reviewer_score
+            )
+        else:
+            scores[answer.criterion_id] = getattr(answer, field)
         evidence[answer.criterion_id] = answer.n_evidence
     return criteria, scores, evidence
 

@@ -3,6 +3,8 @@ from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.utils import translation
 
+from units import links
+
 
 class WorkingLanguageMiddleware:
     """The interface speaks the working language (Vietnamese) unless the user chose
@@ -45,3 +47,15 @@ class HtmxLoginRequiredMiddleware:
         ):
             return HttpResponse(status=401)
         return response
+
+
+class SiteURLMiddleware:
+    """Links in the emails sent while answering a request start with the address the
+    request came in on, unless THIDUA_SITE_URL is set (units.links)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with links.for_request(request):
+            return self.get_response(request)

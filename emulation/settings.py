@@ -6,6 +6,7 @@ names the variable, never silently falls back to a default.
 """
 
 import datetime as dt
+import re
 import warnings
 from datetime import timedelta
 from pathlib import Path
@@ -103,6 +104,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "emulation.middleware.WorkingLanguageMiddleware",
+    "emulation.middleware.SiteURLMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -395,6 +397,17 @@ REPORT_PLACE = env.str("THIDUA_REPORT_PLACE", default="Hà Nội")
 REPORT_ISSUER = env.str("THIDUA_REPORT_ISSUER", default="Vụ Tổ chức cán bộ")
 REPORT_ISSUER_ABBR = env.str("THIDUA_REPORT_ISSUER_ABBR", default="TCCB")
 REPORT_SIGNER_TITLE = env.str("THIDUA_REPORT_SIGNER_TITLE", default="Vụ trưởng")
-# The address users reach the site at, for links in emails.
-SITE_URL = env.str("THIDUA_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+REPORT_RECIPIENTS = [
+    "Bộ trưởng (để báo cáo)",
+    "Các Thứ trưởng (để báo cáo)",
+    f"Lưu: VT, {REPORT_ISSUER_ABBR}",
+]
+# The address users reach the site at, for links in emails. Unset, links start with
+# the address each request came in on (units.links); set it in production.
+SITE_URL = env.str("THIDUA_SITE_URL", default="").rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[^/\s]+", SITE_URL):
+    raise ImproperlyConfigured(
+        f"THIDUA_SITE_URL={SITE_URL!r} is not an address such as https://thidua.example.gov.vn"
+        " (a scheme and a host, no path)."
+    )
 DEMO_PASSWORD = "ThiDua@2024"  # noqa: S105 — only load_demo uses it, and it refuses to run in production

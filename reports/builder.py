@@ -10,7 +10,7 @@ presumed dead and the build was queued again) writes nothing.
 
 While it runs, the build stamps heartbeat_at at each step and, from a small thread,
 every models.HEARTBEAT_EVERY: a build with no stamp for models.STALLED_AFTER has lost
-its worker (reports.models.stalled), and the every-minute tick queues it again."""
+its worker (Report.objects.stalled), and the every-minute tick queues it again."""
 
 import datetime as dt
 import hashlib
@@ -23,13 +23,15 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, connections, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
+
+from units import links
 
 from . import charts, notifications
 from .context import build_context, key_figures
 from .enums import ReportStatus, ReportStep
-from .models import Report, report_upload_to, silent
+from .models import Report, report_upload_to
 from .pdf import render_pdf
 from .xlsx import render_xlsx
 
@@ -61,9 +63,9 @@ def claim(report_id: int, attempt: str, *, now: dt.datetime) -> str | None:
     worker stopped beating (this delivery is its message coming back)."""
     token = secrets.token_hex(16)
     claimed = (
-        Report.objects.filter(pk=report_id, task_id=attempt)
+        Report.objects.claimable(now)
+        .filter(pk=report_id, task_id=attempt)
         .exclude(task_id="")
-        .filter(Q(status=ReportStatus.QUEUED) | silent(now))
         .update(
             status=ReportStatus.RUNNING,
             claim=token,
@@ -214,7 +216,8 @@ def _finish(report: Report, token: str, *, pdf: bytes, xlsx: bytes, figures, dra
         if done and report.automatic and not old:
             # Only the first build is news; a rebuild after the officer's text or the
             # finalising is their own doing.
-            transaction.on_commit(lambda: notifications.report_ready(report.pk))
+            base_url = links.current_base_url()
+            transaction.on_commit(lambda: notifications.report_ready(report.pk, base_url=base_url))
     if not done:
         _delete(pdf_name, xlsx_name)
         raise ClaimLost

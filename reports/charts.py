@@ -2,6 +2,7 @@
 labels, no script and no style attribute (the page's CSP forbids inline styles), so
 the same markup goes into the PDF and onto the report page. Every label is escaped."""
 
+import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -11,12 +12,18 @@ from .context import ReportContext
 from .wording import number
 
 WIDTH = 640
-LABEL_WIDTH = 230
+LABEL_WIDTH = 250
 VALUE_WIDTH = 70
 ROW = 22
 BAR = 14
+LINE = 14  # between the lines of a label
 TOP = 28
 COLOURS = ("#1f4e79", "#c55a11")
+# A label is wrapped on at most LABEL_LINES lines of LABEL_CHARS characters: at the
+# font size of 12 that fits in LABEL_WIDTH even in a wide serif (DejaVu Serif, where
+# a browser lacks ours), so no label is cut at the chart's left edge.
+LABEL_CHARS = 32
+LABEL_LINES = 2
 
 
 @dataclass(frozen=True)
@@ -29,10 +36,12 @@ class Bar:
 def bar_chart(
     title: str, bars: list[Bar], scale: Decimal, legend: tuple[str, ...], suffix: str = ""
 ) -> str:
-    """Horizontal bars, one row per Bar and one bar per value in it, on a common scale."""
+    """Horizontal bars, one row per Bar and one bar per value in it, on a common scale;
+    a long label is wrapped onto a second line (the row grows to hold it)."""
     series = max((len(b.values) for b in bars), default=1)
-    row = ROW + (series - 1) * (BAR + 2)
-    height = TOP + row * max(len(bars), 1) + (24 if len(legend) > 1 else 8)
+    labels = [label_lines(b.label) for b in bars]
+    rows = [max(series * (BAR + 2) - 2, len(lines) * LINE) + ROW - BAR for lines in labels]
+    height = TOP + max(sum(rows), ROW) + (24 if len(legend) > 1 else 8)
     track = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     scale = scale or Decimal(1)
     parts = [
@@ -43,12 +52,13 @@ def bar_chart(
     ]
     if not bars:
         parts.append(f'<text x="0" y="{TOP + 14}">-</text>')
-    for index, bar in enumerate(bars):
-        y = TOP + index * row
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR - 3}" text-anchor="end">'
-            f"{escape(_shorten(bar.label))}</text>"
-        )
+    y = TOP
+    for bar, lines, row in zip(bars, labels, rows, strict=True):
+        for k, line in enumerate(lines):
+            parts.append(
+                f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR - 3 + k * LINE}" text-anchor="end">'
+                f"{escape(line)}</text>"
+            )
         track_width = float(bar.maximum / scale) * track if bar.maximum else track
         for s, value in enumerate(bar.values):
             top = y + s * (BAR + 2)
@@ -65,6 +75,7 @@ def bar_chart(
                 f'<text x="{LABEL_WIDTH + track + 6}" y="{top + BAR - 3}">'
                 f"{escape(number(value, 1 if suffix else 2))}{escape(suffix)}</text>"
             )
+        y += row
     if len(legend) > 1:
         y = height - 10
         for s, name in enumerate(legend):
@@ -107,5 +118,11 @@ def content_chart(context: ReportContext) -> str:
     )
 
 
-def _shorten(label: str, limit: int = 38) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+def label_lines(label: str) -> list[str]:
+    """label on at most LABEL_LINES lines of LABEL_CHARS, the last one shortened with
+    "…" when the label is longer still."""
+    lines = textwrap.wrap(label, LABEL_CHARS, break_long_words=True) or [""]
+    if len(lines) <= LABEL_LINES:
+        return lines
+    last = " ".join(lines[LABEL_LINES - 1 :])
+    return [*lines[: LABEL_LINES - 1], last[: LABEL_CHARS - 1].rstrip() + "…"]

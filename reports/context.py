@@ -16,7 +16,8 @@ Definitions the report states:
 - results by content: per content, the average over the units that submitted of their
   self score, and over accepted units of their reviewed score (the reviewer's score
   where given, else the unit's, as campaigns.workflow.accept totals it), each summed
-  with campaigns.scoring.total.
+  with campaigns.scoring.total. Bonus rows count apart (BONUS), whatever their
+  content: a content's points stay within its maximum, which leaves bonus out.
 """
 
 import datetime as dt
@@ -28,26 +29,39 @@ from django.db.models import Count
 from django.utils import timezone
 
 from campaigns import criteria_tree, scoring
-from campaigns.enums import PerformanceGrade, Subject, SubmissionState
+from campaigns.enums import CriterionKind, Subject, SubmissionState
 from campaigns.models import Answer, Content, Criterion, IndividualAssessment, Submission
 from units.models import GroupMembership, Unit
 
 from .enums import ReportKind
-from .wording import GRADES
+from .wording import GRADE_ORDER, grade_label
 
-DONE_STATES = (SubmissionState.SUBMITTED, SubmissionState.ACCEPTED)
 ONE_PLACE = Decimal("0.1")
+# Bonus points are counted apart from their content, so that a content's points never
+# pass its maximum (which, like the total's, leaves bonus points out).
+BONUS = "bonus"
 TWO_PLACES = Decimal("0.01")
 
 
 @dataclass(frozen=True)
 class ContentResult:
-    key: int | None  # the Content's id; None for criteria outside any content
+    key: int | str | None  # the Content's id; None outside any content; BONUS
     number: int | None
     title: str
     max_points: Decimal
     self_average: Decimal | None
     reviewed_average: Decimal | None
+
+    @property
+    def is_bonus(self) -> bool:
+        return self.key == BONUS
+
+    @property
+    def short_label(self) -> str:
+        """The heading of its column in the score tables."""
+        if self.is_bonus:
+            return "Điểm thưởng"
+        return f"ND {self.number}" if self.number else "ND khác"
 
 
 @dataclass
@@ -60,7 +74,7 @@ class UnitResult:
     submitted_at: dt.datetime | None
     self_total: Decimal | None
     reviewed_total: Decimal | None
-    by_content: dict[int | None, tuple[Decimal | None, Decimal | None]] = field(
+    by_content: dict[int | str | None, tuple[Decimal | None, Decimal | None]] = field(
         default_factory=dict
     )
     # by_content in the order of ReportContext.content_results, for the tables
@@ -73,7 +87,7 @@ class UnitResult:
 
     @property
     def has_submitted(self) -> bool:
-        return self.state in DONE_STATES
+        return self.state in SubmissionState.done_states
 
     @property
     def is_accepted(self) -> bool:
@@ -84,7 +98,7 @@ class UnitResult:
         """What ranks the unit: the reviewed total once accepted, else its own."""
         if not self.has_submitted:
             return None
-        return self.reviewed_total if self.reviewed_total is not None else self.self_total
+        return scoring.reviewed_score(self.self_total, self.reviewed_total)
 
 
 @dataclass(frozen=True)
@@ -223,9 +237,10 @@ class ReportContext:
         return 5 + len(self.content_results)
 
     @property
-    def ranked_units(self) -> list[UnitResult]:
-        """Every unit, highest score first, then the ones that did not submit."""
-        return sorted(self.units, key=lambda u: (u.score is None, -(u.score or 0), u.name))
+    def as_of(self) -> dt.date:
+        """The day the missing list holds at: the period's close once it is past, else
+        the day of the build."""
+        return min(timezone.localdate(self.generated_at), self.period_closes_on)
 
     @property
     def assessed(self) -> int:
@@ -313,26 +328,25 @@ def _units(campaign, period) -> dict[int, UnitResult]:
     for unit_id, state, is_late, submitted_at, self_total, reviewer_total in submissions:
         unit = units[unit_id]
         unit.state, unit.is_late, unit.submitted_at = state, is_late, submitted_at
-        if state in DONE_STATES:
+        if state in SubmissionState.done_states:
             unit.self_total = self_total
             unit.reviewed_total = reviewer_total if state == SubmissionState.ACCEPTED else None
     return units
 
 
 def _add_content_scores(units: dict[int, UnitResult], period, criteria) -> None:
-    """Each submitted unit's self and reviewed points per content (None = no content)."""
+    """Each submitted unit's self and reviewed points per content (None = no content,
+    BONUS = the bonus rows of every content)."""
     self_scores: dict[int, dict] = defaultdict(dict)
     reviewed_scores: dict[int, dict] = defaultdict(dict)
     answers = Answer.objects.filter(
         submission__period=period,
-        submission__state__in=DONE_STATES,
+        submission__state__in=SubmissionState.done_states,
         criterion__subject=Subject.COLLECTIVE,
     ).values_list("submission__unit_id", "criterion_id", "self_score", "reviewer_score")
     for unit_id, criterion_id, self_score, reviewer_score in answers.iterator(chunk_size=5000):
         self_scores[unit_id][criterion_id] = self_score
-        reviewed_scores[unit_id][criterion_id] = (
-            reviewer_score if reviewer_score is not None else self_score
-        )
+        reviewed_scores[unit_id][criterion_id] = scoring.reviewed_score(self_score, reviewer_score)
     by_content = _leaves_by_content(criteria)
     for unit in units.values():
         if not unit.has_submitted:
@@ -347,13 +361,21 @@ def _add_content_scores(units: dict[int, UnitResult], period, criteria) -> None:
             unit.by_content[content_id] = (own, reviewed)
 
 
-def _leaves_by_content(criteria) -> dict[int | None, list]:
-    """The answered criteria of each content. Leaves are found among all criteria
-    first: a section may belong to no content while its rows do."""
+def _leaves_by_content(criteria) -> dict[int | str | None, list]:
+    """The answered criteria of each content, the bonus rows of every content apart
+    (BONUS). Leaves are found among all criteria first: a section may belong to no
+    content while its rows do."""
     by_content = defaultdict(list)
     for criterion in criteria_tree.leaves(criteria):
-        by_content[criterion.content_id].append(criterion)
+        key = BONUS if criterion.kind == CriterionKind.BONUS else criterion.content_id
+        by_content[key].append(criterion)
     return by_content
+
+
+def _max_points(key, criteria) -> Decimal:
+    if key == BONUS:
+        return sum((c.max_points for c in criteria), start=Decimal(0))
+    return scoring.maximum(criteria)
 
 
 def _content_results(contents, criteria, units) -> list[ContentResult]:
@@ -361,6 +383,8 @@ def _content_results(contents, criteria, units) -> list[ContentResult]:
     rows = [(pk, number, title) for pk, number, title in contents]
     if by_content.get(None):
         rows.append((None, None, "Tiêu chí khác (không gắn nội dung thi đua)"))
+    if by_content.get(BONUS):
+        rows.append((BONUS, None, "Điểm thưởng (tính riêng, ngoài điểm tối đa)"))
     for unit in units.values():
         unit.score_cells = [unit.by_content.get(pk, (None, None)) for pk, _n, _t in rows]
     return [
@@ -368,7 +392,7 @@ def _content_results(contents, criteria, units) -> list[ContentResult]:
             key=pk,
             number=number,
             title=title,
-            max_points=scoring.maximum(by_content.get(pk, [])),
+            max_points=_max_points(pk, by_content.get(pk, [])),
             self_average=average(u.by_content.get(pk, (None, None))[0] for u in units.values()),
             reviewed_average=average(u.by_content.get(pk, (None, None))[1] for u in units.values()),
         )
@@ -445,8 +469,9 @@ def _add_individuals(
     for unit_id, order, name, n in titles:
         per_unit[unit_id]["titles"][name] += n
         title_totals[(order, name)] += n
-    order = [*PerformanceGrade.values, ""]
-    context.grades = [Count_(GRADES[g], grade_totals[g]) for g in order if g in grade_totals]
+    context.grades = [
+        Count_(grade_label(g), grade_totals[g]) for g in GRADE_ORDER if g in grade_totals
+    ]
     context.titles = [Count_(name, n) for (_o, name), n in sorted(title_totals.items())]
     context.individuals = [
         UnitIndividuals(

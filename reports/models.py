@@ -4,7 +4,7 @@ import secrets
 import rules
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,23 +23,23 @@ STALLED_AFTER = dt.timedelta(minutes=2)
 NOT_TAKEN_AFTER = dt.timedelta(minutes=5)
 
 
-def silent(now: dt.datetime) -> Q:
-    """Running builds whose worker stopped beating (rows older than the heartbeat
-    have only started_at)."""
+def _silent(now: dt.datetime) -> Q:
+    """Running builds whose worker stopped beating for STALLED_AFTER (rows older than
+    the heartbeat have only started_at)."""
     cut = now - STALLED_AFTER
     return Q(status=ReportStatus.RUNNING) & (
         Q(heartbeat_at__lt=cut) | Q(heartbeat_at__isnull=True, started_at__lt=cut)
     )
 
 
-def stalled(now: dt.datetime) -> Q:
-    """The active builds that should be queued again (Report.is_stalled, as a filter):
-    queued when the task queue could not be reached (queue_error) or not taken within
-    NOT_TAKEN_AFTER, or running with no heartbeat for STALLED_AFTER."""
+def _stalled(now: dt.datetime) -> Q:
+    """The stale-build rule, stated once: an active build that should be queued again,
+    because the task queue could not be reached (queue_error), no worker took it within
+    NOT_TAKEN_AFTER (its message was lost), or its worker stopped beating (_silent)."""
     return (
         Q(status=ReportStatus.QUEUED, queued_at__lt=now - NOT_TAKEN_AFTER)
         | (Q(status__in=ReportStatus.active_states) & ~Q(queue_error=""))
-        | silent(now)
+        | _silent(now)
     )
 
 
@@ -50,6 +50,25 @@ class ReportQuerySet(models.QuerySet):
         if user.is_authenticated and rules.has_perm("reports.view_report", user):
             return self.all()
         return self.none()
+
+    def stalled(self, now: dt.datetime):
+        """The builds the every-minute tick queues again, and the officer may at once."""
+        return self.filter(_stalled(now))
+
+    def silent(self, now: dt.datetime):
+        """The running builds whose worker is taken to be dead."""
+        return self.filter(_silent(now))
+
+    def claimable(self, now: dt.datetime):
+        """What a delivery may take: a queued build, or a running one whose worker is
+        dead (this delivery is its message coming back)."""
+        return self.filter(Q(status=ReportStatus.QUEUED) | _silent(now))
+
+    def with_stalled(self, now: dt.datetime):
+        """Each build with is_stalled (the same rule as stalled()), for the pages."""
+        return self.annotate(
+            is_stalled=Case(When(_stalled(now), then=Value(True)), default=Value(False))
+        )
 
 
 def report_upload_to(instance, filename: str) -> str:
@@ -194,29 +213,3 @@ class Report(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ReportStatus.active_states
-
-    @property
-    def is_stalled(self) -> bool:
-        """Queued but not taken (the queue was down, or its message was lost), or
-        running with no heartbeat for STALLED_AFTER (its worker died): the tick queues
-        it again, and the officer may do so at once. The same rule as stalled()."""
-        now = timezone.now()
-        if self.status not in ReportStatus.active_states:
-            return False
-        if self.queue_error:
-            return True
-        if self.status == ReportStatus.QUEUED:
-            return self.queued_at < now - NOT_TAKEN_AFTER
-        last_sign = self.heartbeat_at or self.started_at
-        return last_sign is not None and last_sign < now - STALLED_AFTER
-
-    @property
-    def is_editable(self) -> bool:
-        """The narrative may change until the report is finalised."""
-        return not self.is_final and self.status in (ReportStatus.DONE, ReportStatus.FAILED)
-
-    @property
-    def duration(self):
-        if self.started_at and self.finished_at:
-            return self.finished_at - self.started_at
-        return None

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .context import ReportContext
+from . import wording
+from .context import ReportContext, key_figures
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 
@@ -46,7 +47,13 @@ def render_html(report, context: ReportContext, charts: dict[str, str]) -> str:
     with translation.override("vi"):
         return render_to_string(
             f"reports/pdf/{report.kind}.html",
-            {"report": report, "c": context, "charts": charts, "doc": letterhead(report)},
+            {
+                "report": report,
+                "c": context,
+                "charts": charts,
+                "doc": letterhead(report),
+                "narrative": wording.narrative(report, key_figures(context)),
+            },
         )
 
 
@@ -61,28 +68,17 @@ def render_pdf(report, context: ReportContext, charts: dict[str, str]) -> bytes:
 
 
 def letterhead(report) -> dict:
-    """Who issues the report and where, from the settings (defaults for the ministry's
-    Department of Organization and Personnel in Hà Nội)."""
-    from . import wording
-
-    abbr = getattr(settings, "REPORT_ISSUER_ABBR", "TCCB")
+    """Who issues the report and where (settings.REPORT_*)."""
     return {
-        "place": getattr(settings, "REPORT_PLACE", "Hà Nội"),
-        "issuer": getattr(settings, "REPORT_ISSUER", "Vụ Tổ chức cán bộ"),
-        "number": f"{report.number or '…'}/BC-{abbr}",
-        "date_line": wording.date_line(
-            getattr(settings, "REPORT_PLACE", "Hà Nội"), report.issued_on
-        ),
-        "signer_title": getattr(settings, "REPORT_SIGNER_TITLE", "Vụ trưởng"),
-        "recipients": getattr(
-            settings,
-            "REPORT_RECIPIENTS",
-            ["Bộ trưởng (để báo cáo)", "Các Thứ trưởng (để báo cáo)", f"Lưu: VT, {abbr}"],
-        ),
+        "place": settings.REPORT_PLACE,
+        "issuer": settings.REPORT_ISSUER,
+        "number": f"{report.number or '…'}/BC-{settings.REPORT_ISSUER_ABBR}",
+        "date_line": wording.date_line(settings.REPORT_PLACE, report.issued_on),
+        "signer_title": settings.REPORT_SIGNER_TITLE,
+        "recipients": settings.REPORT_RECIPIENTS,
         "nation": wording.NATION,
         "motto": wording.MOTTO,
         "subject": wording.KIND_SUBJECT.get(report.kind, ""),
         "outstanding_rule": wording.OUTSTANDING_RULE,
-        "states": wording.STATES,
-        "group_kinds": wording.GROUP_KINDS,
+        "draft_note": wording.DRAFT_NOTE,
     }

@@ -13,9 +13,10 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, Period
+from units import links
 
 from .enums import ReportStatus
-from .models import Report, silent, stalled
+from .models import Report
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +174,7 @@ def finalise(report: Report, *, number: str, issued_on: dt.date, signer_name: st
 
 def retry_report(report: Report, *, by) -> Report:
     """Build a failed report again (the same record, the same inputs), or queue again
-    at once one that is stalled (Report.is_stalled). Both are conditional updates, so
+    at once one that is stalled (Report.objects.stalled). Both are conditional updates, so
     a double click, or the click racing the tick, queues it once; the second click is
     told it is already queued again."""
     now = timezone.now()
@@ -220,14 +221,14 @@ def build_due_reports(*, today: dt.date, now: dt.datetime | None = None) -> dict
 
 
 def requeue_stalled(*, now: dt.datetime | None = None) -> int:
-    """The every-minute tick: queue again each stalled build (reports.models.stalled:
+    """The every-minute tick: queue again each stalled build (Report.objects.stalled:
     its enqueue failed, no worker took it, or its worker stopped beating), each once
     however many ticks run at once. A build whose worker died MAX_ATTEMPTS times ends
     failed instead. Returns how many were queued again."""
     now = now or timezone.now()
     count = 0
     candidates = (
-        Report.objects.filter(stalled(now)).order_by("queued_at", "pk").values_list("pk", "task_id")
+        Report.objects.stalled(now).order_by("queued_at", "pk").values_list("pk", "task_id")
     )
     for report_id, attempt in candidates:
         if _give_up(report_id, attempt, now=now):
@@ -256,44 +257,47 @@ def _queue_again(report_id: int, attempt: str, *, now: dt.datetime, by_hand: boo
     if by_hand:
         fields["attempts"] = 0  # the officer starts a new series of attempts
     with transaction.atomic():
-        changed = Report.objects.filter(stalled(now), pk=report_id, task_id=attempt).update(
-            **fields
-        )
+        changed = Report.objects.stalled(now).filter(pk=report_id, task_id=attempt).update(**fields)
         if changed:
-            transaction.on_commit(lambda: enqueue(report_id, task_id))
+            base_url = links.base_url_for_task()
+            transaction.on_commit(lambda: enqueue(report_id, task_id, base_url=base_url))
     if changed:
         logger.info("Report %s queued again (attempt %s replaces %s)", report_id, task_id, attempt)
     return bool(changed)
 
 
 def _give_up(report_id: int, attempt: str, *, now: dt.datetime) -> bool:
-    failed = Report.objects.filter(
-        silent(now), pk=report_id, task_id=attempt, attempts__gte=MAX_ATTEMPTS
-    ).update(
-        status=ReportStatus.FAILED,
-        claim="",
-        step="",
-        finished_at=now,
-        error=(
-            f"The build stopped {MAX_ATTEMPTS} times without finishing: its worker died "
-            "each time (out of memory?). Build it again once the cause is fixed."
-        ),
+    failed = (
+        Report.objects.silent(now)
+        .filter(pk=report_id, task_id=attempt, attempts__gte=MAX_ATTEMPTS)
+        .update(
+            status=ReportStatus.FAILED,
+            claim="",
+            step="",
+            finished_at=now,
+            error=(
+                f"The build stopped {MAX_ATTEMPTS} times without finishing: its worker died "
+                "each time (out of memory?). Build it again once the cause is fixed."
+            ),
+        )
     )
     if failed:
         logger.error("Report %s: worker died %s times, build failed", report_id, MAX_ATTEMPTS)
     return bool(failed)
 
 
-def enqueue(report_id: int, task_id: str) -> bool:
-    """Hand the build to Celery, task_id being its attempt token. A broker that cannot
-    be reached is recorded on the row, which stays queued, instead of failing the
-    request; the every-minute tick tries again."""
+def enqueue(report_id: int, task_id: str, *, base_url: str | None = None) -> bool:
+    """Hand the build to Celery, task_id being its attempt token, base_url the address
+    of the request that asked for it (units.links.base_url_for_task), for its email. A
+    broker that cannot be reached is recorded on the row, which stays queued, instead
+    of failing the request; the every-minute tick tries again."""
     from .tasks import task_build_report
 
+    kwargs = {"report_id": report_id, "attempt": task_id}
+    if base_url:
+        kwargs["base_url"] = base_url
     try:
-        task_build_report.apply_async(
-            kwargs={"report_id": report_id, "attempt": task_id}, task_id=task_id
-        )
+        task_build_report.apply_async(kwargs=kwargs, task_id=task_id)
     except BROKER_ERRORS as exc:
         logger.warning("Report %s could not be queued: %s", report_id, exc)
         Report.objects.filter(
@@ -304,8 +308,8 @@ def enqueue(report_id: int, task_id: str) -> bool:
 
 
 def _enqueue_on_commit(report: Report) -> None:
-    report_id, task_id = report.pk, report.task_id
-    transaction.on_commit(lambda: enqueue(report_id, task_id))
+    report_id, task_id, base_url = report.pk, report.task_id, links.base_url_for_task()
+    transaction.on_commit(lambda: enqueue(report_id, task_id, base_url=base_url))
 
 
 def _editable(report: Report):

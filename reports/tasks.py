@@ -6,6 +6,8 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from units import links
+
 from . import builder, services
 from .models import HEARTBEAT_EVERY
 
@@ -30,15 +32,20 @@ logger = logging.getLogger(__name__)
     soft_time_limit=builder.SOFT_TIME_LIMIT,
     time_limit=builder.TIME_LIMIT,
 )
-def task_build_report(self, *, report_id: int, attempt: str | None = None) -> str:
+def task_build_report(
+    self, *, report_id: int, attempt: str | None = None, base_url: str | None = None
+) -> str:
     """Build one report if attempt is still its current one (messages sent before
     the attempt was a keyword carry it as their task id). A delivery that finds the
-    build running does nothing: if that worker died, the tick queues it again."""
-    outcome = builder.run_build(
-        report_id,
-        attempt or self.request.id,
-        heartbeat_every=None if self.request.is_eager else HEARTBEAT_EVERY,
-    )
+    build running does nothing: if that worker died, the tick queues it again.
+    base_url is the address of the request that queued it, for the links of its
+    email (units.links), when THIDUA_SITE_URL is not set."""
+    with links.using_base_url(base_url):
+        outcome = builder.run_build(
+            report_id,
+            attempt or self.request.id,
+            heartbeat_every=None if self.request.is_eager else HEARTBEAT_EVERY,
+        )
     logger.info("Report %s: %s", report_id, outcome)
     return str(outcome)
 

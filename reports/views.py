@@ -10,6 +10,7 @@ from django.db.models import Count, Max
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,7 +31,9 @@ CONTENT_TYPES = {
 
 def _get_report(request, pk: int) -> Report:
     return get_visible_or_404(
-        Report.objects.select_related("campaign", "period", "requested_by", "finalised_by"),
+        Report.objects.with_stalled(timezone.now()).select_related(
+            "campaign", "period", "requested_by", "finalised_by"
+        ),
         request.user,
         pk=pk,
     )
@@ -183,7 +186,7 @@ def download(request, pk: int, fmt: str):
     stored = report.pdf if fmt == "pdf" else report.xlsx
     if not stored:
         raise Http404(_("This build has no file yet."))
-    name = f"bao-cao-{report.kind.replace('_', '-')}-{report.campaign.year}-{report.pk}.{fmt}"
+    name = wording.file_name(report.kind, report.campaign.year, fmt)
     return FileResponse(
         stored.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt]
     )
@@ -201,9 +204,5 @@ def _invalid(request, report, **forms):
 
 def _narrative_initial(report: Report) -> dict:
     """The officer's text, or a first draft from the key figures."""
-    starter = wording.starter_texts(report.figures, report.kind)
-    return {
-        "strengths": report.strengths or starter["strengths"],
-        "limitations": report.limitations or starter["limitations"],
-        "next_tasks": report.next_tasks or starter["next_tasks"],
-    }
+    sections = wording.narrative(report, report.figures)
+    return {name: section["text"] for name, section in sections.items()}

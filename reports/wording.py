@@ -1,16 +1,23 @@
 """The fixed Vietnamese wording of the official documents (PDF and XLSX).
 
 A report of Decree 30/2020/NĐ-CP is written in Vietnamese whatever the language of
-the person who asks for it, so its wording lives here and in templates/reports/pdf/,
-not in the translation catalogue of the user interface."""
+the person who asks for it: its own phrases live here and in templates/reports/pdf/,
+and the names it shares with the interface (states, grades, kinds of group) are the
+interface's translations, read in Vietnamese (vietnamese())."""
 
 import datetime as dt
 from decimal import Decimal
+
+from django.utils import translation
+from django.utils.text import slugify
+from django.utils.translation import pgettext_lazy
 
 from campaigns.enums import PerformanceGrade, SubmissionState
 from units.enums import GroupKind
 
 from .enums import ReportKind
+
+DOCUMENT_LANGUAGE = "vi"
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -20,29 +27,35 @@ KIND_SUBJECT = {
     ReportKind.YEAR_END: "Tổng kết năm",
 }
 
-GRADES = {
-    PerformanceGrade.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
-    PerformanceGrade.GOOD: "Hoàn thành tốt nhiệm vụ",
-    PerformanceGrade.COMPLETED: "Hoàn thành nhiệm vụ",
-    PerformanceGrade.NOT_COMPLETED: "Không hoàn thành nhiệm vụ",
-    "": "Chưa đánh giá",
-}
-
-GROUP_KINDS = {GroupKind.BLOCK: "Khối thi đua", GroupKind.CLUSTER: "Cụm thi đua"}
-
-STATES = {
-    SubmissionState.DRAFT: "Bản nháp",
-    SubmissionState.SUBMITTED: "Đã gửi",
-    SubmissionState.RETURNED: "Trả lại để chỉnh sửa",
-    SubmissionState.ACCEPTED: "Đã chấp nhận",
-    None: "Chưa có",
-}
-
 OUTSTANDING_RULE = (
     "Đơn vị tiêu biểu là đơn vị xếp thứ nhất trong khối, cụm thi đua của mình "
     "(theo tổng điểm thẩm định, nếu chưa thẩm định thì theo điểm tự chấm) và có bản "
     "tự đánh giá đã được thẩm định."
 )
+
+NO_SELF_ASSESSMENT = pgettext_lazy("submission state", "None yet")
+NOT_ASSESSED = pgettext_lazy("performance grade", "Not assessed")
+# The grades in the order the documents list them, the not-yet-assessed last.
+GRADE_ORDER = (*PerformanceGrade.values, "")
+
+
+def vietnamese(text) -> str:
+    """A (lazily) translated string as the Vietnamese catalogue has it."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        return str(text)
+
+
+def state_label(state: str | None) -> str:
+    """A unit's self-assessment state, "Chưa có" when it has none."""
+    return vietnamese(SubmissionState(state).label if state else NO_SELF_ASSESSMENT)
+
+
+def grade_label(grade: str) -> str:
+    return vietnamese(PerformanceGrade(grade).label if grade else NOT_ASSESSED)
+
+
+def group_kind_label(kind: str) -> str:
+    return vietnamese(GroupKind(kind).label) if kind in GroupKind.values else kind
 
 
 def date_line(place: str, day: dt.date | None) -> str:
@@ -60,6 +73,31 @@ def number(value: Decimal | int | None, places: int = 2) -> str:
     if isinstance(value, int):
         return str(value)
     return f"{Decimal(value):.{places}f}".replace(".", ",")
+
+
+NARRATIVE_FIELDS = ("strengths", "limitations", "next_tasks")
+DRAFT_NOTE = "(Dự thảo: nội dung gợi ý từ số liệu, chưa được cán bộ thi đua chỉnh sửa.)"
+
+
+def narrative(report, figures: dict) -> dict[str, dict]:
+    """Each section of the narrative: {"text", "draft"}, the officer's text, or while
+    they have written none the starter text, marked as a draft."""
+    starter = starter_texts(figures, report.kind)
+    return {
+        name: {"text": getattr(report, name) or starter[name], "draft": not getattr(report, name)}
+        for name in NARRATIVE_FIELDS
+    }
+
+
+def file_name(kind: str, year: int, extension: str) -> str:
+    """“bao-cao-so-ket-6-thang-2024.pdf”: the report's name in Vietnamese words
+    without diacritics."""
+    return f"{ascii_slug(f'Báo cáo {vietnamese(ReportKind(kind).label)} {year}')}.{extension}"
+
+
+def ascii_slug(text: str) -> str:
+    """Vietnamese words as a file name: no diacritics (đ is d), lower case, hyphens."""
+    return slugify(text.replace("đ", "d").replace("Đ", "D"))
 
 
 def starter_texts(figures: dict, kind: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from units.workbooks import append_row, cell, new_workbook
 
 from .context import ReportContext
-from .wording import GRADES, GROUP_KINDS, KIND_SUBJECT, STATES
+from .wording import GRADE_ORDER, KIND_SUBJECT, grade_label, group_kind_label, state_label
 
 SCORE = "0.00"
 RATE = "0.0"
@@ -119,8 +119,10 @@ def _units(book, c: ReportContext) -> None:
         ("Nộp lúc", 17, DATETIME),
     ]
     for r in c.content_results:
-        label = f"ND {r.number}" if r.number else "Khác"
-        columns += [(f"{label} tự chấm", 10, SCORE), (f"{label} thẩm định", 10, SCORE)]
+        columns += [
+            (f"{r.short_label} tự chấm", 10, SCORE),
+            (f"{r.short_label} thẩm định", 10, SCORE),
+        ]
     columns += [
         ("Tổng tự chấm", 11, SCORE),
         ("Tổng thẩm định", 11, SCORE),
@@ -135,7 +137,7 @@ def _units(book, c: ReportContext) -> None:
             u.block_rank,
             u.cluster,
             u.cluster_rank,
-            STATES.get(u.state, ""),
+            state_label(u.state),
             "x" if u.has_submitted and u.is_late else "",
             _naive(u.submitted_at),
             *[score for pair in u.score_cells for score in pair],
@@ -183,7 +185,7 @@ def _groups(book, c: ReportContext) -> None:
         ],
         (
             [
-                GROUP_KINDS.get(g.kind, g.kind),
+                group_kind_label(g.kind),
                 g.code,
                 g.name,
                 g.head_unit,
@@ -212,7 +214,7 @@ def _ranking(book, c: ReportContext) -> None:
         ],
         (
             [
-                GROUP_KINDS.get(g.kind, g.kind),
+                group_kind_label(g.kind),
                 g.name,
                 m.rank,
                 m.unit.name,
@@ -231,17 +233,17 @@ def _missing(book, c: ReportContext) -> None:
         "Chưa nộp",
         [("TT", 6, INTEGER), ("Mã", 12, None), ("Đơn vị", 50, None), ("Tình trạng", 20, None)],
         (
-            [index, u.code, u.name, STATES.get(u.state, "")]
+            [index, u.code, u.name, state_label(u.state)]
             for index, u in enumerate(c.missing_units, start=1)
         ),
     )
 
 
 def _individuals(book, c: ReportContext) -> None:
-    grades = [g for g in GRADES if any(g in i.by_grade for i in c.individuals)]
+    grades = [g for g in GRADE_ORDER if any(g in i.by_grade for i in c.individuals)]
     titles = [t.label for t in c.titles]
     columns = [("TT", 6, INTEGER), ("Đơn vị", 42, None), ("Số cá nhân", 10, INTEGER)]
-    columns += [(GRADES[g], 14, INTEGER) for g in grades]
+    columns += [(grade_label(g), 14, INTEGER) for g in grades]
     columns += [(f"Đề nghị: {t}", 14, INTEGER) for t in titles]
     rows = (
         [

@@ -50,6 +50,8 @@ def test_check_deploy_is_clean_under_production_settings():
         ("DJANGO_TRUSTED_PROXY_COUNT", "-1", "DJANGO_TRUSTED_PROXY_COUNT must be 0 or more"),
         ("THIDUA_LOGIN_COOLOFF_MINUTES", "0", "THIDUA_LOGIN_COOLOFF_MINUTES at least 1"),
         ("THIDUA_LOGIN_FAILURES_PER_ACCOUNT", "five", "FAILURES_PER_ACCOUNT has an invalid value"),
+        ("THIDUA_SITE_URL", "thidua.example.vn", "THIDUA_SITE_URL='thidua.example.vn' is not"),
+        ("THIDUA_SITE_URL", "https://thidua.example.vn/app", "(a scheme and a host, no path)"),
     ],
 )
 def test_malformed_setting_stops_startup_with_clear_message(variable, value, message):

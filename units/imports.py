@@ -19,13 +19,12 @@ from django.apps import apps
 from django.contrib import admin
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from .enums import ImportStatus
-from .models import STALLED_AFTER, ImportJob
+from .models import ImportJob
 from .spreadsheets import (
     MAX_COLUMNS,
     MAX_ROWS,
@@ -139,13 +138,12 @@ def run_job(job_id: int) -> str:
     """Run a queued job once (a second delivery finds it claimed and does nothing),
     in the language of the user who sent it, and record what came out."""
     now = timezone.now()
-    # A job still "running" past the task's time limit lost its worker (which saved
-    # nothing: the import is one transaction); the broker's redelivery runs it again.
-    claimable = Q(status=ImportStatus.QUEUED) | Q(
-        status=ImportStatus.RUNNING, started_at__lt=now - STALLED_AFTER
-    )
-    claimed = ImportJob.objects.filter(claimable, pk=job_id).update(
-        status=ImportStatus.RUNNING, started_at=now, progress=0
+    # A job still "running" past the task's time limit lost its worker; the broker's
+    # redelivery runs it again.
+    claimed = (
+        ImportJob.objects.claimable(now)
+        .filter(pk=job_id)
+        .update(status=ImportStatus.RUNNING, started_at=now, progress=0)
     )
     if not claimed:
         return "taken"

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -334,9 +334,9 @@ class GroupMembership(models.Model):
 STALLED_AFTER = dt.timedelta(minutes=16)
 
 
-def import_upload_to(instance, filename: str) -> str:
-    # Read only by the worker, deleted once the import ends; the name is not guessable.
-    return f"imports/{secrets.token_urlsafe(18)}.xlsx"
+def _stalled_import(now: dt.datetime) -> Q:
+    """The stalled-import rule, stated once: still running past the task's time limit."""
+    return Q(status=ImportStatus.RUNNING, started_at__lt=now - STALLED_AFTER)
 
 
 class ImportJobQuerySet(models.QuerySet):
@@ -345,6 +345,22 @@ class ImportJobQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(created_by=user)
+
+    def claimable(self, now: dt.datetime):
+        """What a delivery of the task may run: a queued job, or a stalled one (its
+        worker saved nothing: the import is one transaction)."""
+        return self.filter(Q(status=ImportStatus.QUEUED) | _stalled_import(now))
+
+    def with_stalled(self, now: dt.datetime):
+        """Each job with is_stalled, for its page."""
+        return self.annotate(
+            is_stalled=Case(When(_stalled_import(now), then=Value(True)), default=Value(False))
+        )
+
+
+def import_upload_to(instance, filename: str) -> str:
+    # Read only by the worker, deleted once the import ends; the name is not guessable.
+    return f"imports/{secrets.token_urlsafe(18)}.xlsx"
 
 
 class ImportJob(models.Model):
@@ -390,14 +406,6 @@ class ImportJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
-
-    @property
-    def is_stalled(self) -> bool:
-        return (
-            self.status == ImportStatus.RUNNING
-            and self.started_at is not None
-            and self.started_at < timezone.now() - STALLED_AFTER
-        )
 
     @property
     def more_errors(self) -> int:

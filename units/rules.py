@@ -86,11 +86,6 @@ def is_council_member(user, obj=None) -> bool:
 
 
 @rules.predicate
-def has_unit_role(user, obj=None) -> bool:
-    return bool(unit_roles(user))
-
-
-@rules.predicate
 def is_member_of_unit(user, unit) -> bool:
     return unit is not None and unit.pk in unit_roles(user)
 

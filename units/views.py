@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
-from units import lockout
+from units import links, lockout
 from units.current_year import current_year
 from units.forms import PasswordResetForm, UnlockForm
 from units.models import (
@@ -104,7 +104,7 @@ class UnitDetailView(VisibleObjectMixin, DetailView):
 
 def _own_job(request, pk: int) -> ImportJob:
     """The job, when the user sent it; anybody else's does not exist (404)."""
-    return get_visible_or_404(ImportJob, request.user, pk=pk)
+    return get_visible_or_404(ImportJob.objects.with_stalled(timezone.now()), request.user, pk=pk)
 
 
 @login_required
@@ -173,14 +173,14 @@ class UnlockView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's view; the email's link starts with THIDUA_SITE_URL, not with the host
-    the request came by."""
+    """Django's view; the email's link starts with THIDUA_SITE_URL when it is set, else
+    with the address the request came in on (units.links)."""
 
     form_class = PasswordResetForm
 
     @property
     def extra_email_context(self):
-        return {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME}
+        return {"site_url": links.site_url(), "site_name": settings.SITE_NAME}
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

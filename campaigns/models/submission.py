@@ -165,10 +165,6 @@ class Submission(models.Model):
         return f"{self.unit} – {self.period}"
 
     @property
-    def is_locked(self) -> bool:
-        return self.state == SubmissionState.ACCEPTED
-
-    @property
     def review_started(self) -> bool:
         """The Department has started reviewing the sheet it was sent: an officer saved
         a score or a comment on it since (review_started_at, set by the first such

@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import get_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -32,6 +31,7 @@ from campaigns.queries import (
     load_sheet,
     submission_queryset,
 )
+from campaigns.scoring import score_text
 from campaigns.views.common import parse_id
 from units.forms import first_error, removed_controls_notice
 from units.models import Unit
@@ -97,14 +97,6 @@ def sheet_urls(submission: Submission) -> dict:
         "total_url": reverse("campaigns:unit_total", args=args),
         "submit_url": reverse("campaigns:unit_submit", args=args),
     }
-
-
-def score_text(value) -> str:
-    """A score as the user would type it: no trailing zeros, the locale's separator."""
-    if value is None:
-        return ""
-    text = f"{value.normalize():f}"
-    return text.replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def sheet_context(request, submission: Submission, **extra) -> dict:

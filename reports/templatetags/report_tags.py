@@ -18,11 +18,6 @@ def dmy(value):
 
 
 @register.filter
-def by_content(unit, content_pk):
-    """(self, reviewed) points of a unit for one content, (None, None) when unanswered."""
-    return unit.by_content.get(content_pk, (None, None))
-
-
-@register.filter
-def get(mapping, key):
-    return mapping.get(key, "")
+def state_label(state):
+    """A unit's self-assessment state as the documents print it."""
+    return wording.state_label(state)

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from campaigns import scoring
 from campaigns.enums import CriterionKind
@@ -109,3 +110,32 @@ def test_parse_score_refuses_huge_numbers_as_over_maximum(raw):
         scoring.parse_score(_criterion(1), raw)
 
     assert excinfo.value.code == "over_max"
+
+
+@pytest.mark.parametrize(
+    ("self_score", "reviewer_score", "expected"),
+    [("8", "6", "6"), ("8", None, "8"), (None, None, None), ("8", "0", "0")],
+)
+def test_reviewed_score_is_the_reviewers_where_given_else_the_units(
+    self_score, reviewer_score, expected
+):
+    as_decimal = lambda v: None if v is None else Decimal(v)  # noqa: E731
+
+    assert scoring.reviewed_score(as_decimal(self_score), as_decimal(reviewer_score)) == (
+        as_decimal(expected)
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "expected"),
+    [
+        (Decimal("7.50"), "vi", "7,5"),
+        (Decimal("7.50"), "en", "7.5"),
+        (Decimal("10.00"), "vi", "10"),
+        (Decimal("100"), "vi", "100"),
+        (None, "vi", ""),
+    ],
+)
+def test_score_text_drops_trailing_zeros_with_the_languages_separator(value, language, expected):
+    with translation.override(language):
+        assert scoring.score_text(value) == expected

@@ -254,3 +254,29 @@ def read(field_file) -> bytes:
     """The bytes of a stored report file, closing it after."""
     with field_file.open("rb") as handle:
         return handle.read()
+
+
+def is_stalled(report: Report, now: dt.datetime | None = None) -> bool:
+    """The report's pages' view of the build (Report.objects.with_stalled)."""
+    return Report.objects.with_stalled(now or timezone.now()).get(pk=report.pk).is_stalled
+
+
+def add_bonus(movement: Movement, *, self_points: str = "5", reviewed_points: str = "3"):
+    """A bonus row (max 5) under content 1, claimed in full by every unit that sent its
+    sheet in: with it, content 1 would pass its maximum for accepted units (19 of 20)."""
+    bonus = CriterionFactory(
+        campaign=movement.campaign,
+        content=movement.contents[0],
+        code="T1",
+        kind=CriterionKind.BONUS,
+        max_points=Decimal("5"),
+    )
+    for submission in Submission.objects.filter(period=movement.period):
+        accepted = submission.state == SubmissionState.ACCEPTED
+        Answer.objects.create(
+            submission=submission,
+            criterion=bonus,
+            self_score=Decimal(self_points),
+            reviewer_score=Decimal(reviewed_points) if accepted else None,
+        )
+    return bonus

@@ -56,7 +56,7 @@ def sent(monkeypatch):
     """The builds handed to the queue (report id, attempt), instead of a broker."""
     calls = []
 
-    def enqueue(report_id, task_id):
+    def enqueue(report_id, task_id, base_url=None):
         calls.append((report_id, task_id))
         return True
 

@@ -7,7 +7,7 @@ from reports.context import build_context
 from reports.models import Report
 
 from . import expected
-from .conftest import make_movement, report_for
+from .conftest import add_bonus, make_movement, report_for
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +125,25 @@ def test_build_context_query_count_does_not_grow_with_units(db, n_units, django_
         c = build_context(report)
 
     assert c.participants == n_units
+
+
+def test_bonus_points_count_apart_so_no_content_passes_its_maximum(movement):
+    add_bonus(movement, self_points="5", reviewed_points="3")
+
+    c = _context(movement)
+
+    *contents, bonus = c.content_results
+    assert [r.number for r in contents] == [1, 2, 3]
+    assert (bonus.short_label, bonus.max_points) == ("Điểm thưởng", Decimal("5"))
+    # With the bonus in it, content 1 would pass its maximum (19 + 5 > 20).
+    assert max(u.score_cells[0][0] for u in c.units if u.has_submitted) == Decimal("19.00")
+    for unit in c.units:
+        for (own, reviewed), result in zip(unit.score_cells, c.content_results, strict=True):
+            assert own is None or own <= result.max_points
+            assert reviewed is None or reviewed <= result.max_points
+    submitted = [u for u in c.units if u.has_submitted]
+    assert {u.score_cells[-1] for u in submitted if u.is_accepted} == {
+        (Decimal("5.00"), Decimal("3.00"))
+    }
+    assert {u.score_cells[-1] for u in submitted if not u.is_accepted} == {(Decimal("5.00"), None)}
+    assert (bonus.self_average, bonus.reviewed_average) == (Decimal("5.00"), Decimal("3.00"))

@@ -6,16 +6,17 @@ import socket
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from reports import builder, charts
+from reports import builder, charts, wording
 from reports.context import build_context
 from reports.models import Report
 from reports.pdf import is_allowed, render_pdf, restricted_fetcher_class
 
 from . import expected
-from .conftest import read, report_for
+from .conftest import add_bonus, read, report_for
 
 pytestmark = pytest.mark.django_db
 
@@ -291,3 +292,61 @@ def test_annex_score_cells_stay_inside_their_columns(movement):
     overflowing = _overflowing_cells(render_html(report, context, drawn))
 
     assert overflowing == []
+
+
+def test_pdf_prints_every_number_with_a_decimal_comma(movement):
+    add_bonus(movement)
+    text = _text(_render(movement)[0])
+
+    assert "Đơn vị tham gia 10 100,0" in text
+    assert re.findall(r"\d\.\d", text) == []
+
+
+def test_first_build_prints_the_starter_text_marked_as_a_draft(movement):
+    pdf, context = _render(movement)
+    text = _text(pdf)
+
+    assert "(Chưa nhập.)" not in text
+    assert text.count(wording.DRAFT_NOTE) == 3
+    assert f"{context.on_time}/{context.participants} đơn vị nộp bản tự đánh giá đúng" in text
+    assert f"{context.late} đơn vị nộp muộn và {context.missing} đơn vị chưa nộp" in text
+
+
+def test_the_officers_text_replaces_the_starter_and_its_draft_mark(movement):
+    text = _text(_render(movement, strengths="Các đơn vị đã tích cực hưởng ứng.")[0])
+
+    assert "Các đơn vị đã tích cực hưởng ứng." in text
+    assert text.count(wording.DRAFT_NOTE) == 2  # the two sections still unwritten
+
+
+@pytest.mark.parametrize(
+    ("closes_in_days", "as_of"), [(-1, "closes"), (10, "today")], ids=["closed", "open"]
+)
+def test_annex_two_is_as_of_the_close_of_a_closed_period_else_today(
+    movement, closes_in_days, as_of
+):
+    today = timezone.localdate()
+    movement.period.opens_on = today - dt.timedelta(days=30)
+    movement.period.due_on = today - dt.timedelta(days=5)
+    movement.period.closes_on = today + dt.timedelta(days=closes_in_days)
+    movement.period.save()
+
+    text = _text(_render(movement)[0])
+
+    day = movement.period.closes_on if as_of == "closes" else today
+    assert f"(đến ngày {day:%d/%m/%Y})" in text
+
+
+def test_bonus_points_print_in_their_own_column_within_every_maximum(movement):
+    add_bonus(movement, self_points="5", reviewed_points="3")
+
+    text = _text(_render(movement)[0])
+
+    annex_one = text.split("PHỤ LỤC I\n", 1)[1].split("PHỤ LỤC II", 1)[0]
+    assert "TT Đơn vị Tình trạng ND 1 ND 2 ND 3 Điểm thưởng Tổng điểm Hạng" in annex_one
+    # An accepted unit's row: content 1 at most 19 (its two rows), then the bonus.
+    accepted = next(u for u in movement.units if expected.accepted(u))
+    row = re.search(rf"^\d+ {accepted.unit.name} .*$", annex_one, re.M).group(0)
+    cells = re.findall(r"\d+,\d\d", row)
+    content_1, bonus = cells[0], cells[6]
+    assert (Decimal(content_1.replace(",", ".")) <= 20, bonus) == (True, "5,00")

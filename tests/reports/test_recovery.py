@@ -22,11 +22,10 @@ from reports.models import (
     NOT_TAKEN_AFTER,
     STALLED_AFTER,
     Report,
-    stalled,
 )
 from reports.tasks import task_build_report, task_requeue_stalled
 
-from .conftest import make_movement, read, report_for
+from .conftest import is_stalled, make_movement, read, report_for
 
 pytestmark = pytest.mark.django_db
 
@@ -95,8 +94,8 @@ def test_stalled_rule_with_frozen_time(small, frozen, fields, expected):
     fields.setdefault("queued_at", frozen - dt.timedelta(minutes=20))
     report = report_for(small, **fields)
 
-    assert report.is_stalled is expected
-    assert Report.objects.filter(stalled(frozen), pk=report.pk).exists() is expected
+    assert is_stalled(report, frozen) is expected
+    assert Report.objects.stalled(frozen).filter(pk=report.pk).exists() is expected
 
 
 def test_thresholds_are_those_the_page_promises():
@@ -245,7 +244,7 @@ def test_the_tick_queues_a_dead_workers_build_again_once(
         "",
         "",
     )
-    assert (report.heartbeat_at, report.attempts, report.is_stalled) == (None, 1, False)
+    assert (report.heartbeat_at, report.attempts, is_stalled(report)) == (None, 1, False)
 
 
 def test_the_tick_leaves_live_and_finished_builds_alone(
@@ -420,9 +419,9 @@ def test_retry_queues_a_stalled_build_at_once_and_a_second_click_does_nothing(
     report.refresh_from_db()
     assert "The build is queued again" in first.content.decode()
     assert "This build is already queued again" in second.content.decode()
-    assert sent == [
-        {"kwargs": {"report_id": report.pk, "attempt": report.task_id}, "task_id": report.task_id}
-    ]
+    # Handed the address of the click, for the links of its email (units.links).
+    kwargs = {"report_id": report.pk, "attempt": report.task_id, "base_url": "http://testserver"}
+    assert sent == [{"kwargs": kwargs, "task_id": report.task_id}]
     assert (report.status, report.attempts) == (ReportStatus.QUEUED, 0)
 
 

@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as BrokerError
 from pypdf import PdfReader
@@ -14,7 +15,7 @@ from reports.models import NOT_TAKEN_AFTER, STALLED_AFTER, Report
 from reports.tasks import task_build_report, task_daily_reports
 from tests.factories import UserFactory
 
-from .conftest import read, report_for
+from .conftest import is_stalled, read, report_for
 
 pytestmark = pytest.mark.django_db
 
@@ -165,13 +166,13 @@ def test_stalled_build_can_be_queued_again_by_hand(
     if "started_at_ago" in fields:
         fields["started_at"] = now - fields.pop("started_at_ago")
     report = report_for(movement, **fields)
-    assert report.is_stalled is True
+    assert is_stalled(report) is True
 
     with django_capture_on_commit_callbacks(execute=True):
         services.retry_report(report, by=officer_user)
 
     report.refresh_from_db()
-    assert (report.status, report.queue_error, report.is_stalled) == (ReportStatus.DONE, "", False)
+    assert (report.status, report.queue_error, is_stalled(report)) == (ReportStatus.DONE, "", False)
 
 
 @pytest.mark.parametrize(
@@ -198,7 +199,7 @@ def test_a_build_that_is_not_stalled_is_not_queued_again(movement, officer_user,
     with pytest.raises(services.ReportError):
         services.retry_report(report, by=officer_user)
 
-    assert report.is_stalled is False
+    assert is_stalled(report) is False
     assert Report.objects.get().status == fields["status"]
 
 
@@ -242,7 +243,7 @@ def test_queueing_a_dead_workers_build_again_records_an_unreachable_broker(
     report.refresh_from_db()
     assert (report.status, report.progress) == (ReportStatus.QUEUED, 0)
     assert report.queue_error.startswith("OperationalError: Error 111")
-    assert report.is_stalled is True  # the tick queues it again once the queue is back
+    assert is_stalled(report) is True  # the tick queues it again once the queue is back
 
 
 def test_daily_task_builds_reports_of_periods_past_due_and_tells_the_officers(
@@ -399,3 +400,55 @@ def test_queueing_again_clears_the_old_queue_error_before_a_worker_takes_it(
         }
     ]
     assert (waiting.status, waiting.queue_error) == (ReportStatus.QUEUED, "")
+
+
+# Links in the ready email (units.links) ----------------------------------------------
+
+
+def test_ready_email_of_a_build_queued_by_a_request_links_where_the_request_came_from(
+    movement, officer, client_for, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = ""
+    failed = report_for(movement, status=ReportStatus.FAILED, automatic=True, error="boom")
+
+    # The build runs after the request has ended: it has only the address handed to it.
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(officer).post(
+            reverse("reports:retry", kwargs={"pk": failed.pk}), HTTP_HOST="127.0.0.1:8101"
+        )
+
+    detail = reverse("reports:detail", kwargs={"pk": failed.pk})
+    assert Report.objects.get().status == ReportStatus.DONE
+    assert [m.to for m in mail.outbox] == [[officer.email]]
+    assert f"http://127.0.0.1:8101{detail}\n" in mail.outbox[0].body
+
+
+def test_build_task_links_its_email_with_the_address_it_was_handed(
+    movement, officer, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = ""
+    report = report_for(movement, automatic=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        task_build_report.apply(
+            kwargs={
+                "report_id": report.pk,
+                "attempt": report.task_id,
+                "base_url": "http://10.1.2.3:8101",
+            }
+        ).get()
+
+    detail = reverse("reports:detail", kwargs={"pk": report.pk})
+    assert f"http://10.1.2.3:8101{detail}\n" in mail.outbox[0].body
+
+
+def test_scheduled_build_links_with_the_setting(
+    movement, officer, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://thidua.example.gov.vn"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        task_daily_reports.apply().get()
+
+    detail = reverse("reports:detail", kwargs={"pk": Report.objects.get().pk})
+    assert f"https://thidua.example.gov.vn{detail}\n" in mail.outbox[0].body

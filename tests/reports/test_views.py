@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from campaigns.enums import CampaignStatus
+from campaigns.enums import CampaignStatus, PeriodKind
 from reports.enums import ReportStatus
 from reports.models import NOT_TAKEN_AFTER, Report
 from reports.tasks import task_build_report
@@ -238,9 +238,28 @@ def test_download_is_an_attachment_with_the_right_type(client_for, leader, done_
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert response["Content-Disposition"] == (
-        f'attachment; filename="bao-cao-year-end-2024-{done_report.pk}.xlsx"'
+        'attachment; filename="bao-cao-tong-ket-nam-2024.xlsx"'
     )
     assert b"".join(response.streaming_content) == XLSX
+    response.close()
+
+
+@pytest.mark.parametrize(
+    ("kind", "fmt", "name"),
+    [
+        (PeriodKind.SIX_MONTHLY, "pdf", "bao-cao-so-ket-6-thang-2024.pdf"),
+        (PeriodKind.SIX_MONTHLY, "xlsx", "bao-cao-so-ket-6-thang-2024.xlsx"),
+        (PeriodKind.YEAR_END, "pdf", "bao-cao-tong-ket-nam-2024.pdf"),
+    ],
+)
+def test_downloads_are_named_in_vietnamese_words_without_diacritics(
+    client_for, leader, db, kind, fmt, name
+):
+    report = _done(make_movement(1, kind=kind))
+
+    response = client_for(leader).get(reverse(f"reports:download_{fmt}", kwargs={"pk": report.pk}))
+
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
     response.close()
 
 

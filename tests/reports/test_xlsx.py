@@ -2,6 +2,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from reports.context import build_context
@@ -9,7 +10,7 @@ from reports.models import Report
 from reports.xlsx import render_xlsx
 
 from . import expected
-from .conftest import report_for
+from .conftest import add_bonus, report_for
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,28 @@ def test_units_sheet_holds_every_unit_total(movement):
     ]
 
 
+def test_bonus_points_have_their_own_columns_and_row(movement):
+    add_bonus(movement, self_points="5", reviewed_points="3")
+    book = _workbook(movement)
+
+    units = book["Đơn vị"]
+    header = [cell.value for cell in units[1]]
+    own, reviewed = header.index("Điểm thưởng tự chấm"), header.index("Điểm thưởng thẩm định")
+    first = header.index("ND 1 tự chấm")
+    rows = _rows(units)
+    contents = _rows(book["Nội dung"])
+
+    assert {(_number(r[own]), _number(r[reviewed])) for r in rows if r[own] is not None} == {
+        (Decimal("5.00"), Decimal("3.00")),
+        (Decimal("5.00"), None),
+    }
+    assert max(r[first] for r in rows if r[first] is not None) <= 20
+    assert [(r[1], r[2]) for r in contents][-1] == (
+        "Điểm thưởng (tính riêng, ngoài điểm tối đa)",
+        5,
+    )
+
+
 def test_contents_sheet_holds_the_averages(movement):
     rows = _rows(_workbook(movement)["Nội dung"])
 
@@ -104,6 +127,21 @@ def test_missing_sheet_lists_the_missing_units(movement):
 
     assert [name for _i, _code, name, _state in rows] == [
         u.unit.name for u in movement.units if not u.submitted
+    ]
+
+
+def test_names_shared_with_the_interface_are_its_vietnamese_labels_in_any_language(movement):
+    with translation.override("en"):
+        book = _workbook(movement)
+
+    states = {state for *_rest, state in _rows(book["Chưa nộp"])}
+    assert states == {"Chưa có", "Bản nháp", "Trả lại để chỉnh sửa"}
+    assert {row[0] for row in _rows(book["Khối, cụm"])} == {"Khối thi đua", "Cụm thi đua"}
+    grade_columns = [c.value for c in book["Cá nhân"][1]][3:]
+    assert grade_columns[:3] == [
+        "Hoàn thành xuất sắc nhiệm vụ",
+        "Hoàn thành tốt nhiệm vụ",
+        "Hoàn thành nhiệm vụ",
     ]
 
 

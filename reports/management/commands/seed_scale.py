@@ -269,7 +269,7 @@ class Seeder:
                 reviewer_total=(
                     scoring.total(
                         criteria,
-                        {pk: r if r is not None else own[pk] for pk, r in reviewed.items()},
+                        {pk: scoring.reviewed_score(own[pk], r) for pk, r in reviewed.items()},
                     )
                     if accepted
                     else None
