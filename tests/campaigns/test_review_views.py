@@ -147,7 +147,8 @@ def test_saving_a_reviewer_score_asks_for_the_new_reviewed_total(
     total = client.get(reverse("campaigns:review_total", args=[submitted_a.pk]), **HTMX)
 
     assert saved["HX-Trigger"] == "review-saved"
-    assert re.fullmatch(r'<span id="reviewed-total"[^>]*>57</span>', total.text.strip())
+    # The value only: it goes inside the page's element, which stays in place.
+    assert total.text.strip() == "57"
 
 
 def test_a_refused_reviewer_score_asks_for_no_new_total(client_for, officer, submitted_a, sheet):

@@ -182,7 +182,7 @@ def test_a_failed_save_stays_said_when_a_background_read_fails_too(
     expect(alert).to_contain_text("Không lưu được thay đổi vừa rồi")
     page.route(f"**{total_url}", lambda route: route.abort())
     page.evaluate(
-        "url => { htmx.ajax('GET', url, {target: '#running-total', swap: 'outerHTML'})"
+        "url => { htmx.ajax('GET', url, {target: '#running-total', swap: 'innerHTML'})"
         ".catch(() => null); }",
         total_url,
     )
