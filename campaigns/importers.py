@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from units.spreadsheets import (
+from spreadsheets.specs import (
     Column,
     Integer,
     Row,

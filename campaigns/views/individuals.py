@@ -35,11 +35,11 @@ from campaigns.individuals import (
     save_assessment,
 )
 from campaigns.models import Criterion, IndividualAssessment, Period, Title
+from spreadsheets.specs import XLSX_CONTENT_TYPE
 from units.forms import removed_controls_notice
 from units.imports import limits, start_import
 from units.models import Person, Unit
 from units.scope import get_visible_or_404, visible_or_404
-from units.spreadsheets import XLSX_CONTENT_TYPE
 
 VIEW = "campaigns.view_individual_assessments"
 CHANGE = "campaigns.change_individual_assessments"

@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 from campaigns.enums import Subject
 from campaigns.importers import CriterionSheet
 from campaigns.models import Criterion
-from units.spreadsheets import export_workbook, import_workbook
+from spreadsheets.specs import export_workbook, import_workbook
 
 from ..factories import CampaignFactory, ContentFactory, CriterionFactory
 

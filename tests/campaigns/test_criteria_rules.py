@@ -16,7 +16,7 @@ from campaigns import criteria_tree
 from campaigns.enums import CriterionKind, Subject
 from campaigns.importers import CriterionSheet
 from campaigns.models import Criterion
-from units.spreadsheets import RowError, import_workbook
+from spreadsheets.specs import RowError, import_workbook
 
 from ..factories import CampaignFactory, CriterionFactory
 

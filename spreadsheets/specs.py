@@ -37,7 +37,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.datetime import from_excel
 
-from .workbooks import append_row, cell, new_workbook, unescape
+from .writer import append_row, cell, new_workbook, unescape
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 # Rows of data, counted from the first row of the sheet, blank rows included.
