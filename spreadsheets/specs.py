@@ -8,7 +8,7 @@ When all rows are good it creates or updates by the spec's natural key in one
 transaction. `export_workbook` writes the same columns, so an export imports back.
 
 This module knows nothing of campaigns: the specs live next to their models
-(units/importers.py, campaigns/importers.py).
+(units/importers.py, campaigns/movement/criteria_sheet.py).
 """
 
 from __future__ import annotations

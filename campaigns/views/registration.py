@@ -14,9 +14,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from campaigns.enums import PeriodKind
-from campaigns.individual_forms import RegistrationForm
 from campaigns.models import Campaign, Registration, Title
-from campaigns.registration import (
+from campaigns.movement.forms import RegistrationForm
+from campaigns.movement.registration import (
     current_entries,
     export_registrations,
     filtered_participants,

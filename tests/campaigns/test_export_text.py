@@ -13,8 +13,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from campaigns.enums import PerformanceGrade, Subject, TitleLevel, TitleSubject
-from campaigns.importers import CriterionSheet
 from campaigns.models import Criterion, IndividualAssessment, Registration, Title
+from campaigns.movement.criteria_sheet import CriterionSheet
 from spreadsheets.specs import export_workbook, import_workbook
 from spreadsheets.writer import unescape
 from units.importers import PersonSheet, UnitSheet

@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import answers, workflow
 from campaigns.enums import ReminderKind, Subject
 from campaigns.models import IndividualAssessment, Registration, RegistrationEntry, Reminder
+from campaigns.sheets import answers, workflow
 
 from ..factories import CriterionFactory, PersonFactory, UnitFactory
 from .sheet import PDF

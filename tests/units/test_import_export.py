@@ -11,8 +11,8 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from campaigns.enums import CriterionKind, Subject
-from campaigns.importers import CriterionSheet
 from campaigns.models import Criterion
+from campaigns.movement.criteria_sheet import CriterionSheet
 from spreadsheets import specs
 from spreadsheets.specs import Boolean, CellError, Choice, Date, export_workbook, import_workbook
 from units.enums import Gender, PersonCategory, UnitKind

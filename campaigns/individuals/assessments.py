@@ -21,7 +21,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns import criteria_tree, scoring
 from campaigns.enums import (
     DisciplineLevel,
     PerformanceGrade,
@@ -30,6 +29,8 @@ from campaigns.enums import (
     TitleSubject,
 )
 from campaigns.models import Campaign, Criterion, IndividualAssessment, Period, Title
+from campaigns.movement import criteria_tree
+from campaigns.sheets import scoring
 from spreadsheets.specs import (
     CellError,
     Column,

@@ -9,10 +9,9 @@ import logging
 
 from django.urls import reverse
 
+from campaigns.models import Submission
 from units import links
 from units.mail import officer_recipients, send, unit_recipients
-
-from .models import Submission
 
 logger = logging.getLogger(__name__)
 
