@@ -13,11 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from campaigns.movement import criteria_tree, lifecycle
+from campaigns.movement.copying import CopyRefused, copy_campaign, plan_copy
+from campaigns.movement.criteria_sheet import CriterionSheet
+from campaigns.movement.year_texts import replace_year_in_texts, texts_naming_year
+from campaigns.sheets.workflow import WorkflowError
 from units.admin import SpreadsheetAdmin
 
-from . import criteria_tree, lifecycle
 from .enums import Subject
-from .importers import CriterionSheet
 from .models import (
     Answer,
     Campaign,
@@ -34,9 +37,6 @@ from .models import (
     Title,
     Transition,
 )
-from .services import CopyRefused, copy_campaign, plan_copy
-from .workflow import WorkflowError
-from .year_texts import replace_year_in_texts, texts_naming_year
 
 
 class ContentInline(admin.TabularInline):
@@ -92,7 +92,7 @@ class CampaignAdmin(admin.ModelAdmin):
     list_select_related = ("organizer",)
     autocomplete_fields = ("organizer", "participants")
     inlines = (ContentInline, TaskInline, PeriodInline, CampaignTransitionInline)
-    # The status changes only through campaigns.lifecycle: the actions below.
+    # The status changes only through campaigns.movement.lifecycle: the actions below.
     readonly_fields = ("status",)
     actions = ("copy_to_new_year", "launch", "close", "reopen")
 
@@ -459,7 +459,7 @@ class TransitionInline(ReadOnlyInline):
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
-    """The state is read-only: it changes only through campaigns.workflow."""
+    """The state is read-only: it changes only through campaigns.sheets.workflow."""
 
     list_display = (
         "unit",
@@ -493,7 +493,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         # A saved self-assessment is only shown: its answers, totals and state are
-        # written by campaigns.answers and campaigns.workflow, under its row lock;
+        # written by campaigns.sheets.answers and campaigns.sheets.workflow, under its row lock;
         # saving the form would write back the row as it was loaded.
         return obj is None and super().has_change_permission(request, obj)
 

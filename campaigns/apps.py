@@ -9,9 +9,8 @@ class CampaignsConfig(AppConfig):
     def ready(self):
         # Registers the runner of background imports of assessments (units.imports).
         # The organisation's pages open on the year of the running movement.
+        from campaigns.individuals import assessments  # noqa: F401
+        from campaigns.sheets.queries import current_movement_year
         from units import current_year
-
-        from . import individuals  # noqa: F401
-        from .queries import current_movement_year
 
         current_year.provided_by(current_movement_year)

@@ -54,7 +54,7 @@ class TitleLevel(models.TextChoices):
 
 
 class SubmissionState(models.TextChoices):
-    """State changes go through campaigns.workflow, the only writer of Submission.state."""
+    """State changes go through campaigns.sheets.workflow, the only writer of Submission.state."""
 
     DRAFT = "draft", pgettext_lazy("submission state", "Draft")
     SUBMITTED = "submitted", pgettext_lazy("submission state", "Submitted")
@@ -93,7 +93,7 @@ class TransitionAction(models.TextChoices):
 
 
 # The state machine in one screen: for each action, the state it leaves and the
-# state it leads to. campaigns.workflow checks every step against this table.
+# state it leads to. campaigns.sheets.workflow checks every step against this table.
 # An accepted self-assessment is locked: only a reopening (an emulation officer,
 # with a reason) moves it back to returned; after the period closes a reopening is
 # also how one unit gets to edit again, whatever its state (a draft stays a draft).
@@ -118,7 +118,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 # The movement's own life, by action: the status each starts from and the status it
 # leads to. Drafted by the Department, launched by the Minister's decision, closed at
 # the year's end; a closed movement may be reopened (launched again) to correct it.
-# campaigns.lifecycle checks every change against this table.
+# campaigns.movement.lifecycle checks every change against this table.
 CAMPAIGN_TRANSITIONS: dict[str, dict[str, str]] = {
     "launch": {CampaignStatus.DRAFT: CampaignStatus.LAUNCHED},
     "close": {CampaignStatus.LAUNCHED: CampaignStatus.CLOSED},

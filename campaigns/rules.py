@@ -118,7 +118,7 @@ rules.add_perm("campaigns.withdraw_submission", manages_submission_unit)
 rules.add_perm("campaigns.view_review", has_ministry_wide_view)
 rules.add_perm("campaigns.review_submission", is_emulation_officer | is_admin)
 rules.add_perm("campaigns.reopen_submission", is_emulation_officer | is_admin)
-# Launching, closing and reopening a movement (campaigns.lifecycle).
+# Launching, closing and reopening a movement (campaigns.movement.lifecycle).
 rules.add_perm("campaigns.change_campaign_status", is_emulation_officer | is_admin)
 
 

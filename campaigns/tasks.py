@@ -3,7 +3,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from campaigns.reminders import send_due_reminders
+from campaigns.sheets.reminders import send_due_reminders
 
 logger = logging.getLogger(__name__)
 

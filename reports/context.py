@@ -8,15 +8,15 @@ Definitions the report states:
 - participating units: the movement's active participants;
 - on time / late: units whose self-assessment is submitted or accepted, by its late
   flag; missing: every other participating unit (no self-assessment, draft or
-  returned), the same list as the reminders (campaigns.reminders.missing_units);
+  returned), the same list as the reminders (campaigns.sheets.reminders.missing_units);
 - a unit's score: its reviewed total once accepted, else its self-assessed total;
-  ranks are competition ranks (campaigns.scoring.rank) within each block and cluster
+  ranks are competition ranks (campaigns.sheets.scoring.rank) within each block and cluster
   of the movement's year, among units that submitted;
 - outstanding units: first in their block or cluster with an accepted self-assessment;
 - results by content: per content, the average over the units that submitted of their
   self score, and over accepted units of their reviewed score (the reviewer's score
-  where given, else the unit's, as campaigns.workflow.accept totals it), each summed
-  with campaigns.scoring.total. Bonus rows count apart (BONUS), whatever their
+  where given, else the unit's, as campaigns.sheets.workflow.accept totals it), each summed
+  with campaigns.sheets.scoring.total. Bonus rows count apart (BONUS), whatever their
   content: a content's points stay within its maximum, which leaves bonus out.
 """
 
@@ -28,9 +28,10 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils import timezone
 
-from campaigns import criteria_tree, scoring
 from campaigns.enums import CriterionKind, Subject, SubmissionState
 from campaigns.models import Answer, Content, Criterion, IndividualAssessment, Submission
+from campaigns.movement import criteria_tree
+from campaigns.sheets import scoring
 from units.models import GroupMembership, Unit
 
 from .enums import ReportKind

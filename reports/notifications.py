@@ -4,8 +4,8 @@ import logging
 
 from django.urls import NoReverseMatch, reverse
 
-from campaigns.notifications import officer_recipients, send
 from units import links
+from units.mail import officer_recipients, send
 
 from .models import Report
 

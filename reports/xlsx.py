@@ -2,7 +2,7 @@
 table, each with a styled and frozen header row, a filter and number formats.
 
 Written in openpyxl's write-only mode so that a ministry of a thousand units stays
-small in memory. Every cell goes through units.workbooks, so a unit's or a movement's
+small in memory. Every cell goes through spreadsheets.writer, so a unit's or a movement's
 name is text even when it starts with "="."""
 
 from collections.abc import Iterable
@@ -11,7 +11,7 @@ from io import BytesIO
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from units.workbooks import append_row, cell, new_workbook
+from spreadsheets.writer import append_row, cell, new_workbook
 
 from .context import ReportContext
 from .wording import GRADE_ORDER, KIND_SUBJECT, grade_label, group_kind_label, state_label

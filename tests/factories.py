@@ -5,9 +5,9 @@ import factory
 from django.conf import settings
 from django.utils import timezone
 
-from campaigns import lifecycle
 from campaigns.enums import CampaignStatus, CriterionKind, PeriodKind, Subject
 from campaigns.models import Campaign, Content, Criterion, Period, Task
+from campaigns.movement import lifecycle
 from units.enums import GroupKind, PersonCategory, Role, UnitKind
 from units.models import EmulationGroup, GroupMembership, Membership, Person, Unit, User
 
@@ -74,7 +74,7 @@ class GroupMembershipFactory(factory.django.DjangoModelFactory):
 
 class CampaignFactory(factory.django.DjangoModelFactory):
     """A movement, launched unless `status` says otherwise. It is created as a draft
-    and taken to its status by campaigns.lifecycle.bring_to (the loaders' path), so
+    and taken to its status by campaigns.movement.lifecycle.bring_to (the loaders' path), so
     it has the CampaignTransition rows a real one would have."""
 
     class Meta:

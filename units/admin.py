@@ -12,11 +12,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from spreadsheets.specs import XLSX_CONTENT_TYPE, SheetSpec, export_workbook
+
 from .forms import AdminLoginForm
 from .importers import PersonSheet, UnitSheet
 from .imports import limits, start_import
 from .models import AccountUnlock, EmulationGroup, GroupMembership, Membership, Person, Unit, User
-from .spreadsheets import XLSX_CONTENT_TYPE, SheetSpec, export_workbook
 
 admin.site.site_header = _("Thi đua administration")
 admin.site.site_title = _("Thi đua administration")

@@ -2,7 +2,7 @@
 
 A block or cluster belongs to a year, not to a movement, and units knows nothing of
 movements: the campaigns app, above it, says which year its running movement is in
-(campaigns.apps registers campaigns.queries.current_movement_year); without it,
+(campaigns.apps registers campaigns.sheets.queries.current_movement_year); without it,
 today's year. A draft prepared for next year (copied with its blocks) does not move
 the pages to that year.
 """

@@ -3,8 +3,9 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from spreadsheets.specs import Column, Row, RowError, SheetSpec, Text, cyclic_keys, field_column
+
 from .models import Person, Unit
-from .spreadsheets import Column, Row, RowError, SheetSpec, Text, cyclic_keys, field_column
 
 
 class UnitSheet(SheetSpec):

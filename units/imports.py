@@ -6,7 +6,7 @@ What an import does is a *runner*, registered by name, so that a worker finds it
 from the job: "admin" imports the sheet of a model admin (units, people, criteria);
 campaigns registers the individual assessments. A runner gets the job's parameters,
 the user who sent the file, the file and a progress callback, and returns the
-ImportResult of units.spreadsheets: every row saved, or none and every bad row.
+ImportResult of spreadsheets.specs: every row saved, or none and every bad row.
 """
 
 from __future__ import annotations
@@ -23,9 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
-from .enums import ImportStatus
-from .models import ImportJob
-from .spreadsheets import (
+from spreadsheets.specs import (
     MAX_COLUMNS,
     MAX_ROWS,
     FileProblem,
@@ -34,6 +32,9 @@ from .spreadsheets import (
     import_workbook,
     measure_workbook,
 )
+
+from .enums import ImportStatus
+from .models import ImportJob
 
 logger = logging.getLogger(__name__)
 

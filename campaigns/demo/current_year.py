@@ -6,10 +6,10 @@ import datetime as dt
 
 from django.utils import timezone
 
-from campaigns import lifecycle
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
-from campaigns.services import copied_name, copy_campaign
+from campaigns.movement import lifecycle
+from campaigns.movement.copying import copied_name, copy_campaign
 
 
 def load_current_year(source: Campaign, *, today: dt.date) -> int:

@@ -6,9 +6,9 @@ the two reporting periods."""
 import datetime as dt
 from decimal import Decimal
 
-from campaigns import lifecycle
 from campaigns.enums import CampaignKind, CampaignStatus, CriterionKind, PeriodKind, Subject
 from campaigns.models import Campaign, Content, Criterion, Period, Task
+from campaigns.movement import lifecycle
 from units.models import Unit
 
 from .sync import index, sync_row

@@ -5,7 +5,7 @@ so the reports and the review queue have figures to show.
 
 Written once, when the period has no self-assessment yet, with a fixed seed. These
 are past records (a submit needs evidence files the demo has not), so they are
-stored as they stand through campaigns.workflow.record_past, the one bulk path: the
+stored as they stand through campaigns.sheets.workflow.record_past, the one bulk path: the
 states and the Transition rows follow the workflow's table."""
 
 import datetime as dt
@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from campaigns import criteria_tree, scoring, workflow
 from campaigns.enums import (
     CriterionKind,
     PerformanceGrade,
@@ -31,6 +30,8 @@ from campaigns.models import (
     Submission,
     Title,
 )
+from campaigns.movement import criteria_tree
+from campaigns.sheets import scoring, workflow
 from units.enums import Role
 from units.models import Membership, Person, User
 

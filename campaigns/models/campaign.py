@@ -39,7 +39,7 @@ class CampaignQuerySet(models.QuerySet):
 class Campaign(models.Model):
     """An emulation movement (phong trào thi đua) launched for a year or a theme.
 
-    Status changes must go through campaigns.lifecycle (launch, close, reopen): it
+    Status changes must go through campaigns.movement.lifecycle (launch, close, reopen): it
     checks the change and the permission and records a CampaignTransition."""
 
     name = models.CharField(_("name"), max_length=255)
@@ -100,7 +100,7 @@ class Campaign(models.Model):
 
 class CampaignTransition(models.Model):
     """Every change of a movement's status: who, when, from which to which. Written
-    by campaigns.lifecycle, the only writer of Campaign.status."""
+    by campaigns.movement.lifecycle, the only writer of Campaign.status."""
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("movement"), on_delete=models.CASCADE, related_name="transitions"

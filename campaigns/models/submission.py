@@ -113,7 +113,7 @@ class SubmissionQuerySet(models.QuerySet):
 class Submission(models.Model):
     """A unit's self-assessment for one period.
 
-    State changes must go through campaigns.workflow (submit, withdraw,
+    State changes must go through campaigns.sheets.workflow (submit, withdraw,
     return_for_revision, accept, reopen): it checks the transition and permission,
     records a Transition and sends the notifications."""
 

@@ -3,8 +3,8 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
-from campaigns import criteria_tree
 from campaigns.models import Campaign
+from campaigns.movement import criteria_tree
 from campaigns.views.common import campaigns_for, criteria_by_subject, with_phases
 from units.scope import VisibleObjectMixin
 

@@ -11,9 +11,10 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import pgettext_lazy
 
-from campaigns import criteria_tree, scoring
 from campaigns.enums import CriterionKind, Subject
 from campaigns.models import Campaign, Criterion, Period
+from campaigns.movement import criteria_tree
+from campaigns.sheets import scoring
 
 
 class PeriodPhase(models.TextChoices):

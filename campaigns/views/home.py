@@ -3,7 +3,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from campaigns.queries import sheet_progress
+from campaigns.sheets.queries import sheet_progress
 from campaigns.views.common import PeriodPhase, campaigns_for, with_phases
 from units.models import EmulationGroup, GroupMembership, Membership
 from units.rules import is_leadership

@@ -17,8 +17,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 
 from campaigns.enums import PeriodKind
-from campaigns.individual_forms import AssessmentRowForm, ImportForm
-from campaigns.individuals import (
+from campaigns.individuals.assessments import (
     IMPORT_KIND,
     PER_PAGE,
     PersonRow,
@@ -34,12 +33,13 @@ from campaigns.individuals import (
     rows_for,
     save_assessment,
 )
+from campaigns.individuals.forms import AssessmentRowForm, ImportForm
 from campaigns.models import Criterion, IndividualAssessment, Period, Title
+from spreadsheets.specs import XLSX_CONTENT_TYPE
 from units.forms import removed_controls_notice
 from units.imports import limits, start_import
 from units.models import Person, Unit
 from units.scope import get_visible_or_404, visible_or_404
-from units.spreadsheets import XLSX_CONTENT_TYPE
 
 VIEW = "campaigns.view_individual_assessments"
 CHANGE = "campaigns.change_individual_assessments"

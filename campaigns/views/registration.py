@@ -14,9 +14,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from campaigns.enums import PeriodKind
-from campaigns.individual_forms import RegistrationForm
 from campaigns.models import Campaign, Registration, Title
-from campaigns.registration import (
+from campaigns.movement.forms import RegistrationForm
+from campaigns.movement.registration import (
     current_entries,
     export_registrations,
     filtered_participants,
@@ -25,10 +25,10 @@ from campaigns.registration import (
     registration_rows,
     save_registration,
 )
+from spreadsheets.specs import XLSX_CONTENT_TYPE
 from units.forms import removed_controls_notice
 from units.models import Unit
 from units.scope import get_visible_or_404, require, visible_or_404
-from units.spreadsheets import XLSX_CONTENT_TYPE
 
 LIST_PER_PAGE = 100
 

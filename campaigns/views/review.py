@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from campaigns import answers as answer_service
-from campaigns import reminders, workflow
 from campaigns.enums import AnswerField, SubmissionState
-from campaigns.forms import ReasonForm, ReopenForm, ReturnForm, ReviewForm
 from campaigns.models import Answer, Campaign, Criterion, Period
-from campaigns.queries import (
+from campaigns.sheets import answers as answer_service
+from campaigns.sheets import reminders, workflow
+from campaigns.sheets.forms import ReasonForm, ReopenForm, ReturnForm, ReviewForm
+from campaigns.sheets.queries import (
     answer_history,
     answer_queryset,
     load_sheet,

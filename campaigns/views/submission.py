@@ -1,7 +1,7 @@
 """The unit's self-assessment: filling answers (each saves on its own through htmx),
 evidence files, the workflow buttons and the timeline.
 
-Views parse input, call campaigns.answers or campaigns.workflow, and render. A
+Views parse input, call campaigns.sheets.answers or campaigns.sheets.workflow, and render. A
 refused input answers with the message and the values the user typed."""
 
 from functools import partial
@@ -18,20 +18,20 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from campaigns import answers as answer_service
-from campaigns import workflow
 from campaigns.enums import CampaignStatus, Subject, SubmissionState, TransitionAction
-from campaigns.evidence import ALLOWED_TYPES, download_name
-from campaigns.forms import AnswerForm
 from campaigns.models import Answer, Criterion, Period, Submission
-from campaigns.queries import (
+from campaigns.sheets import answers as answer_service
+from campaigns.sheets import workflow
+from campaigns.sheets.evidence import ALLOWED_TYPES, download_name
+from campaigns.sheets.forms import AnswerForm
+from campaigns.sheets.queries import (
     answer_queryset,
     answered_counter,
     evidence_queryset,
     load_sheet,
     submission_queryset,
 )
-from campaigns.scoring import score_text
+from campaigns.sheets.scoring import score_text
 from campaigns.views.common import parse_id
 from units.forms import first_error, removed_controls_notice
 from units.models import Unit

@@ -10,9 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from campaigns import answers
 from campaigns.enums import CampaignStatus, CriterionKind, PeriodKind, Subject
 from campaigns.models import Criterion, Period, Submission
+from campaigns.sheets import answers
 
 from ..factories import CampaignFactory, CriterionFactory, PeriodFactory
 from ..hostile_files import clean_pdf

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from campaigns import answers
+from campaigns.sheets import answers
 
 from .sheet import answer_for
 

@@ -17,9 +17,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import answers, workflow
 from campaigns.enums import SubmissionState
 from campaigns.models import Period, Reminder, Submission, Transition
+from campaigns.sheets import answers, workflow
 
 from .sheet import answer_for, fill, make_sheet
 
@@ -492,7 +492,7 @@ def _title(code: str, subject: str):
 def test_a_registration_saved_twice_at_once_is_one_row(unit_year, people_a, unit_a, head_a):
     from campaigns.enums import TitleSubject
     from campaigns.models import Registration, RegistrationEntry
-    from campaigns.registration import EntryChoice, save_registration
+    from campaigns.movement.registration import EntryChoice, save_registration
 
     collective = _title("TTLDTT", TitleSubject.COLLECTIVE)
     individual = _title("LDTT", TitleSubject.INDIVIDUAL)
@@ -522,7 +522,7 @@ def test_a_registration_saved_twice_at_once_is_one_row(unit_year, people_a, unit
 
 
 def test_a_persons_assessment_saved_twice_at_once_is_one_row(unit_year, people_a, head_a):
-    from campaigns.individuals import StaleAssessment, save_assessment
+    from campaigns.individuals.assessments import StaleAssessment, save_assessment
     from campaigns.models import IndividualAssessment
 
     barrier = threading.Barrier(2)

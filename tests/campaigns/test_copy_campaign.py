@@ -5,7 +5,7 @@ import pytest
 
 from campaigns.enums import CampaignStatus, PeriodKind, Subject
 from campaigns.models import Campaign, Criterion
-from campaigns.services import CopyRefused, copy_campaign, plan_copy, shift_date
+from campaigns.movement.copying import CopyRefused, copy_campaign, plan_copy, shift_date
 from units.enums import GroupKind
 from units.models import EmulationGroup, GroupMembership
 

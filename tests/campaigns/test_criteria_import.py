@@ -8,9 +8,9 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from campaigns.enums import Subject
-from campaigns.importers import CriterionSheet
 from campaigns.models import Criterion
-from units.spreadsheets import export_workbook, import_workbook
+from campaigns.movement.criteria_sheet import CriterionSheet
+from spreadsheets.specs import export_workbook, import_workbook
 
 from ..factories import CampaignFactory, ContentFactory, CriterionFactory
 

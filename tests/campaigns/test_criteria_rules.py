@@ -12,11 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from campaigns import criteria_tree
 from campaigns.enums import CriterionKind, Subject
-from campaigns.importers import CriterionSheet
 from campaigns.models import Criterion
-from units.spreadsheets import RowError, import_workbook
+from campaigns.movement import criteria_tree
+from campaigns.movement.criteria_sheet import CriterionSheet
+from spreadsheets.specs import RowError, import_workbook
 
 from ..factories import CampaignFactory, CriterionFactory
 

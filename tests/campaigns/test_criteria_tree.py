@@ -2,10 +2,10 @@
 
 import pytest
 
-from campaigns import criteria_tree
 from campaigns.enums import Subject
 from campaigns.models import Campaign, Criterion, Submission
-from campaigns.queries import load_sheet
+from campaigns.movement import criteria_tree
+from campaigns.sheets.queries import load_sheet
 
 from ..factories import CampaignFactory, CriterionFactory, PeriodFactory, UnitFactory
 

@@ -6,9 +6,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import answers, workflow
 from campaigns.enums import SubmissionState
 from campaigns.models import Submission, Transition
+from campaigns.sheets import answers, workflow
 
 from .sheet import fill, make_sheet
 

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from campaigns import reminders
+from campaigns.sheets import reminders
 
 from .sheet import fill
 

@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
-from campaigns.evidence import MAX_EVIDENCE_BYTES, check_upload, download_name, office, pdf
 from campaigns.models import Evidence
+from campaigns.sheets.evidence import MAX_EVIDENCE_BYTES, check_upload, download_name, office, pdf
 
 from .. import hostile_files as hostile
 from .sheet import answer_for

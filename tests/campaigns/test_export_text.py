@@ -4,10 +4,8 @@ and an export imports back with every text field as it was.
 
 The report's workbook has the same test in tests/reports/test_xlsx_text.py."""
 
-import re
 from decimal import Decimal
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,12 +13,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from campaigns.enums import PerformanceGrade, Subject, TitleLevel, TitleSubject
-from campaigns.importers import CriterionSheet
 from campaigns.models import Criterion, IndividualAssessment, Registration, Title
+from campaigns.movement.criteria_sheet import CriterionSheet
+from spreadsheets.specs import export_workbook, import_workbook
+from spreadsheets.writer import unescape
 from units.importers import PersonSheet, UnitSheet
 from units.models import Person, Unit
-from units.spreadsheets import export_workbook, import_workbook
-from units.workbooks import escape, unescape
 
 from ..factories import CampaignFactory, CriterionFactory, PersonFactory, UnitFactory, UserFactory
 
@@ -59,27 +57,6 @@ def typed(field: str) -> list[str]:
     """Each payload, marked with the field it is typed in (at the end: the start is
     what Excel looks at)."""
     return [f"{payload} {field}" for payload in PAYLOADS]
-
-
-def test_escape_round_trips_control_characters_and_look_alike_escapes():
-    for text in ["\rx", "a\r\nb", "\x0bv", "_x0041_", "_x000D_\r", "plain", "=1+1"]:
-        assert unescape(escape(text)) == text
-    assert escape("\rx") == "_x000D_x"
-    assert escape("_x0041_") == "_x005F_x0041_"
-
-
-def test_only_units_workbooks_makes_workbooks_and_cells():
-    """The shared writer is the only way to a workbook: no other module of the apps
-    makes a Workbook or a cell itself."""
-    root = Path(__file__).resolve().parents[2]
-    offenders = [
-        str(path.relative_to(root))
-        for app in ("units", "campaigns", "reports", "emulation")
-        for path in (root / app).rglob("*.py")
-        if path.name != "workbooks.py"
-        and re.search(r"\bWorkbook\(|WriteOnlyCell|from openpyxl import Workbook", path.read_text())
-    ]
-    assert offenders == []
 
 
 def test_registration_export_writes_typed_text_as_text(unit_year, ministry, officer, en_client):

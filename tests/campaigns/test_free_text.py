@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import workflow
 from campaigns.enums import SubmissionState
 from campaigns.models import (
     Answer,
@@ -19,6 +18,7 @@ from campaigns.models import (
     Submission,
     Transition,
 )
+from campaigns.sheets import workflow
 from units.forms import COMMENT_MAX_LENGTH, NARRATIVE_MAX_LENGTH, FreeTextField
 from units.text import without_invisible_controls
 

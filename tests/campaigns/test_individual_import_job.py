@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import IndividualAssessment
-from tests.units.handmade import row_xml, sheet_xml, workbook
+from tests.spreadsheets.handmade import row_xml, sheet_xml, workbook
 from units import imports
 from units.enums import ImportStatus
 from units.models import ImportJob

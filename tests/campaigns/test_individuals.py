@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import lifecycle
 from campaigns.enums import (
     CampaignStatus,
     CriterionKind,
@@ -17,8 +16,9 @@ from campaigns.enums import (
     PerformanceGrade,
     Subject,
 )
-from campaigns.individuals import save_assessment
+from campaigns.individuals.assessments import save_assessment
 from campaigns.models import IndividualAssessment
+from campaigns.movement import lifecycle
 from units.models import Person
 
 from ..factories import CriterionFactory, PersonFactory

@@ -1,5 +1,5 @@
 """The movement's own life: draft → launched → closed, and reopened, through
-campaigns.lifecycle only, each change recorded with who and when."""
+campaigns.movement.lifecycle only, each change recorded with who and when."""
 
 import datetime as dt
 
@@ -8,9 +8,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from campaigns import lifecycle, workflow
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, CampaignTransition
+from campaigns.movement import lifecycle
+from campaigns.sheets import workflow
 
 from ..factories import CampaignFactory
 

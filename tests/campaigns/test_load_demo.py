@@ -25,7 +25,6 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone, translation
 
-from campaigns import scoring
 from campaigns.demo import load_demo
 from campaigns.enums import CampaignStatus, CriterionKind, PeriodKind, Subject, SubmissionState
 from campaigns.models import (
@@ -37,6 +36,7 @@ from campaigns.models import (
     Submission,
     Task,
 )
+from campaigns.sheets import scoring
 from units.enums import GroupKind, Role, UnitKind
 from units.models import EmulationGroup, GroupMembership, Membership, Person, Unit
 

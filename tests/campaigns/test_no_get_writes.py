@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import answers, workflow
 from campaigns.enums import Subject, SubmissionState
 from campaigns.models import Answer, AnswerChange, Evidence, Submission, Transition
+from campaigns.sheets import answers, workflow
 
 from ..factories import CriterionFactory
 from .sheet import PDF, fill

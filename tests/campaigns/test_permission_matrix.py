@@ -16,9 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import answers, workflow
 from campaigns.enums import SubmissionState
 from campaigns.models import Evidence, Reminder, Submission
+from campaigns.sheets import answers, workflow
 
 from .sheet import PDF, answer_for, fill
 

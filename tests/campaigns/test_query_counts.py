@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import answers, workflow
 from campaigns.enums import ReminderKind, Subject
 from campaigns.models import IndividualAssessment, Registration, RegistrationEntry, Reminder
+from campaigns.sheets import answers, workflow
 
 from ..factories import CriterionFactory, PersonFactory, UnitFactory
 from .sheet import PDF
@@ -357,7 +357,7 @@ def test_individuals_import(client_for, head_a, unit_year, unit_a, django_assert
 
     # Reading is constant (session, user, period, unit, memberships, criteria, people,
     # assessments, titles, then the locked rows); writing is one UPDATE per changed
-    # row, which units.spreadsheets measured faster than bulk_update's CASE.
+    # row, which spreadsheets.specs measured faster than bulk_update's CASE.
     with django_assert_num_queries(12 + size):
         response = client.post(url, {"file": xlsx([HEADER, *rows])})
 

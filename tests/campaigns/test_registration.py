@@ -3,12 +3,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from campaigns import lifecycle
-from campaigns import registration as registering
 from campaigns.enums import CampaignStatus
-from campaigns.individuals import save_assessment
+from campaigns.individuals.assessments import save_assessment
 from campaigns.models import IndividualAssessment, Registration, RegistrationEntry
-from campaigns.registration import EntryChoice
+from campaigns.movement import lifecycle
+from campaigns.movement import registration as registering
+from campaigns.movement.registration import EntryChoice
 from units.enums import Role
 
 from ..factories import MembershipFactory, PersonFactory, UnitFactory

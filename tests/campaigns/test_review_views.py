@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import answers, reminders, workflow
 from campaigns.enums import CampaignStatus, ReminderKind, SubmissionState
 from campaigns.models import AnswerChange, Reminder, Submission
+from campaigns.sheets import answers, reminders, workflow
 from campaigns.tasks import task_send_reminders
 
 from ..factories import (

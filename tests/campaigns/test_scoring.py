@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from campaigns import scoring
 from campaigns.enums import CriterionKind
 from campaigns.models import Criterion
+from campaigns.sheets import scoring
 
 # Messages are asserted as written in the code (English).
 pytestmark = pytest.mark.usefixtures("english")

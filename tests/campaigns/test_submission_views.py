@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import answers, workflow
 from campaigns.enums import Subject, SubmissionState
 from campaigns.models import AnswerChange, Evidence
+from campaigns.sheets import answers, workflow
 
 from ..factories import CriterionFactory
 from .sheet import PDF, answer_for, fill
@@ -443,7 +443,7 @@ def test_criterion_added_after_acceptance_is_not_part_of_the_locked_sheet(
 def test_accepted_sheet_keeps_its_tree_and_maximum_when_the_table_grows(
     head_a, officer, submission_a, sheet
 ):
-    from campaigns.queries import load_sheet
+    from campaigns.sheets.queries import load_sheet
 
     _accepted(submission_a, sheet, head_a, officer)
     before = load_sheet(submission_a)

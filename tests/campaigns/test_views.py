@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import answers, workflow
 from campaigns.enums import CampaignStatus, CriterionKind, PeriodKind, Subject
+from campaigns.sheets import answers, workflow
 from campaigns.views.common import PeriodPhase, period_phase
 from units.enums import Role
 

@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from campaigns import answers, workflow
 from campaigns.enums import SubmissionState
 from campaigns.models import Period, Submission, Transition
+from campaigns.sheets import answers, workflow
 
 from .sheet import PDF, answer_for, fill
 

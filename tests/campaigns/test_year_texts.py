@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from campaigns.enums import Subject
 from campaigns.models import Campaign, Content, Criterion, Task
-from campaigns.year_texts import replace_year_in_texts, texts_naming_year
+from campaigns.movement.year_texts import replace_year_in_texts, texts_naming_year
 
 from ..factories import (
     CampaignFactory,

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import answers, workflow
 from campaigns.enums import SubmissionState
 from campaigns.models import Answer, Submission
+from campaigns.sheets import answers, workflow
 from units.enums import Role
 
 from ..campaigns.sheet import answer_for, fill, make_sheet

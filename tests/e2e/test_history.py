@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import answers, workflow
 from campaigns.models import AnswerChange
+from campaigns.sheets import answers, workflow
 from units.enums import Role
 
 from ..campaigns.sheet import PDF, answer_for, fill, make_sheet

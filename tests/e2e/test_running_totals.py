@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import answers, workflow
+from campaigns.sheets import answers, workflow
 from units.enums import Role
 
 from ..campaigns.sheet import fill, make_sheet

@@ -19,8 +19,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from campaigns import answers
 from campaigns.models import Criterion, Evidence, IndividualAssessment
+from campaigns.sheets import answers
 from tests.campaigns.sheet import answer_for, fill
 from units.models import Person, Unit
 

@@ -21,8 +21,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from campaigns import answers, workflow
 from campaigns.models import Answer, IndividualAssessment, Registration, Transition
+from campaigns.sheets import answers, workflow
 from reports.enums import ReportKind, ReportStatus
 from reports.models import Report
 from tests.campaigns.sheet import answer_for, fill

@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from campaigns import answers, workflow
 from campaigns.enums import PerformanceGrade, ReminderKind, TitleSubject
 from campaigns.models import (
     Evidence,
@@ -34,6 +33,7 @@ from campaigns.models import (
     Reminder,
     Title,
 )
+from campaigns.sheets import answers, workflow
 from reports.enums import ReportKind, ReportStatus
 from reports.models import Report
 from tests.campaigns.sheet import answer_for, fill, make_sheet

@@ -11,13 +11,13 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from campaigns.enums import CriterionKind, Subject
-from campaigns.importers import CriterionSheet
 from campaigns.models import Criterion
-from units import spreadsheets
+from campaigns.movement.criteria_sheet import CriterionSheet
+from spreadsheets import specs
+from spreadsheets.specs import Boolean, CellError, Choice, Date, export_workbook, import_workbook
 from units.enums import Gender, PersonCategory, UnitKind
 from units.importers import PersonSheet, UnitSheet
 from units.models import Person, Unit
-from units.spreadsheets import Boolean, CellError, Choice, Date, export_workbook, import_workbook
 
 from ..factories import (
     CampaignFactory,
@@ -432,7 +432,7 @@ def test_import_refuses_an_empty_sheet_and_a_header_without_rows():
 
 
 def test_import_refuses_too_many_rows(monkeypatch):
-    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 2)
+    monkeypatch.setattr(specs, "MAX_ROWS", 2)
     file = xlsx(UNIT_HEADER, *([f"u{n}", "U", "centre", "", ""] for n in range(3)))
 
     result = import_workbook(file, UnitSheet())
@@ -444,7 +444,7 @@ def test_import_refuses_too_many_rows(monkeypatch):
 
 
 def test_import_refuses_a_file_larger_than_the_limit(monkeypatch):
-    monkeypatch.setattr(spreadsheets, "MAX_FILE_SIZE", 1024 * 1024)
+    monkeypatch.setattr(specs, "MAX_FILE_SIZE", 1024 * 1024)
     file = SimpleUploadedFile("big.xlsx", b"0" * (1024 * 1024 + 1))
 
     result = import_workbook(file, UnitSheet())
@@ -531,7 +531,7 @@ def test_export_button_downloads_the_filtered_change_list(client, admin_user, mi
 
     response = client.get(reverse("admin:units_unit_export"), {"kind__exact": "centre"})
 
-    assert response["Content-Type"] == spreadsheets.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == specs.XLSX_CONTENT_TYPE
     assert response["Content-Disposition"].startswith('attachment; filename="unit-')
     assert [row[0] for row in read(response.content)] == ["Code", "centre-1"]
 

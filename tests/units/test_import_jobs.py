@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from tests.spreadsheets.handmade import row_xml, sheet_xml, workbook
 from units import imports
 from units.enums import ImportStatus
 from units.imports import SYNC_ROWS, run_job, start_import
 from units.models import STALLED_AFTER, ImportJob, Unit
 
 from ..factories import UserFactory
-from .handmade import row_xml, sheet_xml, workbook
 
 pytestmark = pytest.mark.django_db
 

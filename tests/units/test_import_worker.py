@@ -7,12 +7,12 @@ import time
 import pytest
 from django.db import transaction
 
+from tests.spreadsheets.handmade import row_xml, sheet_xml, workbook
 from units.enums import ImportStatus
 from units.imports import SYNC_ROWS, start_import
 from units.models import ImportJob, Unit
 
 from ..factories import UnitFactory, UserFactory
-from .handmade import row_xml, sheet_xml, workbook
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

@@ -16,7 +16,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns import lifecycle, scoring, workflow
 from campaigns.enums import (
     CampaignStatus,
     CriterionKind,
@@ -36,6 +35,8 @@ from campaigns.models import (
     Submission,
     Title,
 )
+from campaigns.movement import lifecycle
+from campaigns.sheets import scoring, workflow
 from units.enums import GroupKind, PersonCategory, UnitKind
 from units.models import EmulationGroup, GroupMembership, Person, Unit
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from campaigns import criteria_tree
 from campaigns.models import Campaign, Content, Criterion, Task
-from campaigns.services import copied_name
+from campaigns.movement import criteria_tree
+from campaigns.movement.copying import copied_name
 
 # The fields that hold free text, by model, in the order the page lists them.
 FIELDS = {

@@ -19,7 +19,6 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns import criteria_tree, notifications, scoring
 from campaigns.enums import (
     TRANSITIONS,
     AnswerField,
@@ -29,6 +28,8 @@ from campaigns.enums import (
     TransitionAction,
 )
 from campaigns.models import Answer, AnswerChange, Criterion, Submission, Transition
+from campaigns.movement import criteria_tree
+from campaigns.sheets import notifications, scoring
 
 
 class WorkflowError(Exception):

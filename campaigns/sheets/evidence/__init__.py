@@ -20,9 +20,9 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from campaigns.evidence.office import ZIP_SIGNATURE, ole_kind, zip_kind
-from campaigns.evidence.pdf import check_pdf
-from campaigns.evidence.refusal import Refused
+from campaigns.sheets.evidence.office import ZIP_SIGNATURE, ole_kind, zip_kind
+from campaigns.sheets.evidence.pdf import check_pdf
+from campaigns.sheets.evidence.refusal import Refused
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 

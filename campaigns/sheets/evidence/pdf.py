@@ -44,7 +44,7 @@ from pypdf import PdfReader, apply_configuration
 from pypdf.errors import LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from campaigns.evidence.refusal import PASSWORD_REASON, Refused
+from campaigns.sheets.evidence.refusal import PASSWORD_REASON, Refused
 
 PDF_MAX_OBJECTS = 100_000
 PDF_MAX_VALUES = 2_000_000

@@ -2,14 +2,14 @@
 first, blank or not (a sheet of ten million blank rows is refused at once, not read
 for minutes), columns are bounded, and a zip whose parts unpack to far more than its
 size is refused before it is unpacked. The workbooks are written by hand
-(tests/units/handmade.py): a few kilobytes each."""
+(tests/spreadsheets/handmade.py): a few kilobytes each."""
 
 import pytest
 
-from units import spreadsheets
+from spreadsheets import specs
+from spreadsheets.specs import MAX_ROWS, import_workbook, measure_workbook
 from units.importers import UnitSheet
 from units.models import Unit
-from units.spreadsheets import MAX_ROWS, import_workbook, measure_workbook
 
 from .handmade import blank_rows, row_xml, sheet_xml, workbook
 
@@ -59,7 +59,7 @@ def test_blank_rows_count_against_the_limit_without_a_dimension(ministry):
 def test_a_dimension_over_the_limit_is_refused_at_once():
     file = workbook(sheet_xml(row_xml(1, HEADER) + _good_rows(1), dimension="A1:C10000000"))
 
-    with pytest.raises(spreadsheets.FileProblem, match="more than 20000 rows"):
+    with pytest.raises(specs.FileProblem, match="more than 20000 rows"):
         measure_workbook(file)
     assert import_workbook(file, UnitSheet()).problem == TOO_MANY_ROWS
 
@@ -71,7 +71,7 @@ def test_a_dimension_that_lies_small_does_not_hide_rows():
 
 
 def test_rows_up_to_the_limit_are_read_and_one_more_blank_is_refused(monkeypatch):
-    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 3)
+    monkeypatch.setattr(specs, "MAX_ROWS", 3)
     at_limit = workbook(sheet_xml(row_xml(1, HEADER) + _good_rows(3)))
     one_more = workbook(sheet_xml(row_xml(1, HEADER) + _good_rows(3) + '<row r="5"/>'))
 
@@ -91,7 +91,7 @@ def test_more_columns_than_the_limit_are_refused():
 
 
 def test_a_part_that_unpacks_past_the_limit_is_refused_before_unpacking(monkeypatch):
-    monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_SIZE", 1024 * 1024)
+    monkeypatch.setattr(specs, "MAX_UNPACKED_SIZE", 1024 * 1024)
     padding = "<!--" + " " * (2 * 1024 * 1024) + "-->"
     file = workbook(sheet_xml(row_xml(1, HEADER) + _good_rows(1), tail=padding))
     assert file.size < 10_000

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
-from campaigns.criteria_tree import leaves
 from campaigns.enums import CriterionKind
+from campaigns.movement.criteria_tree import leaves
 
 ZERO = Decimal("0")
 TWO_PLACES = Decimal("0.01")

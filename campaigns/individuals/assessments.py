@@ -4,7 +4,7 @@ For each person: the annual performance grade, initiatives and their recognition
 discipline, months worked, notes and the individual title proposed; unit leaders are
 also scored against the campaign's leader criteria (leader_scores holds
 {criterion id (str): points (str)}). Rows are saved one at a time with an optimistic
-lock on `version`, or many at once from an XLSX sheet through units.spreadsheets.
+lock on `version`, or many at once from an XLSX sheet through spreadsheets.specs.
 """
 
 import datetime as dt
@@ -21,7 +21,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns import criteria_tree, scoring
 from campaigns.enums import (
     DisciplineLevel,
     PerformanceGrade,
@@ -30,9 +29,9 @@ from campaigns.enums import (
     TitleSubject,
 )
 from campaigns.models import Campaign, Criterion, IndividualAssessment, Period, Title
-from units.imports import runner
-from units.models import Person, Unit
-from units.spreadsheets import (
+from campaigns.movement import criteria_tree
+from campaigns.sheets import scoring
+from spreadsheets.specs import (
     CellError,
     Column,
     ImportResult,
@@ -47,6 +46,8 @@ from units.spreadsheets import (
     field_column,
     import_workbook,
 )
+from units.imports import runner
+from units.models import Person, Unit
 
 # The fields a user edits, in the order of the table and of the sheet.
 FIELDS = (

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Prefetch, Q
 
-from campaigns import criteria_tree, scoring
 from campaigns.enums import CampaignStatus, Subject, SubmissionState
 from campaigns.models import (
     Answer,
@@ -20,6 +19,8 @@ from campaigns.models import (
     Submission,
     Transition,
 )
+from campaigns.movement import criteria_tree
+from campaigns.sheets import scoring
 from units.models import GroupMembership, Unit
 
 

@@ -15,11 +15,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns import criteria_tree, scoring
 from campaigns.enums import AnswerField, Subject
-from campaigns.evidence import check_upload
 from campaigns.models import Answer, AnswerChange, Criterion, Evidence, Period, Submission
-from campaigns.workflow import (
+from campaigns.movement import criteria_tree
+from campaigns.sheets import scoring
+from campaigns.sheets.evidence import check_upload
+from campaigns.sheets.workflow import (
     WorkflowError,
     lock_for_editing,
     lock_for_review,

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.enums import TitleSubject
 from campaigns.models import Campaign, Registration, RegistrationEntry, Title
+from spreadsheets.specs import Column, Date, Integer, SheetSpec, Text, export_workbook
 from units.models import Person, Unit
-from units.spreadsheets import Column, Date, Integer, SheetSpec, Text, export_workbook
 from units.text import matcher
 
 

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from campaigns import criteria_tree
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, Content, Period, Task
+from campaigns.movement import criteria_tree
 from units.models import EmulationGroup, GroupMembership, User
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from units.spreadsheets import (
+from campaigns.enums import CriterionKind
+from campaigns.models import Campaign, Content, Criterion
+from campaigns.movement import criteria_tree
+from spreadsheets.specs import (
     Column,
     Integer,
     Row,
@@ -15,10 +18,6 @@ from units.spreadsheets import (
     Text,
     field_column,
 )
-
-from . import criteria_tree
-from .enums import CriterionKind
-from .models import Campaign, Content, Criterion
 
 
 @dataclass

@@ -19,7 +19,7 @@ from defusedxml import ElementTree
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from campaigns.evidence.refusal import MACROS_REASON, PASSWORD_REASON, Refused
+from campaigns.sheets.evidence.refusal import MACROS_REASON, PASSWORD_REASON, Refused
 
 ZIP_SIGNATURE = b"PK\x03\x04"
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from campaigns.enums import CampaignStatus, ReminderKind, SubmissionState
 from campaigns.models import Period, Reminder, Submission
-from campaigns.notifications import send, unit_recipients
 from units import links
+from units.mail import send, unit_recipients
 from units.models import Unit
 
 OFFSETS = {

@@ -8,7 +8,7 @@ When all rows are good it creates or updates by the spec's natural key in one
 transaction. `export_workbook` writes the same columns, so an export imports back.
 
 This module knows nothing of campaigns: the specs live next to their models
-(units/importers.py, campaigns/importers.py).
+(units/importers.py, campaigns/movement/criteria_sheet.py).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.datetime import from_excel
 
-from .workbooks import append_row, cell, new_workbook, unescape
+from .writer import append_row, cell, new_workbook, unescape
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 # Rows of data, counted from the first row of the sheet, blank rows included.

@@ -2,61 +2,18 @@
 
 Each function takes ids (they run after the commit), loads what it needs and sends
 in the working language. Recipients are the unit's head, deputies and delegated
-officers with an email address; submissions also go to the emulation officers."""
+officers with an email address; submissions also go to the emulation officers
+(units.mail finds them and sends)."""
 
 import logging
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
+from campaigns.models import Submission
 from units import links
-from units.enums import UNIT_MANAGING_ROLES
-from units.models import User
-
-from .models import Submission
+from units.mail import officer_recipients, send, unit_recipients
 
 logger = logging.getLogger(__name__)
-
-
-def unit_recipients(unit_id: int) -> list[str]:
-    return sorted(
-        set(
-            User.objects.filter(
-                is_active=True,
-                memberships__unit_id=unit_id,
-                memberships__role__in=UNIT_MANAGING_ROLES,
-            )
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-    )
-
-
-def officer_recipients() -> list[str]:
-    return sorted(
-        set(
-            User.objects.filter(is_active=True, is_emulation_officer=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-    )
-
-
-def send(template: str, recipients: list[str], context: dict) -> int:
-    """The one sender of the product's emails: template is "<app>/email/<name>", whose
-    <name>_subject.txt and <name>.txt are rendered in the working language."""
-    if not recipients:
-        logger.info("No recipient for %s", template)
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {**context, "site_name": settings.SITE_NAME, "site_url": links.site_url()}
-        subject = render_to_string(f"{template}_subject.txt", context)
-        body = render_to_string(f"{template}.txt", context)
-    subject = f"[{settings.SITE_NAME}] " + " ".join(subject.split())
-    return send_mail(subject, body, None, recipients)
 
 
 def _submission(submission_id: int) -> Submission | None:

@@ -1,11 +1,11 @@
-"""Forms of a unit's year: its registration and its people's year-end assessments.
+"""Forms of the people's year-end assessments: one row per person, and the import.
 
 The forms only read what was typed (numbers, dates, a title from the list); the
-rules (which titles fit, months 0–12, discipline dates) live in campaigns.registration
-and campaigns.individuals, whose ValidationErrors the forms show field by field.
+rules (which titles fit, months 0–12, discipline dates) live in
+campaigns.individuals.assessments, whose ValidationErrors the forms show field by field.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -18,36 +18,13 @@ from campaigns.enums import (
     RecognitionLevel,
     TitleSubject,
 )
-from campaigns.individuals import FIELDS
+from campaigns.individuals.assessments import FIELDS
 from campaigns.models import Criterion, IndividualAssessment, Title
-from campaigns.registration import EntryChoice
-from units.forms import COMMENT_MAX_LENGTH, NARRATIVE_MAX_LENGTH, FreeTextField
+from campaigns.movement.forms import EMPTY_CHOICE, TitleField, titles_of
+from units.forms import COMMENT_MAX_LENGTH, FreeTextField
 from units.models import Person
 
 DATE_PLACEHOLDER = _("dd/mm/yyyy")
-EMPTY_CHOICE = ("", "—")
-
-
-class TitleField(forms.Field):
-    """A title picked from a list; any title in `titles` is accepted here so that the
-    domain says why a wrong one does not fit (collective, no longer awarded)."""
-
-    def __init__(self, *, titles: dict[int, Title], choices: Sequence[Title], **kwargs):
-        self.titles = titles
-        kwargs.setdefault("required", False)
-        widget = forms.Select(choices=[EMPTY_CHOICE, *((t.pk, t.name) for t in choices)])
-        super().__init__(widget=widget, **kwargs)
-
-    def to_python(self, value) -> Title | None:
-        if value in self.empty_values:
-            return None
-        try:
-            return self.titles[int(value)]
-        except (KeyError, TypeError, ValueError):
-            raise ValidationError(_("Choose a title from the list."), code="invalid") from None
-
-    def prepare_value(self, value):
-        return value.pk if isinstance(value, Title) else value
 
 
 class YesNoScoreField(forms.ChoiceField):
@@ -81,53 +58,6 @@ def score_field(criterion: Criterion) -> forms.Field:
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input--short"}),
     )
-
-
-def _titles_of(titles: Iterable[Title], subject: str) -> list[Title]:
-    return [t for t in titles if t.subject == subject and t.active]
-
-
-class RegistrationForm(forms.Form):
-    """The unit's commitments, its target collective title and, for each person of
-    the unit, the individual title they register for (or none)."""
-
-    commitments = FreeTextField(
-        label=_("Commitments"),
-        max_length=NARRATIVE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("What the unit commits to achieve in the movement this year."),
-    )
-
-    def __init__(self, *args, people: Sequence[Person], titles: Sequence[Title], **kwargs):
-        super().__init__(*args, **kwargs)
-        by_id = {t.pk: t for t in titles}
-        self.titles_by_id = by_id
-        self.people = list(people)
-        self.fields["target_title"] = TitleField(
-            label=_("Collective title aimed for"),
-            titles=by_id,
-            choices=_titles_of(titles, TitleSubject.COLLECTIVE),
-        )
-        individual = _titles_of(titles, TitleSubject.INDIVIDUAL)
-        for person in self.people:
-            self.fields[f"person_{person.pk}"] = TitleField(
-                label=person.full_name, titles=by_id, choices=individual
-            )
-
-    def person_fields(self):
-        """(person, bound field) for each person, in table order."""
-        return [(person, self[f"person_{person.pk}"]) for person in self.people]
-
-    def entries(self) -> list[EntryChoice]:
-        return [
-            EntryChoice(person, self.cleaned_data[f"person_{person.pk}"]) for person in self.people
-        ]
-
-    def add_domain_errors(self, error: ValidationError) -> None:
-        for key, messages in error.message_dict.items():
-            field = key.replace("entries.", "person_", 1)
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
 
 
 class AssessmentRowForm(forms.Form):
@@ -186,7 +116,7 @@ class AssessmentRowForm(forms.Form):
         self.fields["proposed_title"] = TitleField(
             label=_("Proposed title"),
             titles={t.pk: t for t in titles},
-            choices=_titles_of(titles, TitleSubject.INDIVIDUAL),
+            choices=titles_of(titles, TitleSubject.INDIVIDUAL),
         )
         for criterion in self.criteria:
             self.fields[f"score_{criterion.pk}"] = score_field(criterion)

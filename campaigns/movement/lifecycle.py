@@ -1,5 +1,5 @@
 """The movement's own life, draft → launched → closed (and reopened): the only code
-that changes Campaign.status, as campaigns.workflow is for a self-assessment.
+that changes Campaign.status, as campaigns.sheets.workflow is for a self-assessment.
 
 launch(), close() and reopen() lock the campaign row, check the actor's permission
 (campaigns.change_campaign_status) and the change against CAMPAIGN_TRANSITIONS,
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.enums import CAMPAIGN_TRANSITIONS, CampaignStatus
 from campaigns.models import Campaign, CampaignTransition
-from campaigns.workflow import AlreadyDone, WorkflowError
+from campaigns.sheets.workflow import AlreadyDone, WorkflowError
 
 PERMISSION = "campaigns.change_campaign_status"
 

@@ -1,7 +1,7 @@
 """The forms of the self-assessment and its review. They only read what was typed
 (units.forms.FreeTextField: NUL refused, invisible controls removed, a length
-limit); scores are parsed and checked by campaigns.scoring, the rules of each step
-live in campaigns.answers and campaigns.workflow."""
+limit); scores are parsed and checked by campaigns.sheets.scoring, the rules of each step
+live in campaigns.sheets.answers and campaigns.sheets.workflow."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
