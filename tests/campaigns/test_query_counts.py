@@ -92,7 +92,7 @@ def test_running_total(client_for, head_a, sheet, unit_a, django_assert_num_quer
 
     submission.refresh_from_db()
     assert submission.self_total == 100 + size - 3 + 10
-    assert f">{submission.self_total.normalize():f}<" in response.text
+    assert response.text.startswith(f"{submission.self_total.normalize():f}<")
     assert f">{size} of {size} criteria answered<" in response.text
 
 
@@ -105,7 +105,7 @@ def test_review_total(client_for, officer, head_a, sheet, unit_a, django_assert_
     with django_assert_num_queries(5):
         response = client.get(reverse("campaigns:review_total", args=[submission.pk]), **HTMX)
 
-    assert f">{100 + size - 3 + 10}</span>" in response.text
+    assert response.text.strip() == f"{100 + size - 3 + 10}"
 
 
 @pytest.mark.parametrize("size", SIZES)
