@@ -19,6 +19,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Criterion
+from spreadsheets.specs import cyclic_keys
 
 ZERO = Decimal("0")
 
@@ -100,16 +101,9 @@ def levels[K: Hashable](parent_of: Mapping[K, K | None]) -> list[list[K]]:
 
 def cycle[K: Hashable](parent_of: Mapping[K, K | None]) -> set[K]:
     """The keys whose chain of parents comes back to themselves (a key that is its
-    own parent included)."""
-    cyclic: set[K] = set()
-    for start in parent_of:
-        node, steps = parent_of.get(start), 0
-        while node is not None and steps <= len(parent_of):
-            if node == start:
-                cyclic.add(start)
-                break
-            node, steps = parent_of.get(node), steps + 1
-    return cyclic
+    own parent included): the shared spreadsheet layer's check, which the units'
+    import uses too."""
+    return cyclic_keys(parent_of)
 
 
 @dataclass(frozen=True)
