@@ -77,8 +77,10 @@ class AnswerField(models.TextChoices):
     EVIDENCE = "evidence", _("Evidence")
     REVIEWER_SCORE = "reviewer_score", _("Reviewer score")
     REVIEWER_COMMENT = "reviewer_comment", _("Reviewer comment")
+    BLOCK_SCORE = "block_score", _("Block score")
+    BLOCK_COMMENT = "block_comment", _("Block comment")
 
-    scores = nonmember(("self_score", "reviewer_score"))
+    scores = nonmember(("self_score", "reviewer_score", "block_score"))
 
 
 class TransitionAction(models.TextChoices):
@@ -158,3 +160,24 @@ class ReminderKind(models.TextChoices):
     DAYS_1 = "before_1", _("1 day before the due date")
     OVERDUE = "after_1", _("The day after the due date")
     MANUAL = "manual", _("Sent by an emulation officer")
+
+
+class AdjustmentKind(models.TextChoices):
+    """An adjustment of a block total that the movement's block rules compute (a
+    bonus or penalty criterion of the sheet is scored on the sheet itself)."""
+
+    LATE = "late", _("Late submission")
+    MINISTRY_FLAG = "ministry_flag", _("Ministry Emulation Flag received the year before")
+    GOVERNMENT_FLAG = "government_flag", _("Government Emulation Flag received the year before")
+
+
+class AcclamationState(models.TextChoices):
+    OPEN = "open", pgettext_lazy("acclamation state", "Voting")
+    CLOSED = "closed", pgettext_lazy("acclamation state", "Closed")
+
+
+class ProposalKind(models.TextChoices):
+    """What a block's acclamation proposes a unit for (domain.md §3.2 4b)."""
+
+    MINISTRY_FLAG = "ministry_flag", _("Ministry Emulation Flag")
+    MINISTER_MERIT = "minister_merit", _("Minister's Certificate of Merit")

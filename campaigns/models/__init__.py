@@ -1,4 +1,15 @@
 from .assessment import IndividualAssessment
+from .blocks import (
+    Acclamation,
+    AdjustmentOverride,
+    Ballot,
+    Band,
+    BlockRules,
+    Candidate,
+    Proposal,
+    UnitTitle,
+    Voter,
+)
 from .campaign import Campaign, CampaignTransition, Content, Criterion, Period, Task, Title
 from .submission import (
     Answer,
@@ -12,6 +23,15 @@ from .submission import (
 )
 
 __all__ = [
+    "Acclamation",
+    "AdjustmentOverride",
+    "Ballot",
+    "Band",
+    "BlockRules",
+    "Candidate",
+    "Proposal",
+    "UnitTitle",
+    "Voter",
     "Answer",
     "AnswerChange",
     "Campaign",

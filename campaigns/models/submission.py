@@ -133,6 +133,18 @@ class Submission(models.Model):
     reviewer_total = models.DecimalField(
         _("reviewed total"), max_digits=7, decimal_places=2, null=True, blank=True
     )
+    block_total = models.DecimalField(
+        _("block total"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The sheet's total with the block's verified scores (the unit's own where the "
+            "block gave none), before the adjustments; empty until the block scores."
+        ),
+    )
+    block_scored_count = models.PositiveIntegerField(_("criteria scored by the block"), default=0)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     is_late = models.BooleanField(_("late"), default=False)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
@@ -199,6 +211,15 @@ class Answer(models.Model):
         _("reviewer score"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     reviewer_comment = models.TextField(_("reviewer comment"), blank=True)
+    block_score = models.DecimalField(
+        _("block score"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The score verified by the head unit of the unit's block or cluster."),
+    )
+    block_comment = models.TextField(_("block comment"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -223,6 +244,10 @@ class Answer(models.Model):
             models.CheckConstraint(
                 condition=Q(reviewer_score__isnull=True) | Q(reviewer_score__gte=0),
                 name="answer_reviewer_score_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(block_score__isnull=True) | Q(block_score__gte=0),
+                name="answer_block_score_not_negative",
             ),
         ]
 
@@ -254,6 +279,11 @@ class AnswerChange(models.Model):
         related_name="+",
     )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    reason = models.TextField(
+        _("reason"),
+        blank=True,
+        help_text=_("Why the Department changed a block's score (required for that change)."),
+    )
 
     class Meta:
         verbose_name = _("answer change")
