@@ -6,12 +6,14 @@ user lives for one request), so a page that checks many units runs no query per 
 """
 
 import rules
+from django.db import models
 
 from units.enums import UNIT_MANAGING_ROLES
 from units.models import GroupMembership, Membership
 
 _ROLES_CACHE = "_rules_unit_roles"
 _HEADED_CACHE = "_rules_headed_members"
+_SCORED_CACHE = "_rules_block_scored"
 
 
 def unit_roles(user) -> dict[int, str]:
@@ -50,6 +52,28 @@ def headed_group_members(user) -> set[tuple[int, int]]:
             .values_list("unit_id", "year")
         )
         setattr(user, _HEADED_CACHE, cached)
+    return cached
+
+
+def block_scored_units(user) -> set[tuple[int, int]]:
+    """(unit id, year) of every sheet the user may score for a block or cluster: the
+    members of a group headed by a unit the user manages, except the head unit
+    itself, whose sheet the deputy unit scores (a unit never scores itself)."""
+    managed = managed_unit_ids(user)
+    if not managed:
+        return set()
+    cached = getattr(user, _SCORED_CACHE, None)
+    if cached is None:
+        headed = GroupMembership.objects.filter(group__head_unit_id__in=managed).exclude(
+            unit_id=models.F("group__head_unit_id")
+        )
+        deputy_of = GroupMembership.objects.filter(
+            group__deputy_unit_id__in=managed, unit_id=models.F("group__head_unit_id")
+        )
+        cached = set(headed.order_by().values_list("unit_id", "year")) | set(
+            deputy_of.order_by().values_list("unit_id", "year")
+        )
+        setattr(user, _SCORED_CACHE, cached)
     return cached
 
 
