@@ -63,7 +63,7 @@ def test_ranks_by_total_with_adjustments_and_lists_non_senders_last(setup):
     # units[0]: 90, on time. units[1]: 95 but 3 days late → −3 = 92.
     sent(period, units[0], {c1: D(50), c2: D(40)}, day=15)
     sent(period, units[1], {c1: D(55), c2: D(40)}, day=23)
-    # units[2]: 80 + Ministry flag of 2023 (+10) = 90, same as units[0] but fewer full marks.
+    # units[2]: 80 + Ministry flag of 2023 (+10) = 90, same as units[0], which sent a day earlier.
     sent(period, units[2], {c1: D(40), c2: D(40)}, day=16)
     UnitTitle.objects.create(unit=units[2], year=2023, title=Title.objects.get(code="CO_BO"))
     Submission.objects.create(period=period, unit=units[3], state=SubmissionState.DRAFT)
@@ -82,7 +82,8 @@ def test_ranks_by_total_with_adjustments_and_lists_non_senders_last(setup):
     assert [(a.kind, a.points) for a in late] == [("late", D(-3))]
     assert "3 day(s)" in late[0].reason
     assert table.standings[0].penalty_points == D(3)
-    assert table.standings[1].full_marks == 1 and table.standings[2].full_marks == 1
+    assert table.standings[1].full_marks == 1
+    assert table.standings[2].full_marks == 1
     assert [s.band for s in table.standings] == [str(GOOD), str(GOOD), str(GOOD), "", ""]
     assert table.standings[3].progress == Progress.DRAFT
     assert table.standings[4].progress == Progress.NOT_STARTED
@@ -108,7 +109,9 @@ def test_the_block_score_replaces_the_self_score_and_penalties_count(setup):
     submission.save()
     table = block_standings(group, period)
     first = table.standings[0]
-    assert first.total == D(88) and first.penalty_points == D(2) and first.full_marks == 2
+    assert first.total == D(88)
+    assert first.penalty_points == D(2)
+    assert first.full_marks == 2
 
 
 def test_query_count_does_not_grow_with_the_block(setup, django_assert_max_num_queries):
