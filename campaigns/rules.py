@@ -9,7 +9,9 @@ import rules
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign
+from units.enums import Role
 from units.rules import (
+    block_scored_units,
     has_ministry_wide_view,
     headed_group_members,
     is_admin,
@@ -17,6 +19,7 @@ from units.rules import (
     is_emulation_officer,
     managed_unit_ids,
     member_unit_ids,
+    unit_roles,
 )
 
 _CAMPAIGNS_CACHE = "_rules_participating_campaigns"
@@ -181,4 +184,72 @@ rules.add_perm(
 rules.add_perm(
     "campaigns.change_individual_assessments",
     manages_unit_of & campaign_of_is_launched & period_of_is_open,
+)
+
+
+# Blocks and clusters (campaigns.blocks). A sheet is scored for its block by the
+# managers of the block's head unit, the head unit's own sheet by the deputy unit's
+# (units.rules.block_scored_units); the Department sees every block's scores and may
+# change one, with a reason. The permission object of the block-wide ones is the
+# EmulationGroup.
+
+
+@rules.predicate
+def scores_submission_for_block(user, submission) -> bool:
+    if submission is None:
+        return False
+    return (submission.unit_id, submission.period.campaign.year) in block_scored_units(user)
+
+
+@rules.predicate
+def manages_head_unit_of(user, group) -> bool:
+    return group is not None and group.head_unit_id in managed_unit_ids(user)
+
+
+@rules.predicate
+def manages_deputy_unit_of(user, group) -> bool:
+    return group is not None and group.deputy_unit_id in managed_unit_ids(user)
+
+
+@rules.predicate
+def heads_member_unit_of(user, group) -> bool:
+    """The user is the head (thủ trưởng) of one of the group's member units: the one
+    who casts that unit's ballot."""
+    if group is None:
+        return False
+    headed = [unit_id for unit_id, role in unit_roles(user).items() if role == Role.HEAD]
+    return bool(headed) and group.memberships.filter(unit_id__in=headed).exists()
+
+
+@rules.predicate
+def is_member_of_group(user, group) -> bool:
+    units = member_unit_ids(user)
+    return (
+        group is not None and bool(units) and group.memberships.filter(unit_id__in=units).exists()
+    )
+
+
+rules.add_perm("campaigns.score_in_block", scores_submission_for_block)
+rules.add_perm("campaigns.change_block_score", is_emulation_officer | is_admin)
+# A block's standings (scores, adjustments, ranking) and its documents.
+rules.add_perm(
+    "campaigns.view_block",
+    has_ministry_wide_view | is_council_member | manages_head_unit_of | manages_deputy_unit_of,
+)
+# Opening and closing the acclamation, the minutes' fields.
+rules.add_perm("campaigns.manage_block", manages_head_unit_of)
+# An adjustment of one sheet: whoever scores it for the block (the permission object
+# is the Submission), or the Department.
+rules.add_perm(
+    "campaigns.override_adjustment", scores_submission_for_block | is_emulation_officer | is_admin
+)
+rules.add_perm("campaigns.vote_in_block", heads_member_unit_of)
+# The acclamation's page: who voted, and the counts once it is closed.
+rules.add_perm(
+    "campaigns.view_acclamation",
+    has_ministry_wide_view
+    | is_council_member
+    | manages_head_unit_of
+    | manages_deputy_unit_of
+    | is_member_of_group,
 )
