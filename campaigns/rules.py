@@ -75,6 +75,15 @@ def heads_group_of_submission_unit(user, submission) -> bool:
     return (submission.unit_id, year) in headed_group_members(user)
 
 
+@rules.predicate
+def scores_submission_for_block(user, submission) -> bool:
+    """The user scores the sheet for its block or cluster (units.rules.block_scored_units:
+    the head unit's managers a member's, the deputy unit's managers the head unit's)."""
+    if submission is None:
+        return False
+    return (submission.unit_id, submission.period.campaign.year) in block_scored_units(user)
+
+
 # Who sees which movements. Campaign.objects.visible_to(user) is the same rule as a
 # filter: it asks these permissions, then narrows to the user's units if need be.
 views_every_campaign = has_ministry_wide_view | is_council_member
@@ -92,10 +101,14 @@ rules.add_perm(
 )
 
 # Self-assessments. Submission.objects.visible_to(user) asks view_every_submission,
-# else keeps the user's units' and their block's members'.
+# else keeps the user's units', their block's members' and, for the managers of a
+# block's deputy unit, the head unit's sheet they score.
 rules.add_perm("campaigns.view_every_submission", has_ministry_wide_view)
 views_submission = (
-    has_ministry_wide_view | is_member_of_submission_unit | heads_group_of_submission_unit
+    has_ministry_wide_view
+    | is_member_of_submission_unit
+    | heads_group_of_submission_unit
+    | scores_submission_for_block
 )
 rules.add_perm("campaigns.view_submission", views_submission)
 
@@ -195,13 +208,6 @@ rules.add_perm(
 
 
 @rules.predicate
-def scores_submission_for_block(user, submission) -> bool:
-    if submission is None:
-        return False
-    return (submission.unit_id, submission.period.campaign.year) in block_scored_units(user)
-
-
-@rules.predicate
 def manages_head_unit_of(user, group) -> bool:
     return group is not None and group.head_unit_id in managed_unit_ids(user)
 
@@ -231,6 +237,12 @@ def is_member_of_group(user, group) -> bool:
 
 rules.add_perm("campaigns.score_in_block", scores_submission_for_block)
 rules.add_perm("campaigns.change_block_score", is_emulation_officer | is_admin)
+# A sheet's block scoring page: whoever scores it or may change its scores, the
+# ministry-wide roles and the block's head unit (its own sheet, read-only).
+rules.add_perm(
+    "campaigns.view_block_scoring",
+    has_ministry_wide_view | heads_group_of_submission_unit | scores_submission_for_block,
+)
 # A block's standings (scores, adjustments, ranking) and its documents.
 rules.add_perm(
     "campaigns.view_block",

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from campaigns import views
-from campaigns.views import individuals, registration, review, submission
+from campaigns.views import block_scoring, individuals, registration, review, submission
 
 app_name = "campaigns"
 
@@ -55,6 +55,14 @@ urlpatterns = [
         name="criterion_review",
     ),
     path("periods/<int:pk>/urging/", review.urging, name="urging"),
+    # Block scoring of a member's sent sheet (campaigns.blocks.scoring)
+    path("submissions/<int:pk>/block/", block_scoring.block_scoring_page, name="block_scoring"),
+    path("submissions/<int:pk>/block/total/", block_scoring.block_total, name="block_total"),
+    path(
+        "submissions/<int:pk>/criteria/<int:criterion_pk>/block/",
+        block_scoring.criterion_block_score,
+        name="criterion_block_score",
+    ),
     path("periods/<int:pk>/remind/", review.remind, name="remind"),
     path("periods/<int:pk>/units/<int:unit_pk>/reopen/", review.reopen_unit, name="reopen_unit"),
     # The unit's year: registration at the start, its people's assessments at the end

@@ -88,7 +88,8 @@ class SubmissionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """All for those who may view every submission (campaigns.rules: officers,
         leadership, admins); a unit sees its own; the managers of a block or
-        cluster's head unit see its members' for the group's year."""
+        cluster's head unit see its members' for the group's year, and the managers of
+        its deputy unit the head unit's sheet, which they score for the group."""
         if not user.is_authenticated:
             return self.none()
         if rules.has_perm("campaigns.view_every_submission", user):
@@ -107,7 +108,16 @@ class SubmissionQuerySet(models.QuerySet):
                 group__head_unit__memberships__role__in=UNIT_MANAGING_ROLES,
             )
         )
-        return self.filter(own | headed)
+        deputy_of = models.Exists(
+            GroupMembership.objects.filter(
+                unit_id=models.OuterRef("unit_id"),
+                year=models.OuterRef("period__campaign__year"),
+                group__head_unit_id=models.OuterRef("unit_id"),
+                group__deputy_unit__memberships__user=user,
+                group__deputy_unit__memberships__role__in=UNIT_MANAGING_ROLES,
+            )
+        )
+        return self.filter(own | headed | deputy_of)
 
 
 class Submission(models.Model):

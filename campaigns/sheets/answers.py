@@ -70,7 +70,7 @@ def open_submission(period: Period, unit) -> Submission:
     return submission
 
 
-def _record_changes(answer: Answer, values: dict, by) -> list[str]:
+def _record_changes(answer: Answer, values: dict, by, reason: str = "") -> list[str]:
     changed = []
     for field, new in values.items():
         old = getattr(answer, field)
@@ -82,6 +82,7 @@ def _record_changes(answer: Answer, values: dict, by) -> list[str]:
             old_value="" if old is None else str(old),
             new_value="" if new is None else str(new),
             changed_by=by,
+            reason=reason,
         )
         setattr(answer, field, new)
         changed.append(field)
@@ -111,12 +112,17 @@ def _answer_row(submission: Submission, criterion: Criterion) -> Answer:
     return answer
 
 
-def _save(submission: Submission, criterion, values: dict, *, by, expected_version: int):
-    """Write the values on the criterion's answer of the locked submission."""
+def save_values(
+    submission: Submission, criterion, values: dict, *, by, expected_version: int, reason=""
+):
+    """Write the values (answer field → new value) on the criterion's answer of the
+    locked submission, each change in the history with the reason if given; StaleAnswer
+    when the answer is no longer at expected_version. The one writer of answer fields:
+    the unit's answers, the review and the block's scoring (campaigns.blocks.scoring)."""
     current = _answer_row(submission, criterion)
     if current.version != expected_version:
         raise StaleAnswer(current)
-    changed = _record_changes(current, values, by)
+    changed = _record_changes(current, values, by, reason)
     if changed:
         current.version = F("version") + 1
         current.updated_by = by
@@ -144,7 +150,7 @@ def save_answer(
     values = _answer_values(answer.criterion, self_score, narrative)
     with transaction.atomic():
         submission = lock_for_editing(answer.submission, by, today=timezone.localdate(now))
-        saved = _save(
+        saved = save_values(
             submission, answer.criterion, values, by=by, expected_version=expected_version
         )
         if "self_score" in values:
@@ -169,7 +175,7 @@ def save_answer_for(
     values = _answer_values(criterion, self_score, narrative)
     with transaction.atomic():
         submission = submission_for_saving(period, unit, by, today=timezone.localdate(now))
-        saved = _save(submission, criterion, values, by=by, expected_version=expected_version)
+        saved = save_values(submission, criterion, values, by=by, expected_version=expected_version)
         if "self_score" in values:
             refresh_self_total(submission)
     return saved
@@ -211,7 +217,7 @@ def save_review_for(
         values["reviewer_comment"] = (comment or "").strip()
     with transaction.atomic():
         locked = lock_for_review(submission, by)
-        saved = _save(locked, criterion, values, by=by, expected_version=expected_version)
+        saved = save_values(locked, criterion, values, by=by, expected_version=expected_version)
         mark_review_started(locked, now=now)
     return saved
 

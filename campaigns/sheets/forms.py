@@ -54,3 +54,12 @@ class ReturnForm(ReasonForm):
             for name, value in self.cleaned_data.items()
             if name.startswith(self.COMMENT_PREFIX) and value
         }
+
+
+class BlockScoreForm(forms.Form):
+    """The block's score and comment on one criterion; the reason of a change, which
+    the Department must give (checked by campaigns.blocks.scoring)."""
+
+    block_score = FreeTextField(label=_("Block score"), max_length=SCORE_MAX_LENGTH)
+    block_comment = FreeTextField(label=_("Block comment"), max_length=COMMENT_MAX_LENGTH)
+    reason = FreeTextField(label=_("Reason for the change"), max_length=COMMENT_MAX_LENGTH)

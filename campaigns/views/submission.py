@@ -131,6 +131,9 @@ def sheet_context(request, submission: Submission, **extra) -> dict:
         and workflow.can_withdraw(submission, user, today=today),
         "can_review": user.has_perm("campaigns.review_submission", submission)
         and submission.pk is not None,
+        "can_view_block_scoring": submission.pk is not None
+        and submission.state in SubmissionState.done_states
+        and user.has_perm("campaigns.view_block_scoring", submission),
         "today": today,
         "SubmissionState": SubmissionState,
         "TransitionAction": TransitionAction,
