@@ -127,11 +127,14 @@ def test_block_scores_make_the_block_total_and_count_and_keep_the_state(world, b
     assert row.block_total == D("87.50")
     assert row.block_scored_count == 1
     assert row.state == SubmissionState.SUBMITTED
-    assert row.review_started_at is None and row.version == before.version
+    assert row.review_started_at is None
+    assert row.version == before.version
     assert row.self_total == before.self_total
     saved = answer(submission, sheet.scored)
-    assert saved.block_score == D("45.50") and saved.block_comment == "Thiếu minh chứng quý IV"
-    assert saved.self_score == D(50) and saved.reviewer_score is None
+    assert saved.block_score == D("45.50")
+    assert saved.block_comment == "Thiếu minh chứng quý IV"
+    assert saved.self_score == D(50)
+    assert saved.reviewer_score is None
 
     score(submission, sheet.bonus, block_head, "0")
     row.refresh_from_db()
@@ -210,7 +213,8 @@ def test_an_accepted_sheet_is_scored(world, block_head):
     Submission.objects.filter(pk=submission.pk).update(state=SubmissionState.ACCEPTED)
     score(submission, sheet.scored, block_head, "45")
     row = Submission.objects.get(pk=submission.pk)
-    assert row.block_total == D("87.00") and row.state == SubmissionState.ACCEPTED
+    assert row.block_total == D("87.00")
+    assert row.state == SubmissionState.ACCEPTED
 
 
 def test_another_blocks_member_and_the_own_unit_are_refused(world, block_head):
@@ -428,7 +432,8 @@ def test_a_saved_score_updates_the_total_fragment(world, client_for, block_head)
     total = client.get(reverse("campaigns:block_total", args=[submission.pk]), **HTMX)
     assert total.text.strip() == "87,5"
     page = client.get(_page_url(submission))
-    assert 'id="block-total"' in page.text and ">87,5<" in page.text
+    assert 'id="block-total"' in page.text
+    assert ">87,5<" in page.text
 
 
 def test_bad_input_is_refused_in_vietnamese_next_to_the_field(world, client_for, block_head):
@@ -437,13 +442,15 @@ def test_bad_input_is_refused_in_vietnamese_next_to_the_field(world, client_for,
     data = {"version": 1, "block_score": "99", "block_comment": "Ghi chú của khối"}
     response = client.post(_save_url(submission, sheet.scored), data, **HTMX)
     assert response.status_code == 200
-    assert 'id="block-status-%d"' % sheet.scored.pk in response.text
-    assert "Chưa lưu" in response.text and "60" in response.text
+    assert f'id="block-status-{sheet.scored.pk}"' in response.text
+    assert "Chưa lưu" in response.text
+    assert "60" in response.text
     assert answer(submission, sheet.scored).block_score is None
     # Without JavaScript: the page again, the message beside the field, the text kept.
     response = client.post(_save_url(submission, sheet.scored), data)
     assert response.status_code == 400
-    assert 'value="99"' in response.text and "Ghi chú của khối" in response.text
+    assert 'value="99"' in response.text
+    assert "Ghi chú của khối" in response.text
     assert "Chưa lưu" in response.text
 
 
@@ -526,22 +533,26 @@ def test_the_sheet_the_review_and_the_history_show_the_block_score(
 
     own = client_for(head_a).get(reverse("campaigns:submission_detail", args=[submission.pk]))
     assert 'data-testid="block-score">47<' in own.text
-    assert "Thiếu minh chứng" in own.text and 'data-testid="block-total">89<' in own.text
+    assert "Thiếu minh chứng" in own.text
+    assert 'data-testid="block-total">89<' in own.text
 
     client = client_for(officer)
     review = client.get(reverse("campaigns:review", args=[submission.pk]))
     assert f'data-testid="block-score-{sheet.scored.pk}"' in review.text
-    assert "Thiếu minh chứng" in review.text and 'value="46"' in review.text
+    assert "Thiếu minh chứng" in review.text
+    assert 'value="46"' in review.text
 
     history = client.get(reverse("campaigns:submission_history", args=[submission.pk]))
-    assert "Đã rà" in history.text and "Điểm khối, cụm chấm" in history.text
+    assert "Đã rà" in history.text
+    assert "Điểm khối, cụm chấm" in history.text
 
 
 def test_the_deputy_units_managers_see_the_head_units_sheet_only(world, client_for):
     deputy = world["deputy"]
     visible = set(Submission.objects.visible_to(deputy).values_list("pk", flat=True))
     assert world["c"].pk in visible
-    assert world["a"].pk not in visible and world["b"].pk not in visible
+    assert world["a"].pk not in visible
+    assert world["b"].pk not in visible
     assert deputy.has_perm("campaigns.view_submission", world["c"])
     assert not deputy.has_perm("campaigns.view_submission", world["a"])
     client = client_for(deputy)
@@ -556,5 +567,6 @@ def test_the_deputy_units_managers_see_the_head_units_sheet_only(world, client_f
 def test_an_anonymous_post_without_htmx_goes_to_the_login(world, client):
     sheet, submission = world["sheet"], world["a"]
     response = client.post(_save_url(submission, sheet.scored), {"version": 1, "block_score": "4"})
-    assert response.status_code == 302 and "login" in response["Location"]
+    assert response.status_code == 302
+    assert "login" in response["Location"]
     assert answer(submission, sheet.scored).block_score is None
