@@ -362,6 +362,9 @@ def history(request, pk: int):
             "form": form,
             "page_obj": page,
             "changes": page.object_list,
+            # The reasons column, when a change on the page has one (the
+            # Department's changes of a block's score must).
+            "has_reasons": any(change.reason for change in page.object_list),
             "querystring": query.urlencode(),
         },
     )

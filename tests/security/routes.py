@@ -79,6 +79,12 @@ ROUTE_KWARGS = {
         "pk": w.submission_b.pk,
         "criterion_pk": w.sheet.scored.pk,
     },
+    "campaigns:block_scoring": lambda w: {"pk": w.submission_b.pk},
+    "campaigns:block_total": lambda w: {"pk": w.submission_b.pk},
+    "campaigns:criterion_block_score": lambda w: {
+        "pk": w.submission_b.pk,
+        "criterion_pk": w.sheet.scored.pk,
+    },
     "campaigns:urging": lambda w: {"pk": w.period.pk},
     "campaigns:remind": lambda w: {"pk": w.period.pk},
     "campaigns:reopen_unit": lambda w: {"pk": w.period.pk, "unit_pk": w.unit_b.pk},
@@ -265,6 +271,13 @@ POST_DATA = {
     },
     # Unit B's head has failed logins on record: an officer's unlock forgets them.
     "units:unlock_account": lambda w: {"username": w.users["head_b"].username},
+    # The officer's change of a block score carries its reason.
+    "campaigns:criterion_block_score": lambda w: {
+        "version": w.answer_b.version,
+        "block_score": "1",
+        "block_comment": ATTACK,
+        "reason": ATTACK,
+    },
     "campaigns:answer_review": lambda w: {
         "version": w.answer_b.version,
         "reviewer_score": "1",

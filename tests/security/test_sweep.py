@@ -166,6 +166,14 @@ EXPECTED = {
     "campaigns:criterion_review": action(
         roles(404, leader=403, officer=302), readers=("officer",), writers=("officer",)
     ),
+    # Block scoring: unit B's cluster is headed by unit B itself, which nobody of the
+    # sweep manages; the ministry-wide roles read the page, the officer changes a
+    # block score with the reason the form carries (back to the page: allowed).
+    "campaigns:block_scoring": page(roles(404, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY),
+    "campaigns:block_total": page(roles(404, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY),
+    "campaigns:criterion_block_score": action(
+        roles(404, leader=403, officer=302), readers=("officer",), writers=("officer",)
+    ),
     "campaigns:urging": page(roles(403, officer=200), readers=("officer",)),
     # Unit B has submitted: nobody to remind, nothing to reopen while the period is open.
     "campaigns:remind": action(roles(403, officer=302), readers=("officer",)),
