@@ -12,8 +12,6 @@ Like the review (campaigns.sheets.answers.save_review_for), a save locks the
 submission row first, checks under the lock, then writes the answer at the version the
 user loaded (StaleAnswer otherwise) and the sheet's block total."""
 
-from decimal import Decimal
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -21,9 +19,8 @@ from django.utils.translation import gettext as _
 from campaigns.blocks.options import blocks_score, rules_for
 from campaigns.enums import AcclamationState, SubmissionState
 from campaigns.models import Acclamation, Answer, Criterion, Submission
-from campaigns.movement import criteria_tree
 from campaigns.sheets import scoring
-from campaigns.sheets.answers import UNSET, collective_criteria, save_values
+from campaigns.sheets.answers import UNSET, refresh_block_total, save_values
 from campaigns.sheets.workflow import WorkflowError, lock
 
 # The states of a sheet the unit has sent: the block scores it from then on.
@@ -111,31 +108,3 @@ def save_block_score_for(
     submission.block_total = locked.block_total
     submission.block_scored_count = locked.block_scored_count
     return saved
-
-
-def block_score_or_self(self_score: Decimal | None, block_score: Decimal | None):
-    """What an answer counts for in the block: the block's score where given, else the
-    unit's own."""
-    return self_score if block_score is None else block_score
-
-
-def refresh_block_total(submission: Submission) -> Decimal | None:
-    """Recompute the sheet's block total and the count of leaf criteria the block
-    scored, with the submission row locked by the caller. The total stays empty while
-    the block has scored nothing."""
-    criteria = collective_criteria(submission.period.campaign_id)
-    leaves = {c.pk for c in criteria_tree.leaves(criteria)}
-    scores, scored = {}, 0
-    rows = Answer.objects.filter(submission=submission).values_list(
-        "criterion_id", "self_score", "block_score"
-    )
-    for criterion_id, self_score, block_score in rows:
-        scores[criterion_id] = block_score_or_self(self_score, block_score)
-        if block_score is not None and criterion_id in leaves:
-            scored += 1
-    submission.block_total = scoring.total(criteria, scores) if scored else None
-    submission.block_scored_count = scored
-    Submission.objects.filter(pk=submission.pk).update(
-        block_total=submission.block_total, block_scored_count=scored
-    )
-    return submission.block_total

@@ -233,7 +233,41 @@ def refresh_self_total(submission: Submission) -> Decimal:
     )
     submission.self_total = scoring.total(criteria, scores)
     Submission.objects.filter(pk=submission.pk).update(self_total=submission.self_total)
+    if submission.block_total is not None:
+        # Scored by its block before it was returned: the unit's own scores count
+        # where the block gave none.
+        refresh_block_total(submission)
     return submission.self_total
+
+
+def block_score_or_self(self_score: Decimal | None, block_score: Decimal | None):
+    """What an answer counts for in its block: the block's score where given, else the
+    unit's own."""
+    return self_score if block_score is None else block_score
+
+
+def refresh_block_total(submission: Submission) -> Decimal | None:
+    """Recompute the sheet's block total (campaigns.blocks.scoring) and the count of
+    leaf criteria the block scored, with the submission row locked by the caller. The
+    total stays empty while the block has scored nothing; once it has, the unit's own
+    score of a criterion the block did not score counts, so a sheet returned and
+    changed by the unit after the block scored it keeps its block total true."""
+    criteria = collective_criteria(submission.period.campaign_id)
+    leaves = {c.pk for c in criteria_tree.leaves(criteria)}
+    scores, scored = {}, 0
+    rows = Answer.objects.filter(submission=submission).values_list(
+        "criterion_id", "self_score", "block_score"
+    )
+    for criterion_id, self_score, block_score in rows:
+        scores[criterion_id] = block_score_or_self(self_score, block_score)
+        if block_score is not None and criterion_id in leaves:
+            scored += 1
+    submission.block_total = scoring.total(criteria, scores) if scored else None
+    submission.block_scored_count = scored
+    Submission.objects.filter(pk=submission.pk).update(
+        block_total=submission.block_total, block_scored_count=scored
+    )
+    return submission.block_total
 
 
 def _store_evidence(answer: Answer, upload, checked, by) -> Evidence:

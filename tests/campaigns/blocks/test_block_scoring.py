@@ -22,6 +22,7 @@ from campaigns.enums import (
     SubmissionState,
 )
 from campaigns.models import Acclamation, Answer, AnswerChange, BlockRules, Submission
+from campaigns.sheets import answers, workflow
 from campaigns.sheets.answers import StaleAnswer
 from campaigns.sheets.workflow import WorkflowError
 from tests.campaigns.sheet import make_sheet
@@ -117,7 +118,6 @@ def score(submission, criterion, by, value, comment="", reason="", version=None)
 
 def test_block_scores_make_the_block_total_and_count_and_keep_the_state(world, block_head):
     sheet, submission = world["sheet"], world["a"]
-    submission.review_started_at = None
     before = Submission.objects.get(pk=submission.pk)
 
     score(submission, sheet.scored, block_head, "45,5", comment="Thiếu minh chứng quý IV")
@@ -170,6 +170,11 @@ def test_every_change_is_in_the_history_with_who_old_new_and_reason(world, block
         (AnswerField.BLOCK_SCORE, "45.00", "48.00", officer, "Đã bổ sung"),
     ]
     assert all(c.changed_at for c in changes)
+    # The officer's change of a block score is not a review: the unit may still
+    # withdraw the sheet.
+    row = Submission.objects.get(pk=submission.pk)
+    assert row.review_started_at is None
+    assert row.state == SubmissionState.SUBMITTED
 
 
 @pytest.mark.usefixtures("english")
@@ -293,6 +298,22 @@ def test_refresh_counts_only_leaf_criteria(world, block_head):
     Answer.objects.filter(submission=submission, criterion=sheet.scored).update(block_score=D(30))
     assert refresh_block_total(submission) == D("72.00")
     assert Submission.objects.get(pk=submission.pk).block_scored_count == 1
+
+
+def test_a_returned_sheet_changed_by_the_unit_keeps_its_block_total_true(
+    world, block_head, officer, head_a
+):
+    sheet, submission = world["sheet"], world["a"]
+    score(submission, sheet.scored, block_head, "45")
+    workflow.return_for_revision(submission, by=officer, reason="Bổ sung", now=NOW)
+    row = Answer.objects.select_related("criterion", "submission__period").get(
+        submission=submission, criterion=sheet.bonus
+    )
+    answers.save_answer(row, by=head_a, now=NOW, expected_version=row.version, self_score="5")
+    submission.refresh_from_db()
+    assert submission.self_total == D("95.00")  # 50 + 40 + 5
+    assert submission.block_total == D("90.00")  # 45 (block) + 40 + 5
+    assert submission.block_scored_count == 1
 
 
 # The pages
