@@ -591,3 +591,52 @@ def test_an_anonymous_post_without_htmx_goes_to_the_login(world, client):
     assert response.status_code == 302
     assert "login" in response["Location"]
     assert answer(submission, sheet.scored).block_score is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_block_scores_both_count_in_the_total(world, block_head, monkeypatch):
+    """On PostgreSQL (its row locks are what is tested): the first save computes its
+    block total and waits uncommitted; the second, on another criterion, waits for the
+    submission's lock, so its total sees the first's score. Run by .ci/run."""
+    import threading
+
+    from campaigns.blocks import scoring as block_scoring
+
+    assert connection.vendor == "postgresql", "run with DATABASE_URL on PostgreSQL"
+    sheet, submission = world["sheet"], world["a"]
+    first_waiting, second_done = threading.Event(), threading.Event()
+    refresh = block_scoring.refresh_block_total
+
+    def refresh_then_wait(locked):
+        total = refresh(locked)
+        if threading.current_thread().name == "first":
+            first_waiting.set()
+            second_done.wait(timeout=3)
+        return total
+
+    monkeypatch.setattr(block_scoring, "refresh_block_total", refresh_then_wait)
+    errors = []
+
+    def save(criterion, value, done=None):
+        try:
+            score(submission, criterion, block_head, value, version=1)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            if done:
+                done.set()
+            connection.close()
+
+    one = threading.Thread(target=save, args=(sheet.scored, "45"), name="first")
+    two = threading.Thread(target=save, args=(sheet.bonus, "0", second_done), name="second")
+    one.start()
+    assert first_waiting.wait(timeout=10)
+    two.start()
+    one.join(timeout=10)
+    two.join(timeout=10)
+
+    assert errors == []
+    row = Submission.objects.get(pk=submission.pk)
+    assert row.block_total == D("85.00")  # 45 + 40 + 0
+    assert row.block_scored_count == 2
