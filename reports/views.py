@@ -7,18 +7,21 @@ does not allow answers 403."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, Period
 from units.forms import removed_controls_notice
-from units.scope import get_visible_or_404, require
+from units.models import EmulationGroup
+from units.scope import get_visible_or_404, require, visible_or_404
 
-from . import services, wording
+from . import block_documents, services, wording
 from .forms import FinaliseForm, NarrativeForm, RequestForm
 from .models import Report
 
@@ -206,3 +209,73 @@ def _narrative_initial(report: Report) -> dict:
     """The officer's text, or a first draft from the key figures."""
     sections = wording.narrative(report, report.figures)
     return {name: section["text"] for name, section in sections.items()}
+
+
+# A block's or cluster's documents (reports.block_documents): built on the request,
+# synchronously, for whoever sees the block (campaigns.view_block); 404 for anyone
+# else, as for a block that does not exist.
+
+BLOCK_DOCUMENTS = {
+    "scoring": "Bảng điểm",
+    "minutes": "Biên bản họp",
+}
+
+
+def _block_and_period(request, period_pk: int, group_pk: int):
+    """The block and the period of its year; Http404 outside the user's reach."""
+    group = get_object_or_404(
+        EmulationGroup.objects.select_related("head_unit", "deputy_unit"), pk=group_pk
+    )
+    visible_or_404(request.user, "campaigns.view_block", group)
+    period = get_object_or_404(
+        Period.objects.select_related("campaign__organizer"),
+        pk=period_pk,
+        campaign__year=group.year,
+    )
+    public = period.campaign.status in (CampaignStatus.LAUNCHED, CampaignStatus.CLOSED)
+    if not public and not request.user.has_perm("campaigns.view_draft_campaigns"):
+        raise Http404
+    return group, period
+
+
+def _attachment(content: bytes, name: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@login_required
+@require_GET
+def block_scoring(request, period_pk: int, group_pk: int, fmt: str):
+    """The block's scoring table, as PDF or XLSX."""
+    group, period = _block_and_period(request, period_pk, group_pk)
+    table = block_documents.scoring_table(group, period, today=timezone.localdate())
+    content = (
+        block_documents.scoring_pdf(table) if fmt == "pdf" else block_documents.scoring_xlsx(table)
+    )
+    name = block_documents.file_name(group, period, BLOCK_DOCUMENTS["scoring"], fmt)
+    return _attachment(content, name, fmt)
+
+
+@login_required
+@require_GET
+def block_minutes(request, period_pk: int, group_pk: int, fmt: str):
+    """The minutes of the block's conference, once its acclamation is closed; before,
+    a page saying so (404: there are no minutes yet, and no counts)."""
+    group, period = _block_and_period(request, period_pk, group_pk)
+    acclamation = block_documents.closed_acclamation(group, period)
+    if acclamation is None:
+        return TemplateResponse(
+            request,
+            "reports/block_minutes_pending.html",
+            {"group": group, "period": period},
+            status=404,
+        )
+    content = block_documents.minutes(group, period, acclamation)
+    data = (
+        block_documents.minutes_pdf(content)
+        if fmt == "pdf"
+        else block_documents.minutes_xlsx(content)
+    )
+    name = block_documents.file_name(group, period, BLOCK_DOCUMENTS["minutes"], fmt)
+    return _attachment(data, name, fmt)
