@@ -125,6 +125,7 @@ def _units(book, c: ReportContext) -> None:
         ]
     columns += [
         ("Tổng tự chấm", 11, SCORE),
+        ("Tổng khối, cụm chấm", 11, SCORE),
         ("Tổng thẩm định", 11, SCORE),
         ("Tiêu biểu", 9, None),
     ]
@@ -142,6 +143,7 @@ def _units(book, c: ReportContext) -> None:
             _naive(u.submitted_at),
             *[score for pair in u.score_cells for score in pair],
             u.self_total,
+            u.block_total,
             u.reviewed_total,
             "x" if u.outstanding else "",
         ]
@@ -210,6 +212,7 @@ def _ranking(book, c: ReportContext) -> None:
             ("Hạng", 8, INTEGER),
             ("Đơn vị", 42, None),
             ("Điểm xếp hạng", 12, SCORE),
+            ("Điểm khối, cụm chấm", 12, SCORE),
             ("Tiêu biểu", 9, None),
         ],
         (
@@ -219,6 +222,7 @@ def _ranking(book, c: ReportContext) -> None:
                 m.rank,
                 m.unit.name,
                 m.unit.score,
+                m.unit.block_total,
                 "x" if m.rank == 1 and m.unit.outstanding else "",
             ]
             for g in c.groups
