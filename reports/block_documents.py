@@ -8,16 +8,15 @@ from campaigns.blocks.standings.block_standings in a constant number of queries;
 building one writes nothing. The issuing body is the block (the head unit signs);
 the wording is Vietnamese whatever the reader's language, as the ministry report's
 (reports/wording.py). The minutes exist only once the acclamation is closed: before,
-its counts are secret."""
+its counts are secret.
+
+This module gathers what the documents say; reports.block_files lays it out."""
 
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from io import BytesIO
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.text import Truncator
 
 from campaigns.blocks.standings import BlockTable, Standing, block_standings
@@ -25,13 +24,10 @@ from campaigns.enums import AcclamationState, ProposalKind, SubmissionState
 from campaigns.models import Acclamation
 from campaigns.movement import criteria_tree
 from campaigns.sheets import scoring
-from spreadsheets.writer import append_row, cell, new_workbook
 from units.enums import GroupKind, Role
 from units.models import Membership
 
 from . import wording
-from .pdf import STATIC_DIR, restricted_fetcher_class
-from .xlsx import DATETIME, HEADER_ALIGN, HEADER_BORDER, HEADER_FILL, HEADER_FONT, SCORE
 
 SHORT_TEXT = 90  # characters of a criterion's text in the tables
 HUNDRED = Decimal("100")
@@ -88,8 +84,9 @@ class MemberScores:
 
     @property
     def note(self) -> str:
-        """Why an unranked member is listed last."""
-        return wording.vietnamese(self.standing.unranked_reason) if not self.sent else ""
+        """Why an unranked member is listed last (in the language of the caller: the
+        documents are laid out in Vietnamese)."""
+        return self.standing.unranked_reason
 
 
 @dataclass
@@ -260,314 +257,7 @@ def share(votes: int, base: int) -> Decimal:
     return (Decimal(votes) * HUNDRED / base).quantize(ONE_PLACE)
 
 
-# --- PDF ---------------------------------------------------------------------------
-
-
-def _letterhead(group, period, *, day: dt.date | None, number: str = "") -> dict:
-    return {
-        "parent": period.campaign.organizer.name,
-        "issuer": group_title(group),
-        "head_unit": group.head_unit.name if group.head_unit_id else "",
-        "number": number,
-        "date_line": wording.date_line(settings.REPORT_PLACE, day),
-        "nation": wording.NATION,
-        "motto": wording.MOTTO,
-        "year": period.campaign.year,
-        "campaign": period.campaign.name,
-        "period": wording.vietnamese(period.get_kind_display()).lower(),
-        "kind_word": "khối" if group.kind == GroupKind.BLOCK else "cụm",
-        "head_word": "Khối trưởng" if group.kind == GroupKind.BLOCK else "Cụm trưởng",
-    }
-
-
-def _pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    with translation.override(wording.DOCUMENT_LANGUAGE):
-        html = render_to_string(template, context)
-    fetcher = restricted_fetcher_class()(timeout=2)
-    document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf()
-
-
-def scoring_pdf(table: ScoringTable) -> bytes:
-    doc = _letterhead(table.group, table.period, day=table.issued_on)
-    return _pdf(
-        "reports/pdf/block_scoring.html",
-        {
-            "doc": doc,
-            "t": table,
-            "tie_break": wording.vietnamese(table.table.tie_break),
-            "bands": table.table.bands,
-        },
-    )
-
-
-def minutes_pdf(content: Minutes) -> bytes:
-    acclamation = content.acclamation
-    number = f"{acclamation.minutes_number or '…'}/BB-{_abbr(content.group)}"
-    doc = _letterhead(content.group, content.period, day=acclamation.meeting_date, number=number)
-    return _pdf(
-        "reports/pdf/block_minutes.html",
-        {
-            "doc": doc,
-            "m": content,
-            "a": acclamation,
-            "tie_break": wording.vietnamese(content.table.tie_break),
-        },
-    )
-
-
-def _abbr(group) -> str:
-    return wording.ascii_slug(group.code).upper() or (
-        "KTĐ" if group.kind == GroupKind.BLOCK else "CTĐ"
-    )
-
-
-# --- XLSX --------------------------------------------------------------------------
-
-
-def _sheet(book, title: str, columns: list[tuple[str, int, str | None]], rows) -> None:
-    """A sheet with a styled header row (columns: heading, width, number format)."""
-    from openpyxl.utils import get_column_letter
-
-    sheet = book.create_sheet(title)
-    for index, (_heading, width, _fmt) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    append_row(
-        sheet,
-        [
-            cell(
-                sheet,
-                h,
-                font=HEADER_FONT,
-                fill=HEADER_FILL,
-                border=HEADER_BORDER,
-                alignment=HEADER_ALIGN,
-            )
-            for h, _w, _f in columns
-        ],
-    )
-    formats = [fmt for _h, _w, fmt in columns]
-    for row in rows:
-        append_row(
-            sheet,
-            [
-                cell(sheet, value, number_format=fmt)
-                if fmt and value not in (None, "")
-                else cell(sheet, value)
-                for value, fmt in zip(row, formats, strict=True)
-            ],
-        )
-
-
-def _bytes(book) -> bytes:
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _adjustment_rows(members: list[MemberScores]):
-    for member in members:
-        for adjustment in member.standing.adjustments:
-            override = adjustment.override
-            yield [
-                member.unit.name,
-                wording.vietnamese(adjustment.label),
-                adjustment.automatic,
-                adjustment.points,
-                adjustment.reason,
-                override.reason if override else "",
-                str(override.by) if override and override.by else "",
-                _naive(override.at) if override else None,
-            ]
-
-
-def scoring_xlsx(table: ScoringTable) -> bytes:
-    book = new_workbook()
-    doc = _letterhead(table.group, table.period, day=table.issued_on)
-    _sheet(
-        book,
-        "Xếp hạng",
-        [
-            ("Hạng", 7, "0"),
-            ("Đơn vị", 42, None),
-            ("Tự chấm", 11, SCORE),
-            ("Khối, cụm chấm", 11, SCORE),
-            ("Thẩm định", 11, SCORE),
-            ("Điểm cộng, trừ", 11, SCORE),
-            ("Tổng điểm", 11, SCORE),
-            ("Xếp loại", 14, None),
-            ("Ghi chú", 40, None),
-        ],
-        (
-            [
-                m.standing.rank,
-                m.unit.name,
-                m.self_total,
-                m.block_total,
-                m.reviewed_total,
-                m.standing.adjustment_total if m.sent else None,
-                m.standing.total,
-                m.standing.band,
-                m.note,
-            ]
-            for m in table.members
-        ),
-    )
-    _sheet(
-        book,
-        "Điểm theo tiêu chí",
-        [
-            ("Đơn vị", 36, None),
-            ("Mã", 8, None),
-            ("Tiêu chí", 60, None),
-            ("Điểm tối đa", 10, SCORE),
-            ("Tự chấm", 10, SCORE),
-            ("Khối, cụm chấm", 10, SCORE),
-            ("Thẩm định", 10, SCORE),
-        ],
-        (
-            [
-                m.unit.name,
-                line.code,
-                line.text,
-                line.max_points,
-                line.self_score,
-                line.block_score,
-                line.reviewed_score,
-            ]
-            for m in table.members
-            for line in m.lines
-        ),
-    )
-    _sheet(
-        book,
-        "Điểm cộng, trừ",
-        [
-            ("Đơn vị", 36, None),
-            ("Khoản", 30, None),
-            ("Điểm tự động", 11, SCORE),
-            ("Điểm áp dụng", 11, SCORE),
-            ("Căn cứ", 50, None),
-            ("Lý do điều chỉnh", 40, None),
-            ("Người điều chỉnh", 22, None),
-            ("Thời điểm", 17, DATETIME),
-        ],
-        _adjustment_rows(table.members),
-    )
-    _sheet(
-        book,
-        "Thông tin",
-        [("Mục", 28, None), ("Nội dung", 90, None)],
-        [
-            ["Khối, cụm", doc["issuer"]],
-            ["Đơn vị trưởng", doc["head_unit"]],
-            ["Phong trào", doc["campaign"]],
-            ["Năm", str(doc["year"])],
-            ["Kỳ đánh giá", doc["period"]],
-            ["Nguyên tắc xếp hạng", wording.vietnamese(table.table.tie_break)],
-            *[
-                [f"Xếp loại: {b.name}", f"từ {wording.number(b.min_total)} điểm"]
-                for b in table.table.bands
-            ],
-            ["Ngày lập", table.issued_on.strftime("%d/%m/%Y")],
-        ],
-    )
-    return _bytes(book)
-
-
-def minutes_xlsx(content: Minutes) -> bytes:
-    a = content.acclamation
-    book = new_workbook()
-    _sheet(
-        book,
-        "Biên bản",
-        [("Mục", 28, None), ("Nội dung", 90, None)],
-        [
-            ["Khối, cụm", group_title(content.group)],
-            ["Số biên bản", a.minutes_number],
-            ["Ngày họp", a.meeting_date.strftime("%d/%m/%Y") if a.meeting_date else ""],
-            ["Địa điểm", a.meeting_place],
-            ["Chủ trì", a.chair_name],
-            ["Thư ký", a.secretary_name],
-            ["Thành phần tham dự", "\n".join(content.attendees)],
-            ["Số đơn vị thành viên", a.voter_count],
-            ["Số đơn vị đã bỏ phiếu", content.voted],
-            ["Tỷ lệ phiếu cần đạt (trên, %)", a.share],
-            ["Các vấn đề khác", a.notes],
-        ],
-    )
-    _sheet(
-        book,
-        "Xếp hạng",
-        [
-            ("Hạng", 7, "0"),
-            ("Đơn vị", 42, None),
-            ("Tổng điểm", 11, SCORE),
-            ("Xếp loại", 14, None),
-            ("Ghi chú", 40, None),
-        ],
-        (
-            [
-                s.rank,
-                s.unit.name,
-                s.total,
-                s.band,
-                "" if s.ranked else wording.vietnamese(s.unranked_reason),
-            ]
-            for s in content.table.standings
-        ),
-    )
-    _sheet(
-        book,
-        "Kết quả bỏ phiếu",
-        [
-            ("TT", 6, "0"),
-            ("Đơn vị", 42, None),
-            ("Hạng", 7, "0"),
-            ("Tổng điểm", 11, SCORE),
-            ("Số phiếu", 9, "0"),
-            ("Tỷ lệ (%)", 9, "0.0"),
-            ("Kết quả", 18, None),
-        ],
-        (
-            [
-                i,
-                c.name,
-                c.rank,
-                c.block_total,
-                c.votes,
-                c.share,
-                "Được suy tôn" if c.acclaimed else "Không đạt",
-            ]
-            for i, c in enumerate(content.candidates, start=1)
-        ),
-    )
-    _sheet(
-        book,
-        "Đề nghị khen thưởng",
-        [
-            ("TT", 6, "0"),
-            ("Đơn vị", 42, None),
-            ("Đề nghị", 36, None),
-            ("Số phiếu", 9, "0"),
-            ("Hạng", 7, "0"),
-        ],
-        (
-            [i, p.unit.name, wording.vietnamese(p.get_kind_display()), p.votes, p.rank]
-            for i, p in enumerate(content.proposals, start=1)
-        ),
-    )
-    return _bytes(book)
-
-
 def file_name(group, period, document: str, extension: str) -> str:
     """“bang-diem-khoi-thi-dua-so-1-2024.pdf”: ASCII, from the block's name and year."""
     words = f"{document} {group_title(group)} {period.campaign.year}"
     return f"{wording.ascii_slug(words)}.{extension}"
-
-
-def _naive(value):
-    return None if value is None else timezone.localtime(value).replace(tzinfo=None)

@@ -21,7 +21,7 @@ from units.forms import removed_controls_notice
 from units.models import EmulationGroup
 from units.scope import get_visible_or_404, require, visible_or_404
 
-from . import block_documents, services, wording
+from . import block_documents, block_files, services, wording
 from .forms import FinaliseForm, NarrativeForm, RequestForm
 from .models import Report
 
@@ -250,9 +250,7 @@ def block_scoring(request, period_pk: int, group_pk: int, fmt: str):
     """The block's scoring table, as PDF or XLSX."""
     group, period = _block_and_period(request, period_pk, group_pk)
     table = block_documents.scoring_table(group, period, today=timezone.localdate())
-    content = (
-        block_documents.scoring_pdf(table) if fmt == "pdf" else block_documents.scoring_xlsx(table)
-    )
+    content = block_files.scoring_pdf(table) if fmt == "pdf" else block_files.scoring_xlsx(table)
     name = block_documents.file_name(group, period, BLOCK_DOCUMENTS["scoring"], fmt)
     return _attachment(content, name, fmt)
 
@@ -272,10 +270,6 @@ def block_minutes(request, period_pk: int, group_pk: int, fmt: str):
             status=404,
         )
     content = block_documents.minutes(group, period, acclamation)
-    data = (
-        block_documents.minutes_pdf(content)
-        if fmt == "pdf"
-        else block_documents.minutes_xlsx(content)
-    )
+    data = block_files.minutes_pdf(content) if fmt == "pdf" else block_files.minutes_xlsx(content)
     name = block_documents.file_name(group, period, BLOCK_DOCUMENTS["minutes"], fmt)
     return _attachment(data, name, fmt)

@@ -496,3 +496,33 @@ def test_group_title_puts_the_kind_first_when_the_name_lacks_it(year):
     group = year["group"]
     group.name = "số 7"
     assert block_documents.group_title(group) == "Khối thi đua số 7"
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_documents_are_vietnamese_whatever_the_reader_language(
+    year, block_head, client_for, english, name
+):
+    close_vote(year)
+
+    response = client_for(block_head).get(url(name, year))
+
+    if name.endswith("pdf"):
+        text = pdf_text(response.content)
+    else:
+        book = load_workbook(io.BytesIO(response.content))
+        text = " ".join(
+            str(value)
+            for sheet in book
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    assert "Chưa bắt đầu tự đánh giá." in text
+    assert "Did not start" not in text
+    if name.startswith("block_scoring"):
+        assert "Nộp muộn" in text
+        assert "Gửi chậm 3 ngày" in text
+        assert "Late submission" not in text
+    else:
+        assert "Cờ thi đua của Bộ" in text
+        assert "Ministry Emulation Flag" not in text
