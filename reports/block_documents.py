@@ -257,7 +257,9 @@ def share(votes: int, base: int) -> Decimal:
     return (Decimal(votes) * HUNDRED / base).quantize(ONE_PLACE)
 
 
-def file_name(group, period, document: str, extension: str) -> str:
-    """“bang-diem-khoi-thi-dua-so-1-2024.pdf”: ASCII, from the block's name and year."""
+def file_names(group, period, document: str, extension: str) -> tuple[str, str]:
+    """The file's name in ASCII, “bang-diem-khoi-thi-dua-so-1-2024.pdf”, and as it
+    reads, “Bảng điểm Khối thi đua số 1 2024.pdf” (for the UTF-8 filename*)."""
     words = f"{document} {group_title(group)} {period.campaign.year}"
-    return f"{wording.ascii_slug(words)}.{extension}"
+    readable = " ".join(words.replace("/", "-").replace("\\", "-").split())
+    return f"{wording.ascii_slug(readable)}.{extension}", f"{readable}.{extension}"

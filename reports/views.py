@@ -4,6 +4,8 @@ with htmx, narrative, finalisation), and the permission-checked downloads.
 A report outside the user's reach does not exist for them (404); a page their role
 does not allow answers 403."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max
@@ -11,7 +13,6 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -238,9 +239,14 @@ def _block_and_period(request, period_pk: int, group_pk: int):
     return group, period
 
 
-def _attachment(content: bytes, name: str, fmt: str) -> HttpResponse:
+def _attachment(content: bytes, names: tuple[str, str], fmt: str) -> HttpResponse:
+    """The file as a download: its ASCII name for every browser, and its Vietnamese
+    name as UTF-8 (RFC 6266 filename*) for those that read it."""
+    ascii_name, readable = names
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(readable, safe='')}"
+    )
     return response
 
 
@@ -251,8 +257,8 @@ def block_scoring(request, period_pk: int, group_pk: int, fmt: str):
     group, period = _block_and_period(request, period_pk, group_pk)
     table = block_documents.scoring_table(group, period, today=timezone.localdate())
     content = block_files.scoring_pdf(table) if fmt == "pdf" else block_files.scoring_xlsx(table)
-    name = block_documents.file_name(group, period, BLOCK_DOCUMENTS["scoring"], fmt)
-    return _attachment(content, name, fmt)
+    names = block_documents.file_names(group, period, BLOCK_DOCUMENTS["scoring"], fmt)
+    return _attachment(content, names, fmt)
 
 
 @login_required
@@ -271,5 +277,5 @@ def block_minutes(request, period_pk: int, group_pk: int, fmt: str):
         )
     content = block_documents.minutes(group, period, acclamation)
     data = block_files.minutes_pdf(content) if fmt == "pdf" else block_files.minutes_xlsx(content)
-    name = block_documents.file_name(group, period, BLOCK_DOCUMENTS["minutes"], fmt)
-    return _attachment(data, name, fmt)
+    names = block_documents.file_names(group, period, BLOCK_DOCUMENTS["minutes"], fmt)
+    return _attachment(data, names, fmt)

@@ -7,6 +7,7 @@ import io
 import re
 import uuid
 from decimal import Decimal as D
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
@@ -307,12 +308,28 @@ def test_scoring_xlsx_holds_numbers_as_numbers_and_names_as_text(year, block_hea
     assert not any("Cục Khí tượng" in str(row) for row in criteria)
 
 
-def test_file_names_are_ascii_with_the_utf8_name_too(year, block_head, client_for):
-    response = client_for(block_head).get(url("block_scoring_pdf", year))
+@pytest.mark.parametrize(
+    ("name", "ascii_name", "readable"),
+    [
+        ("block_scoring_pdf", "bang-diem-khoi-thi-dua-so-1-2024.pdf", "Bảng điểm"),
+        ("block_minutes_xlsx", "bien-ban-hop-khoi-thi-dua-so-1-2024.xlsx", "Biên bản họp"),
+    ],
+)
+def test_file_names_are_ascii_with_the_utf8_name_too(
+    year, block_head, client_for, name, ascii_name, readable
+):
+    close_vote(year)
+    year["group"].name = 'Khối thi đua "số 1"/A'
+    year["group"].save()
+
+    response = client_for(block_head).get(url(name, year))
+
     disposition = response["Content-Disposition"]
-    assert disposition.startswith("attachment;")
-    assert 'filename="bang-diem-khoi-thi-dua-so-1-2024.pdf"' in disposition
-    disposition.encode("ascii")
+    disposition.encode("ascii")  # nothing else is allowed in a header
+    ascii_part, utf8_part = disposition.split("; filename*=UTF-8''")
+    assert ascii_part == f'attachment; filename="{ascii_name.replace("-2024", "-a-2024")}"'
+    extension = ascii_name.rsplit(".", 1)[1]
+    assert unquote(utf8_part) == f'{readable} Khối thi đua "số 1"-A 2024.{extension}'
 
 
 # --- the minutes -----------------------------------------------------------------
