@@ -103,6 +103,10 @@ class ScoringTable:
         return [m for m in self.members if m.standing.adjustments]
 
     @property
+    def sent(self) -> list[MemberScores]:
+        return [m for m in self.members if m.sent]
+
+    @property
     def unranked(self) -> list[MemberScores]:
         return [m for m in self.members if not m.sent]
 

@@ -543,3 +543,13 @@ def test_documents_are_vietnamese_whatever_the_reader_language(
     else:
         assert "Cờ thi đua của Bộ" in text
         assert "Ministry Emulation Flag" not in text
+
+
+def test_a_block_where_no_one_sent_has_a_table_of_why(year, block_head, client_for):
+    Submission.objects.filter(period=year["period"]).update(state=S.DRAFT)
+
+    response = client_for(block_head).get(url("block_scoring_pdf", year))
+
+    text = pdf_text(response.content)
+    assert "Chưa có đơn vị nào gửi bản tự đánh giá." in text
+    assert "Vụ Pháp chế: Chưa gửi bản tự đánh giá." in text

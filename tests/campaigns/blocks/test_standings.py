@@ -58,7 +58,7 @@ def setup(db):
     return period, group, units, c1, c2
 
 
-def test_ranks_by_total_with_adjustments_and_lists_non_senders_last(setup):
+def test_ranks_by_total_with_adjustments_and_lists_non_senders_last(setup, english):
     period, group, units, c1, c2 = setup
     # units[0]: 90, on time. units[1]: 95 but 3 days late → −3 = 92.
     sent(period, units[0], {c1: D(50), c2: D(40)}, day=15)
