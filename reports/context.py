@@ -75,6 +75,9 @@ class UnitResult:
     submitted_at: dt.datetime | None
     self_total: Decimal | None
     reviewed_total: Decimal | None
+    # The block's or cluster's total of the sheet (campaigns.blocks), None where it
+    # did not score it.
+    block_total: Decimal | None = None
     by_content: dict[int | str | None, tuple[Decimal | None, Decimal | None]] = field(
         default_factory=dict
     )
@@ -234,8 +237,8 @@ class ReportContext:
     @property
     def annex_columns(self) -> int:
         """Columns of the score table: number, unit, state, one per content, the
-        totals and the rank."""
-        return 5 + len(self.content_results)
+        totals, the block's total and the rank."""
+        return 6 + len(self.content_results)
 
     @property
     def as_of(self) -> dt.date:
@@ -325,12 +328,29 @@ def _units(campaign, period) -> dict[int, UnitResult]:
     }
     submissions = Submission.objects.filter(
         period=period, unit__in=_participants(campaign).values("pk")
-    ).values_list("unit_id", "state", "is_late", "submitted_at", "self_total", "reviewer_total")
-    for unit_id, state, is_late, submitted_at, self_total, reviewer_total in submissions:
+    ).values_list(
+        "unit_id",
+        "state",
+        "is_late",
+        "submitted_at",
+        "self_total",
+        "reviewer_total",
+        "block_total",
+    )
+    for (
+        unit_id,
+        state,
+        is_late,
+        submitted_at,
+        self_total,
+        reviewer_total,
+        block_total,
+    ) in submissions:
         unit = units[unit_id]
         unit.state, unit.is_late, unit.submitted_at = state, is_late, submitted_at
         if state in SubmissionState.done_states:
             unit.self_total = self_total
+            unit.block_total = block_total
             unit.reviewed_total = reviewer_total if state == SubmissionState.ACCEPTED else None
     return units
 

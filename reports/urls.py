@@ -15,4 +15,28 @@ urlpatterns = [
     path("<int:pk>/retry/", views.retry, name="retry"),
     path("<int:pk>/download.pdf", views.download, {"fmt": "pdf"}, name="download_pdf"),
     path("<int:pk>/download.xlsx", views.download, {"fmt": "xlsx"}, name="download_xlsx"),
+    path(
+        "periods/<int:period_pk>/blocks/<int:group_pk>/scoring.pdf",
+        views.block_scoring,
+        {"fmt": "pdf"},
+        name="block_scoring_pdf",
+    ),
+    path(
+        "periods/<int:period_pk>/blocks/<int:group_pk>/scoring.xlsx",
+        views.block_scoring,
+        {"fmt": "xlsx"},
+        name="block_scoring_xlsx",
+    ),
+    path(
+        "periods/<int:period_pk>/blocks/<int:group_pk>/minutes.pdf",
+        views.block_minutes,
+        {"fmt": "pdf"},
+        name="block_minutes_pdf",
+    ),
+    path(
+        "periods/<int:period_pk>/blocks/<int:group_pk>/minutes.xlsx",
+        views.block_minutes,
+        {"fmt": "xlsx"},
+        name="block_minutes_xlsx",
+    ),
 ]

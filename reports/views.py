@@ -4,21 +4,25 @@ with htmx, narrative, finalisation), and the permission-checked downloads.
 A report outside the user's reach does not exist for them (404); a page their role
 does not allow answers 403."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, Period
 from units.forms import removed_controls_notice
-from units.scope import get_visible_or_404, require
+from units.models import EmulationGroup
+from units.scope import get_visible_or_404, require, visible_or_404
 
-from . import services, wording
+from . import block_documents, block_files, services, wording
 from .forms import FinaliseForm, NarrativeForm, RequestForm
 from .models import Report
 
@@ -206,3 +210,72 @@ def _narrative_initial(report: Report) -> dict:
     """The officer's text, or a first draft from the key figures."""
     sections = wording.narrative(report, report.figures)
     return {name: section["text"] for name, section in sections.items()}
+
+
+# A block's or cluster's documents (reports.block_documents): built on the request,
+# synchronously, for whoever sees the block (campaigns.view_block); 404 for anyone
+# else, as for a block that does not exist.
+
+BLOCK_DOCUMENTS = {
+    "scoring": "Bảng điểm",
+    "minutes": "Biên bản họp",
+}
+
+
+def _block_and_period(request, period_pk: int, group_pk: int):
+    """The block and the period of its year; Http404 outside the user's reach."""
+    group = get_object_or_404(
+        EmulationGroup.objects.select_related("head_unit", "deputy_unit"), pk=group_pk
+    )
+    visible_or_404(request.user, "campaigns.view_block", group)
+    period = get_object_or_404(
+        Period.objects.select_related("campaign__organizer"),
+        pk=period_pk,
+        campaign__year=group.year,
+    )
+    public = period.campaign.status in (CampaignStatus.LAUNCHED, CampaignStatus.CLOSED)
+    if not public and not request.user.has_perm("campaigns.view_draft_campaigns"):
+        raise Http404
+    return group, period
+
+
+def _attachment(content: bytes, names: tuple[str, str], fmt: str) -> HttpResponse:
+    """The file as a download: its ASCII name for every browser, and its Vietnamese
+    name as UTF-8 (RFC 6266 filename*) for those that read it."""
+    ascii_name, readable = names
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(readable, safe='')}"
+    )
+    return response
+
+
+@login_required
+@require_GET
+def block_scoring(request, period_pk: int, group_pk: int, fmt: str):
+    """The block's scoring table, as PDF or XLSX."""
+    group, period = _block_and_period(request, period_pk, group_pk)
+    table = block_documents.scoring_table(group, period, today=timezone.localdate())
+    content = block_files.scoring_pdf(table) if fmt == "pdf" else block_files.scoring_xlsx(table)
+    names = block_documents.file_names(group, period, BLOCK_DOCUMENTS["scoring"], fmt)
+    return _attachment(content, names, fmt)
+
+
+@login_required
+@require_GET
+def block_minutes(request, period_pk: int, group_pk: int, fmt: str):
+    """The minutes of the block's conference, once its acclamation is closed; before,
+    a page saying so (404: there are no minutes yet, and no counts)."""
+    group, period = _block_and_period(request, period_pk, group_pk)
+    acclamation = block_documents.closed_acclamation(group, period)
+    if acclamation is None:
+        return TemplateResponse(
+            request,
+            "reports/block_minutes_pending.html",
+            {"group": group, "period": period},
+            status=404,
+        )
+    content = block_documents.minutes(group, period, acclamation)
+    data = block_files.minutes_pdf(content) if fmt == "pdf" else block_files.minutes_xlsx(content)
+    names = block_documents.file_names(group, period, BLOCK_DOCUMENTS["minutes"], fmt)
+    return _attachment(data, names, fmt)

@@ -43,7 +43,7 @@ def render_xlsx(context: ReportContext) -> bytes:
     return out.getvalue()
 
 
-def _sheet(book, title: str, columns: list[tuple[str, int, str | None]], rows: Iterable):
+def write_sheet(book, title: str, columns: list[tuple[str, int, str | None]], rows: Iterable):
     """A sheet with one header row; columns are (heading, width, number format)."""
     sheet = book.create_sheet(title)
     for index, (_heading, width, _fmt) in enumerate(columns, start=1):
@@ -97,7 +97,7 @@ def _summary(book, c: ReportContext) -> None:
         rows.append(("Số cá nhân được đánh giá", c.assessed, None))
         rows += [(f"Xếp loại: {g.label}", g.count, None) for g in c.grades]
         rows += [(f"Đề nghị: {t.label}", t.count, None) for t in c.titles]
-    _sheet(
+    write_sheet(
         book,
         "Tổng hợp",
         [("Chỉ tiêu", 34, None), ("Giá trị", 40, "General"), ("Tỷ lệ (%)", 12, RATE)],
@@ -125,6 +125,7 @@ def _units(book, c: ReportContext) -> None:
         ]
     columns += [
         ("Tổng tự chấm", 11, SCORE),
+        ("Tổng khối, cụm chấm", 11, SCORE),
         ("Tổng thẩm định", 11, SCORE),
         ("Tiêu biểu", 9, None),
     ]
@@ -142,16 +143,17 @@ def _units(book, c: ReportContext) -> None:
             _naive(u.submitted_at),
             *[score for pair in u.score_cells for score in pair],
             u.self_total,
+            u.block_total,
             u.reviewed_total,
             "x" if u.outstanding else "",
         ]
         for index, u in enumerate(c.units, start=1)
     )
-    _sheet(book, "Đơn vị", columns, rows)
+    write_sheet(book, "Đơn vị", columns, rows)
 
 
 def _contents(book, c: ReportContext) -> None:
-    _sheet(
+    write_sheet(
         book,
         "Nội dung",
         [
@@ -169,7 +171,7 @@ def _contents(book, c: ReportContext) -> None:
 
 
 def _groups(book, c: ReportContext) -> None:
-    _sheet(
+    write_sheet(
         book,
         "Khối, cụm",
         [
@@ -201,7 +203,7 @@ def _groups(book, c: ReportContext) -> None:
 
 
 def _ranking(book, c: ReportContext) -> None:
-    _sheet(
+    write_sheet(
         book,
         "Xếp hạng",
         [
@@ -210,6 +212,7 @@ def _ranking(book, c: ReportContext) -> None:
             ("Hạng", 8, INTEGER),
             ("Đơn vị", 42, None),
             ("Điểm xếp hạng", 12, SCORE),
+            ("Điểm khối, cụm chấm", 12, SCORE),
             ("Tiêu biểu", 9, None),
         ],
         (
@@ -219,6 +222,7 @@ def _ranking(book, c: ReportContext) -> None:
                 m.rank,
                 m.unit.name,
                 m.unit.score,
+                m.unit.block_total,
                 "x" if m.rank == 1 and m.unit.outstanding else "",
             ]
             for g in c.groups
@@ -228,7 +232,7 @@ def _ranking(book, c: ReportContext) -> None:
 
 
 def _missing(book, c: ReportContext) -> None:
-    _sheet(
+    write_sheet(
         book,
         "Chưa nộp",
         [("TT", 6, INTEGER), ("Mã", 12, None), ("Đơn vị", 50, None), ("Tình trạng", 20, None)],
@@ -255,7 +259,7 @@ def _individuals(book, c: ReportContext) -> None:
         ]
         for index, i in enumerate(c.individuals, start=1)
     )
-    _sheet(book, "Cá nhân", columns, rows)
+    write_sheet(book, "Cá nhân", columns, rows)
 
 
 def _naive(value):

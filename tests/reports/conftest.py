@@ -280,3 +280,18 @@ def add_bonus(movement: Movement, *, self_points: str = "5", reviewed_points: st
             reviewer_score=Decimal(reviewed_points) if accepted else None,
         )
     return bonus
+
+
+def add_block_totals(movement: Movement) -> dict[str, Decimal]:
+    """Every other sheet (in unit order) gets a block total of 70 + its index, the
+    others none; a draft gets one too, which no report may show. Returns the block
+    totals the report shows, by unit name (None where the block did not score)."""
+    shown = {}
+    for index, data in enumerate(movement.units):
+        submission = Submission.objects.filter(period=movement.period, unit=data.unit).first()
+        total = Decimal(70 + index) if index % 2 == 0 else None
+        if submission is not None:
+            submission.block_total = total
+            submission.save(update_fields=["block_total"])
+        shown[data.unit.name] = total if data.submitted else None
+    return shown

@@ -7,7 +7,7 @@ from reports.context import build_context
 from reports.models import Report
 
 from . import expected
-from .conftest import add_bonus, make_movement, report_for
+from .conftest import add_block_totals, add_bonus, make_movement, report_for
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +147,13 @@ def test_bonus_points_count_apart_so_no_content_passes_its_maximum(movement):
     }
     assert {u.score_cells[-1] for u in submitted if not u.is_accepted} == {(Decimal("5.00"), None)}
     assert (bonus.self_average, bonus.reviewed_average) == (Decimal("5.00"), Decimal("3.00"))
+
+
+def test_each_unit_carries_its_block_total_empty_where_the_block_did_not_score(movement):
+    shown = add_block_totals(movement)
+
+    c = _context(movement)
+
+    assert {u.name: u.block_total for u in c.units} == shown
+    assert {total for total in shown.values() if total is not None} != set()
+    assert None in shown.values()

@@ -16,7 +16,7 @@ from reports.models import Report
 from reports.pdf import is_allowed, render_pdf, restricted_fetcher_class
 
 from . import expected
-from .conftest import add_bonus, read, report_for
+from .conftest import add_block_totals, add_bonus, read, report_for
 
 pytestmark = pytest.mark.django_db
 
@@ -87,10 +87,12 @@ def test_pdf_annex_lists_every_unit_total_and_the_missing_units(movement, year_e
     annex_two = text.split("PHỤ LỤC II", 1)[1]
 
     # Row: number, unit, state, a cell per content with the self score over the
-    # reviewed one (extracted as "self reviewed"), the totals likewise, the rank.
-    rows = re.findall(r"^\d+ (Cục Thi đua số \d\d) .* (\S+) (\S+) (\d+|-)$", annex_one, re.M)
+    # reviewed one (extracted as "self reviewed"), the totals likewise, the block's
+    # total ("-": no block scored), the rank.
+    rows = re.findall(r"^\d+ (Cục Thi đua số \d\d) .* (\S+) (\S+) (\S+) (\d+|-)$", annex_one, re.M)
 
-    assert {name: (own, reviewed) for name, own, reviewed, _rank in rows} == {
+    assert {block for _name, _own, _reviewed, block, _rank in rows} == {"-"}
+    assert {name: (own, reviewed) for name, own, reviewed, _block, _rank in rows} == {
         u.unit.name: (
             vn(expected.self_points(u, movement.criteria)) if u.submitted else "-",
             vn(expected.reviewed_points(u, movement.criteria)) if expected.accepted(u) else "-",
@@ -287,6 +289,7 @@ def test_annex_score_cells_stay_inside_their_columns(movement):
     for unit in context.units:
         unit.score_cells = [(Decimal("99.75"), Decimal("88.25"))] * 7
         unit.self_total, unit.reviewed_total = Decimal("100.00"), Decimal("99.50")
+        unit.block_total = Decimal("100.00")
     drawn = {"on_time": charts.on_time_chart(context), "contents": charts.content_chart(context)}
 
     overflowing = _overflowing_cells(render_html(report, context, drawn))
@@ -343,10 +346,24 @@ def test_bonus_points_print_in_their_own_column_within_every_maximum(movement):
     text = _text(_render(movement)[0])
 
     annex_one = text.split("PHỤ LỤC I\n", 1)[1].split("PHỤ LỤC II", 1)[0]
-    assert "TT Đơn vị Tình trạng ND 1 ND 2 ND 3 Điểm thưởng Tổng điểm Hạng" in annex_one
+    assert (
+        "TT Đơn vị Tình trạng ND 1 ND 2 ND 3 Điểm thưởng Tổng điểm Khối, cụm chấm Hạng" in annex_one
+    )
     # An accepted unit's row: content 1 at most 19 (its two rows), then the bonus.
     accepted = next(u for u in movement.units if expected.accepted(u))
     row = re.search(rf"^\d+ {accepted.unit.name} .*$", annex_one, re.M).group(0)
     cells = re.findall(r"\d+,\d\d", row)
     content_1, bonus = cells[0], cells[6]
     assert (Decimal(content_1.replace(",", ".")) <= 20, bonus) == (True, "5,00")
+
+
+def test_annex_one_shows_each_unit_block_total_after_its_totals(movement):
+    shown = add_block_totals(movement)
+
+    text = _text(_render(movement)[0])
+
+    annex_one = text.split("PHỤ LỤC I\n", 1)[1].split("PHỤ LỤC II", 1)[0]
+    rows = re.findall(r"^\d+ (Cục Thi đua số \d\d) .* (\S+) (\d+|-)$", annex_one, re.M)
+    assert {name: block for name, block, _rank in rows} == {
+        name: vn(total) if total is not None else "-" for name, total in shown.items()
+    }

@@ -10,7 +10,7 @@ from reports.models import Report
 from reports.xlsx import render_xlsx
 
 from . import expected
-from .conftest import add_bonus, report_for
+from .conftest import add_block_totals, add_bonus, report_for
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_ranking_sheet_ranks_each_group(movement):
 
     for group in [*movement.blocks, *movement.clusters]:
         ranked = {
-            unit: rank for _k, name, rank, unit, _s, _o in rows if name == group.name and rank
+            unit: rank for _k, name, rank, unit, _s, _b, _o in rows if name == group.name and rank
         }
         assert ranked == expected.ranks(movement, group)
 
@@ -162,3 +162,22 @@ def test_sheets_have_frozen_styled_header_filter_and_formats(movement):
     assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}11"
     assert sheet.cell(1, 1).font.bold is True
     assert sheet.cell(4, total).number_format == "0.00"
+
+
+def test_units_and_ranking_sheets_show_the_block_total_next_to_the_others(movement):
+    shown = add_block_totals(movement)
+    book = _workbook(movement)
+
+    units = book["Đơn vị"]
+    header = [cell.value for cell in units[1]]
+    own, block, reviewed = (
+        header.index(h) for h in ("Tổng tự chấm", "Tổng khối, cụm chấm", "Tổng thẩm định")
+    )
+    name = header.index("Đơn vị")
+    assert (own + 1, own + 2) == (block, reviewed)
+    assert {r[name]: _number(r[block]) for r in _rows(units)} == shown
+    ranking = book["Xếp hạng"]
+    assert [c.value for c in ranking[1]][4:6] == ["Điểm xếp hạng", "Điểm khối, cụm chấm"]
+    assert {r[3]: _number(r[5]) for r in _rows(ranking)} == {
+        unit: total for unit, total in shown.items() if unit in {r[3] for r in _rows(ranking)}
+    }

@@ -121,6 +121,11 @@ ROUTE_KWARGS = {
     "reports:retry": lambda w: {"pk": w.report.pk},
     "reports:download_pdf": lambda w: {"pk": w.report.pk},
     "reports:download_xlsx": lambda w: {"pk": w.report.pk},
+    # Unit B's cluster's documents (the minutes: no vote yet, so none).
+    "reports:block_scoring_pdf": lambda w: _period_group(w),
+    "reports:block_scoring_xlsx": lambda w: _period_group(w),
+    "reports:block_minutes_pdf": lambda w: _period_group(w),
+    "reports:block_minutes_xlsx": lambda w: _period_group(w),
 }
 
 # ---------------------------------------------------------------------------
@@ -171,6 +176,10 @@ ADMIN_KWARGS = {
         "year": w.campaign.year - 1,
     },
 }
+
+
+def _period_group(w) -> dict:
+    return {"period_pk": w.period.pk, "group_pk": w.cluster_b.pk}
 
 
 def _unit_criterion(w) -> dict:

@@ -249,6 +249,16 @@ EXPECTED = {
     "reports:retry": action(roles(404, leader=403, officer=302), readers=("officer",)),
     "reports:download_pdf": page(roles(404, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY),
     "reports:download_xlsx": page(roles(404, **dict.fromkeys(MINISTRY, 200)), readers=MINISTRY),
+    # Unit B's cluster's scoring table: the ministry and the council see every block's.
+    "reports:block_scoring_pdf": page(
+        roles(404, council=200, **dict.fromkeys(MINISTRY, 200)), readers=(*MINISTRY, "council")
+    ),
+    "reports:block_scoring_xlsx": page(
+        roles(404, council=200, **dict.fromkeys(MINISTRY, 200)), readers=(*MINISTRY, "council")
+    ),
+    # Its vote is not open: no minutes for anyone (the readers are told why).
+    "reports:block_minutes_pdf": page(roles(404), readers=(*MINISTRY, "council")),
+    "reports:block_minutes_xlsx": page(roles(404), readers=(*MINISTRY, "council")),
 }
 
 # The admin: nobody in the sweep is staff, so every page sends to the admin's login,
