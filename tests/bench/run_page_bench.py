@@ -103,6 +103,7 @@ print(json.dumps({
     "submission_state": submission.state,
     "unit": submission.unit.name,
     "block": block.name,
+    "group": block.pk,
     "block_members": members.count() + 1,
     "individuals_unit": biggest.pk,
     "individuals_people": biggest.n,
@@ -346,6 +347,7 @@ class Page:
 def pages(objects: dict) -> list[Page]:
     campaign, period = objects["campaign"], objects["period"]
     submission, unit = objects["submission"], objects["individuals_unit"]
+    group = objects["group"]
     return [
         Page("Home", "officer", "/", "/"),
         Page("Home", "leadership", "/", "/"),
@@ -390,6 +392,36 @@ def pages(objects: dict) -> list[Page]:
             "officer",
             f"/campaigns/{campaign}/registrations/",
             "/campaigns/‹movement›/registrations/",
+        ),
+        Page(
+            "Blocks and clusters, latest period",
+            "officer",
+            f"/campaigns/periods/{period}/blocks/",
+            "/campaigns/periods/‹period›/blocks/",
+        ),
+        Page(
+            "Block's year: progress, ranking",
+            "block_head",
+            f"/campaigns/periods/{period}/blocks/{group}/",
+            "/campaigns/periods/‹period›/blocks/‹block›/",
+        ),
+        Page(
+            "Block scoring of that self-assessment",
+            "block_head",
+            f"/campaigns/submissions/{submission}/block/",
+            "/campaigns/submissions/‹id›/block/",
+        ),
+        Page(
+            "Acclamation (closed)",
+            "block_head",
+            f"/campaigns/periods/{period}/blocks/{group}/acclamation/",
+            "/campaigns/periods/‹period›/blocks/‹block›/acclamation/",
+        ),
+        Page(
+            "Acclamation (closed)",
+            "unit_head",
+            f"/campaigns/periods/{period}/blocks/{group}/acclamation/",
+            "/campaigns/periods/‹period›/blocks/‹block›/acclamation/",
         ),
         Page("Reports index", "officer", "/reports/", "/reports/"),
         Page("Reports index", "leadership", "/reports/", "/reports/"),

@@ -58,12 +58,8 @@ def setup(db):
     return period, group, units, c1, c2
 
 
-<<<<<<< HEAD
 @pytest.mark.usefixtures("english")  # asserts the reason as written in the code
 def test_ranks_by_total_with_adjustments_and_lists_non_senders_last(setup):
-=======
-def test_ranks_by_total_with_adjustments_and_lists_non_senders_last(setup, english):
->>>>>>> h-documents
     period, group, units, c1, c2 = setup
     # units[0]: 90, on time. units[1]: 95 but 3 days late → −3 = 92.
     sent(period, units[0], {c1: D(50), c2: D(40)}, day=15)
