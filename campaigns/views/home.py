@@ -1,12 +1,16 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from campaigns.blocks.standings import Progress, progress_of
+from campaigns.enums import PeriodKind, Subject, SubmissionState
+from campaigns.models import Criterion, Submission
+from campaigns.movement import criteria_tree
 from campaigns.sheets.queries import sheet_progress
 from campaigns.views.common import PeriodPhase, campaigns_for, with_phases
 from units.models import EmulationGroup, GroupMembership, Membership
-from units.rules import is_leadership
+from units.rules import block_scored_units, is_leadership
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -29,6 +33,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             campaigns=campaigns,
             memberships=memberships,
             headed_groups=_headed_groups(memberships),
+            block_years=_block_years(user, memberships, campaigns),
             is_leadership=is_leadership(user),
             manages_a_unit=any(m.manages_unit for m in memberships),
             **kwargs,
@@ -56,3 +61,68 @@ def _attach_unit_sheets(campaigns, memberships: list[Membership]) -> None:
     progress = sheet_progress(units, periods) if units else []
     for campaign in campaigns:
         campaign.unit_sheets = [p for p in progress if p.period.campaign_id == campaign.pk]
+
+
+def _block_years(user, memberships: list[Membership], campaigns) -> list[dict]:
+    """For a user managing a block's head or deputy unit: each such block's year-end
+    period already open, with the number of sent sheets the user still has to
+    score for the block (a constant number of queries)."""
+    managed = [m.unit_id for m in memberships if m.manages_unit]
+    periods = [
+        p
+        for c in campaigns
+        for p in c.period_list
+        if p.kind == PeriodKind.YEAR_END and p.phase != PeriodPhase.UPCOMING
+    ]
+    if not managed or not periods:
+        return []
+    groups = list(
+        EmulationGroup.objects.filter(
+            Q(head_unit_id__in=managed) | Q(deputy_unit_id__in=managed),
+            year__in={p.campaign.year for p in periods},
+        ).order_by("kind", "order", "code")
+    )
+    if not groups:
+        return []
+    scored_by_user = block_scored_units(user)
+    members: dict[int, list[int]] = {}
+    for group_id, unit_id, year in GroupMembership.objects.filter(group__in=groups).values_list(
+        "group_id", "unit_id", "year"
+    ):
+        if (unit_id, year) in scored_by_user:
+            members.setdefault(group_id, []).append(unit_id)
+    leaf_counts = _leaf_counts({p.campaign_id for p in periods})
+    sheets = {
+        (period_id, unit_id): (state, count)
+        for period_id, unit_id, state, count in Submission.objects.filter(
+            period__in=periods,
+            unit_id__in={u for units in members.values() for u in units},
+            state__in=SubmissionState.done_states,
+        ).values_list("period_id", "unit_id", "state", "block_scored_count")
+    }
+    found = []
+    for group in groups:
+        for period in periods:
+            if period.campaign.year != group.year:
+                continue
+            to_score = sum(
+                1
+                for unit_id in members.get(group.pk, [])
+                if (period.pk, unit_id) in sheets
+                and progress_of(*sheets[period.pk, unit_id], leaf_counts[period.campaign_id])
+                == Progress.SUBMITTED
+            )
+            found.append({"group": group, "period": period, "to_score": to_score})
+    return found
+
+
+def _leaf_counts(campaign_ids: set[int]) -> dict[int, int]:
+    by_campaign: dict[int, list] = {campaign_id: [] for campaign_id in campaign_ids}
+    for criterion in Criterion.objects.filter(
+        campaign_id__in=campaign_ids, subject=Subject.COLLECTIVE
+    ):
+        by_campaign[criterion.campaign_id].append(criterion)
+    return {
+        campaign_id: len(criteria_tree.leaves(criteria))
+        for campaign_id, criteria in by_campaign.items()
+    }
