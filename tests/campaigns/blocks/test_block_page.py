@@ -297,3 +297,15 @@ def test_a_get_writes_nothing(year, cast, client_for, role):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         assert [q["sql"] for q in queries if WRITE.match(q["sql"])] == []
+
+
+def test_the_page_reads_in_vietnamese(year, client_for, settings):
+    settings.LANGUAGE_CODE = "vi"
+    from django.utils import translation
+
+    with translation.override("vi"):
+        text = _text(client_for(year.block_head).get(_page(year)))
+    assert "Xếp hạng" in text
+    assert "nếu bằng điểm thì xét đơn vị có ít điểm trừ hơn" in text
+    assert "Gửi muộn 3 ngày so với hạn 20/12/2024" in text
+    assert "Chưa gửi bản tự đánh giá." in text
