@@ -28,25 +28,28 @@ class HomeView(LoginRequiredMixin, TemplateView):
             campaign.period_list = with_phases(campaign.periods.all(), today)
         memberships = list(Membership.objects.filter(user=user).select_related("unit", "user"))
         _attach_unit_sheets(campaigns, memberships)
+        managed = {m.unit_id for m in memberships if m.manages_unit}
+        groups = _managed_groups(managed)
         return super().get_context_data(
             today=today,
             campaigns=campaigns,
             memberships=memberships,
-            headed_groups=_headed_groups(memberships),
-            block_years=_block_years(user, memberships, campaigns),
+            headed_groups=[g for g in groups if g.head_unit_id in managed],
+            block_years=_block_years(user, groups, campaigns),
             is_leadership=is_leadership(user),
             manages_a_unit=any(m.manages_unit for m in memberships),
             **kwargs,
         )
 
 
-def _headed_groups(memberships: list[Membership]) -> list[EmulationGroup]:
-    managed = [m.unit_id for m in memberships if m.manages_unit]
+def _managed_groups(managed: set[int]) -> list[EmulationGroup]:
+    """The blocks and clusters whose head or deputy unit the user manages, with their
+    members (one query, and one more when there are any)."""
     if not managed:
         return []
     members = GroupMembership.objects.select_related("unit").order_by("unit__order", "unit__name")
     return list(
-        EmulationGroup.objects.filter(head_unit_id__in=managed)
+        EmulationGroup.objects.filter(Q(head_unit_id__in=managed) | Q(deputy_unit_id__in=managed))
         .select_related("head_unit", "deputy_unit")
         .prefetch_related(Prefetch("memberships", queryset=members))
         .order_by("-year", "kind", "order", "code")
@@ -63,34 +66,27 @@ def _attach_unit_sheets(campaigns, memberships: list[Membership]) -> None:
         campaign.unit_sheets = [p for p in progress if p.period.campaign_id == campaign.pk]
 
 
-def _block_years(user, memberships: list[Membership], campaigns) -> list[dict]:
+def _block_years(user, groups: list[EmulationGroup], campaigns) -> list[dict]:
     """For a user managing a block's head or deputy unit: each such block's year-end
     period already open, with the number of sent sheets the user still has to
     score for the block (a constant number of queries)."""
-    managed = [m.unit_id for m in memberships if m.manages_unit]
     periods = [
         p
         for c in campaigns
         for p in c.period_list
         if p.kind == PeriodKind.YEAR_END and p.phase != PeriodPhase.UPCOMING
     ]
-    if not managed or not periods:
-        return []
-    groups = list(
-        EmulationGroup.objects.filter(
-            Q(head_unit_id__in=managed) | Q(deputy_unit_id__in=managed),
-            year__in={p.campaign.year for p in periods},
-        ).order_by("kind", "order", "code")
-    )
+    years = {p.campaign.year for p in periods}
+    groups = [g for g in groups if g.year in years]
     if not groups:
         return []
     scored_by_user = block_scored_units(user)
-    members: dict[int, list[int]] = {}
-    for group_id, unit_id, year in GroupMembership.objects.filter(group__in=groups).values_list(
-        "group_id", "unit_id", "year"
-    ):
-        if (unit_id, year) in scored_by_user:
-            members.setdefault(group_id, []).append(unit_id)
+    members = {
+        group.pk: [
+            m.unit_id for m in group.memberships.all() if (m.unit_id, m.year) in scored_by_user
+        ]
+        for group in groups
+    }
     leaf_counts = _leaf_counts({p.campaign_id for p in periods})
     sheets = {
         (period_id, unit_id): (state, count)

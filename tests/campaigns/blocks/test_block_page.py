@@ -285,7 +285,7 @@ def test_the_list_and_home_query_counts_do_not_grow(
     with django_assert_num_queries(8):
         client.get(reverse("campaigns:blocks", args=[y.period.pk]))
     client = client_for(y.block_head)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(16):
         client.get(reverse("home"))
 
 
@@ -309,3 +309,20 @@ def test_the_page_reads_in_vietnamese(year, client_for, settings):
     assert "nếu bằng điểm thì xét đơn vị có ít điểm trừ hơn" in text
     assert "Gửi muộn 3 ngày so với hạn 20/12/2024" in text
     assert "Chưa gửi bản tự đánh giá." in text
+
+
+def test_back_to_the_automatic_points_is_one_more_row_with_its_reason(year, client_for):
+    y = year
+    client = client_for(y.block_head)
+    client.post(_override_url(y.sheet_e), {"points": "0", "reason": "Lý do 1"})
+    html = client.get(_page(y)).content.decode()
+    assert 'name="action" value="automatic"' in html
+
+    response = client.post(
+        _override_url(y.sheet_e), {"action": "automatic", "points": "", "reason": "Nhập nhầm"}
+    )
+
+    assert response.status_code == 302
+    rows = list(AdjustmentOverride.objects.order_by("id").values_list("points", "reason"))
+    assert rows == [(D(0), "Lý do 1"), (D(-3), "Nhập nhầm")]
+    assert "Late submission: -3" in _text(client.get(_page(y)))
