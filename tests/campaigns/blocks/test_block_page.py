@@ -326,3 +326,19 @@ def test_back_to_the_automatic_points_is_one_more_row_with_its_reason(year, clie
     rows = list(AdjustmentOverride.objects.order_by("id").values_list("points", "reason"))
     assert rows == [(D(0), "Lý do 1"), (D(-3), "Nhập nhầm")]
     assert "Late submission: -3" in _text(client.get(_page(y)))
+
+
+def test_the_chart_bars_are_widths_of_the_largest_total():
+    from campaigns.blocks.chart import total_bars
+
+    bars = total_bars(
+        [("A", D(95), "Xuất sắc"), ("B", D("47.5"), "Khá"), ("C", D(-3), ""), ("D", None, "")]
+    )
+
+    assert [(b.label, b.value, b.width, b.band) for b in bars] == [
+        ("A", D(95), "100.0", "Xuất sắc"),
+        ("B", D("47.5"), "50.0", "Khá"),
+        ("C", D(-3), "0.0", ""),
+    ]
+    assert total_bars([]) == []
+    assert [b.width for b in total_bars([("A", D(50), "")], scale=D(200))] == ["25.0"]
