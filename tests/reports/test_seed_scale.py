@@ -48,3 +48,29 @@ def test_seed_scale_is_deterministic_at_real_size():
 
     assert first[:3] == (101, 4, 10_000)
     assert first == second
+
+
+def test_seed_scale_scores_ranks_and_acclaims_in_every_block():
+    from campaigns.enums import AcclamationState, PeriodKind, ProposalKind
+    from campaigns.models import Acclamation, Ballot, Proposal, Voter
+
+    try:
+        with transaction.atomic():
+            call_command("seed_scale", scale=1, years=2, stdout=io.StringIO())
+            year_end = Submission.objects.filter(
+                period__kind=PeriodKind.YEAR_END, state__in=["submitted", "accepted"]
+            )
+            scored = year_end.filter(block_total__isnull=False)
+            assert 0.7 < scored.count() / year_end.count() < 1
+            assert not Submission.objects.filter(
+                period__kind=PeriodKind.SIX_MONTHLY, block_total__isnull=False
+            ).exists()
+            groups = EmulationGroup.objects.count()
+            assert Acclamation.objects.filter(state=AcclamationState.CLOSED).count() == groups
+            assert Voter.objects.count() == Ballot.objects.count() == 2 * 101 - 2
+            flags = Proposal.objects.filter(kind=ProposalKind.MINISTRY_FLAG)
+            assert flags.count() <= groups
+            assert flags.exists()
+            raise Rollback
+    except Rollback:
+        pass

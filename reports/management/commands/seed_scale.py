@@ -17,23 +17,31 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.enums import (
+    AcclamationState,
     CampaignStatus,
     CriterionKind,
     PerformanceGrade,
     PeriodKind,
+    ProposalKind,
     Subject,
     SubmissionState,
     TransitionAction,
 )
 from campaigns.models import (
+    Acclamation,
     Answer,
+    Ballot,
     Campaign,
+    Candidate,
     Content,
     Criterion,
     IndividualAssessment,
     Period,
+    Proposal,
     Submission,
     Title,
+    UnitTitle,
+    Voter,
 )
 from campaigns.movement import lifecycle
 from campaigns.sheets import scoring, workflow
@@ -98,8 +106,13 @@ class Command(BaseCommand):
 class Seeder:
     def __init__(self, rng: random.Random, scale: int, stdout):
         self.rng, self.scale, self.stdout = rng, scale, stdout
+        # The blocks' scores and votes draw from their own generator, so that adding
+        # them left every other figure of the seed (and of the report benchmark) as it was.
+        self.block_rng = random.Random(f"blocks-{scale}")
         self.counts: dict[str, int] = {}
-        self.titles = {t.code: t for t in Title.objects.filter(code__in=["LDTT", "CSTDCS"])}
+        self.titles = {
+            t.code: t for t in Title.objects.filter(code__in=["LDTT", "CSTDCS", "CO_BO", "BK_BO"])
+        }
 
     def _add(self, name: str, n: int) -> None:
         self.counts[name] = self.counts.get(name, 0) + n
@@ -170,6 +183,7 @@ class Seeder:
                 code=f"{PREFIX}{kind[0].upper()}{g + 1:02d}",
                 name=f"{'Khối' if kind == GroupKind.BLOCK else 'Cụm'} thi đua số {g + 1}",
                 head_unit=chunk[0],
+                deputy_unit=chunk[1] if len(chunk) > 1 else None,
                 order=g,
             )
             for kind, g, chunk in groups
@@ -182,6 +196,7 @@ class Seeder:
             ),
             batch_size=BATCH,
         )
+        self.groups = list(zip(created, (chunk for _k, _g, chunk in groups), strict=True))
         self._add("groups", len(created))
 
     def campaign(self, year: int, *, latest: bool) -> None:
@@ -284,7 +299,13 @@ class Seeder:
                 if decision:  # returned or accepted three days later
                     steps.append(workflow.PastStep(decision, at=sent + dt.timedelta(days=3)))
             rows.append((submission, steps))
-            scores_of.append((own, reviewed if accepted else {}))
+            block = {}
+            if period.kind == PeriodKind.YEAR_END and state in SubmissionState.done_states:
+                block = self._block_scores(criteria, own)
+                if block:
+                    submission.block_total = scoring.total(criteria, block)
+                    submission.block_scored_count = len(block)
+            scores_of.append((own, reviewed if accepted else {}, block))
         # The one bulk path of past records: states and steps along the workflow's table.
         submissions = workflow.record_past(rows, batch_size=BATCH)
         answers = (
@@ -293,12 +314,117 @@ class Seeder:
                 criterion_id=pk,
                 self_score=score,
                 reviewer_score=reviewed.get(pk),
+                block_score=block.get(pk),
             )
-            for submission, (own, reviewed) in zip(submissions, scores_of, strict=True)
+            for submission, (own, reviewed, block) in zip(submissions, scores_of, strict=True)
             for pk, score in own.items()
         )
         self._bulk(Answer, answers)
         self._add("submissions", len(submissions))
+        if period.kind == PeriodKind.YEAR_END:
+            self._acclamations(period, submissions)
+
+    def _block_scores(self, criteria: list[Criterion], own: dict) -> dict:
+        """The block's verified scores of a sent year-end sheet: most sheets scored in
+        full, a point off here and there; the rest not scored yet."""
+        rng = self.block_rng
+        if rng.random() >= 0.85:
+            return {}
+        return {
+            c.pk: own[c.pk]
+            if c.kind == CriterionKind.PENALTY
+            else max(own[c.pk] - rng.choice([0, 0, 0, 1]), Decimal(0))
+            for c in criteria
+        }
+
+    def _acclamations(self, period: Period, submissions: list[Submission]) -> None:
+        """A closed acclamation per block and cluster: the top three sent sheets as
+        candidates, a ballot per member unit, the proposals of the result."""
+        rng = self.block_rng
+        totals = {
+            s.unit_id: s.block_total if s.block_total is not None else s.self_total
+            for s in submissions
+            if s.state in SubmissionState.done_states
+        }
+        closed_at = timezone.make_aware(dt.datetime.combine(period.closes_on, dt.time(15)))
+        flag, merit = self.titles["CO_BO"], self.titles["BK_BO"]
+        acclamations = Acclamation.objects.bulk_create(
+            Acclamation(
+                group=group,
+                period=period,
+                state=AcclamationState.CLOSED,
+                voter_count=len(chunk),
+                opened_at=closed_at - dt.timedelta(hours=2),
+                closed_at=closed_at,
+                meeting_date=period.closes_on,
+                meeting_place=chunk[0].name,
+                chair_name="Thủ trưởng đơn vị trưởng khối",
+                secretary_name="Thư ký hội nghị",
+                attendees="Đại diện lãnh đạo các đơn vị thành viên",
+            )
+            for group, chunk in self.groups
+        )
+        candidates, ballots, voters, proposals = [], [], [], []
+        for acclamation, (_group, chunk) in zip(acclamations, self.groups, strict=True):
+            ranked = sorted(
+                (u for u in chunk if u.pk in totals), key=lambda u: (-totals[u.pk], u.order)
+            )[:3]
+            votes = dict.fromkeys((u.pk for u in ranked), 0)
+            for voter in chunk:
+                chosen = [u.pk for u in ranked if rng.random() < (0.9 if u is ranked[0] else 0.6)]
+                for pk in chosen:
+                    votes[pk] += 1
+                ballots.append((acclamation, chosen))
+                voters.append(Voter(acclamation=acclamation, unit=voter))
+            acclaimed = [u for u in ranked if votes[u.pk] * 2 > len(chunk)]
+            for order, unit in enumerate(ranked):
+                candidates.append(
+                    Candidate(
+                        acclamation=acclamation,
+                        unit=unit,
+                        rank=order + 1,
+                        block_total=totals[unit.pk],
+                        order=order,
+                        votes=votes[unit.pk],
+                        acclaimed=unit in acclaimed,
+                    )
+                )
+            for order, unit in enumerate(acclaimed):
+                proposals.append(
+                    Proposal(
+                        acclamation=acclamation,
+                        unit=unit,
+                        kind=ProposalKind.MINISTRY_FLAG
+                        if order == 0
+                        else ProposalKind.MINISTER_MERIT,
+                        title=flag if order == 0 else merit,
+                        votes=votes[unit.pk],
+                        rank=ranked.index(unit) + 1,
+                        order=order,
+                    )
+                )
+        created = {
+            (c.acclamation_id, c.unit_id): c for c in Candidate.objects.bulk_create(candidates)
+        }
+        self._bulk(
+            Ballot,
+            (
+                Ballot(
+                    acclamation=acclamation,
+                    choices=[created[(acclamation.pk, pk)].pk for pk in chosen],
+                )
+                for acclamation, chosen in ballots
+            ),
+        )
+        self._bulk(Voter, voters)
+        Proposal.objects.bulk_create(proposals)
+        # The Minister decided the flags as proposed: next year's bonus reads them.
+        UnitTitle.objects.bulk_create(
+            UnitTitle(unit=p.unit, year=period.campaign.year, title=p.title)
+            for p in proposals
+            if p.kind == ProposalKind.MINISTRY_FLAG
+        )
+        self._add("acclamations", len(acclamations))
 
     def _individuals(self, period: Period) -> None:
         rng = self.rng
