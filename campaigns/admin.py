@@ -23,6 +23,8 @@ from units.admin import SpreadsheetAdmin
 from .enums import Subject
 from .models import (
     Answer,
+    Band,
+    BlockRules,
     Campaign,
     CampaignTransition,
     Content,
@@ -36,6 +38,7 @@ from .models import (
     Task,
     Title,
     Transition,
+    UnitTitle,
 )
 
 
@@ -52,6 +55,25 @@ class TaskInline(admin.TabularInline):
 class PeriodInline(admin.TabularInline):
     model = Period
     extra = 0
+
+
+class BlockRulesInline(admin.StackedInline):
+    """How the movement's blocks and clusters score, adjust and acclaim (without a
+    row, the defaults of campaigns.blocks.options apply)."""
+
+    model = BlockRules
+    extra = 0
+    max_num = 1
+    can_delete = True
+    verbose_name_plural = _("block rules (the defaults apply without a row)")
+
+
+class BandInline(admin.TabularInline):
+    model = Band
+    extra = 0
+    verbose_name_plural = _(
+        "classification bands (without any: excellent ≥ 95, good ≥ 80, fair ≥ 65)"
+    )
 
 
 class CampaignTransitionInline(admin.TabularInline):
@@ -91,7 +113,14 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ("name", "theme", "document_number")
     list_select_related = ("organizer",)
     autocomplete_fields = ("organizer", "participants")
-    inlines = (ContentInline, TaskInline, PeriodInline, CampaignTransitionInline)
+    inlines = (
+        ContentInline,
+        TaskInline,
+        PeriodInline,
+        BlockRulesInline,
+        BandInline,
+        CampaignTransitionInline,
+    )
     # The status changes only through campaigns.movement.lifecycle: the actions below.
     readonly_fields = ("status",)
     actions = ("copy_to_new_year", "launch", "close", "reopen")
@@ -244,6 +273,18 @@ def copy_message(result) -> str:
             "{count} member units already in a block or cluster that year were left out."
         ).format(count=result.members_skipped)
     return message
+
+
+@admin.register(UnitTitle)
+class UnitTitleAdmin(admin.ModelAdmin):
+    """The titles units received: the flag bonuses of the next year read them."""
+
+    list_display = ("unit", "year", "title", "decision_number", "decision_date", "issuer")
+    list_filter = ("year", "title")
+    search_fields = ("unit__code", "unit__name", "unit__short_name", "decision_number")
+    list_select_related = ("unit", "title")
+    autocomplete_fields = ("unit",)
+    ordering = ("-year", "unit__order", "unit__name")
 
 
 @admin.register(Title)

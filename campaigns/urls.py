@@ -1,7 +1,14 @@
 from django.urls import path
 
 from campaigns import views
-from campaigns.views import block_scoring, individuals, registration, review, submission
+from campaigns.views import (
+    block_scoring,
+    blocks,
+    individuals,
+    registration,
+    review,
+    submission,
+)
 
 app_name = "campaigns"
 
@@ -100,5 +107,13 @@ urlpatterns = [
         "periods/<int:period_pk>/units/<int:unit_pk>/individuals/import/",
         individuals.individuals_import,
         name="individuals_import",
+    ),
+    # Blocks and clusters: the period's blocks, a block's page, its adjustments
+    path("periods/<int:period_pk>/blocks/", blocks.block_list, name="blocks"),
+    path("periods/<int:period_pk>/blocks/<int:group_pk>/", blocks.block_detail, name="block"),
+    path(
+        "submissions/<int:pk>/adjustments/<str:kind>/",
+        blocks.adjustment_override,
+        name="adjustment_override",
     ),
 ]

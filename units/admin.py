@@ -4,7 +4,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -18,6 +18,7 @@ from .forms import AdminLoginForm
 from .importers import PersonSheet, UnitSheet
 from .imports import limits, start_import
 from .models import AccountUnlock, EmulationGroup, GroupMembership, Membership, Person, Unit, User
+from .rotation import NextYear, RotationRefused, default_head, rotate
 
 admin.site.site_header = _("Thi đua administration")
 admin.site.site_title = _("Thi đua administration")
@@ -287,6 +288,37 @@ class GroupMembershipInline(admin.TabularInline):
     autocomplete_fields = ("unit",)
 
 
+class NextYearForm(forms.Form):
+    """Next year's head and deputy units of one group, among its members."""
+
+    head_unit = forms.ModelChoiceField(
+        label=_("head unit"), queryset=Unit.objects.none(), required=False
+    )
+    deputy_unit = forms.ModelChoiceField(
+        label=_("deputy head unit"), queryset=Unit.objects.none(), required=False
+    )
+
+    def __init__(self, data=None, *, group: EmulationGroup):
+        head = default_head(group)
+        super().__init__(
+            data,
+            prefix=f"group-{group.pk}",
+            initial={"head_unit": head.pk if head else None},
+        )
+        units = Unit.objects.filter(
+            Q(group_memberships__group=group) | Q(pk=group.deputy_unit_id)
+        ).distinct()
+        for name in ("head_unit", "deputy_unit"):
+            self.fields[name].queryset = units.order_by("order", "name")
+
+    def clean(self):
+        data = super().clean()
+        head, deputy = data.get("head_unit"), data.get("deputy_unit")
+        if head and head == deputy:
+            raise ValidationError(_("The deputy head unit must differ from the head unit."))
+        return data
+
+
 @admin.register(EmulationGroup)
 class EmulationGroupAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "kind", "year", "head_unit", "deputy_unit", "member_count")
@@ -295,9 +327,59 @@ class EmulationGroupAdmin(admin.ModelAdmin):
     list_select_related = ("head_unit", "deputy_unit")
     autocomplete_fields = ("head_unit", "deputy_unit")
     inlines = (GroupMembershipInline,)
+    actions = ("create_next_year",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("memberships"))
+
+    @admin.action(
+        description=_("Create next year's blocks and clusters from these"), permissions=["add"]
+    )
+    def create_next_year(self, request, queryset):
+        """An intermediate page with next year's head and deputy of each selected
+        group (the deputy becomes head by default), then all of them at once."""
+        groups = list(
+            queryset.select_related("head_unit", "deputy_unit").order_by(
+                "year", "kind", "order", "code"
+            )
+        )
+        confirmed = "confirm" in request.POST
+        forms_ = [
+            (group, NextYearForm(request.POST if confirmed else None, group=group))
+            for group in groups
+        ]
+        refusal = ""
+        if confirmed and all(form.is_valid() for _group, form in forms_):
+            plans = [
+                NextYear(group, form.cleaned_data["head_unit"], form.cleaned_data["deputy_unit"])
+                for group, form in forms_
+            ]
+            try:
+                created = rotate(plans)
+            except RotationRefused as refused:
+                refusal = str(refused)
+            else:
+                for group in created:
+                    self.log_addition(request, group, [{"added": {}}])
+                self.message_user(
+                    request,
+                    _("Created for next year: {names}.").format(
+                        names=", ".join(f"{g.code} ({g.year})" for g in created)
+                    ),
+                    messages.SUCCESS,
+                )
+                return None
+        if refusal:
+            self.message_user(request, refusal, messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Next year's blocks and clusters"),
+            "rows": forms_,
+            "refusal": refusal,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/units/emulationgroup/next_year.html", context)
 
     def save_related(self, request, form, formsets, change):
         """A member's year and kind are copies of its group's (so that the database

@@ -52,6 +52,18 @@ class Progress:
     order = (NOT_STARTED, DRAFT, RETURNED, SUBMITTED, SCORED)
 
 
+def progress_of(state: str | None, block_scored_count: int, leaf_count: int) -> str:
+    """Where a sheet in `state` (None: no sheet yet) stands for the block."""
+    if state is None:
+        return Progress.NOT_STARTED
+    if state == SubmissionState.DRAFT:
+        return Progress.DRAFT
+    if state == SubmissionState.RETURNED:
+        return Progress.RETURNED
+    complete = leaf_count and block_scored_count >= leaf_count
+    return Progress.SCORED if complete else Progress.SUBMITTED
+
+
 @dataclass
 class Adjustment:
     """One adjustment of a sheet's block total: computed from the block rules, or set
@@ -325,15 +337,12 @@ def block_standings(group, period, *, scores: bool = False) -> BlockTable:
             criteria_count=len(leaves),
         )
         if submission is not None:
-            submission.unit = membership.unit
+            # The rules and the pages read submission.period.campaign: no query each.
+            submission.unit, submission.period = membership.unit, period
             standing.scored_count = submission.block_scored_count
-            if submission.state == SubmissionState.DRAFT:
-                standing.progress = Progress.DRAFT
-            elif submission.state == SubmissionState.RETURNED:
-                standing.progress = Progress.RETURNED
-            else:
-                complete = leaves and submission.block_scored_count >= len(leaves)
-                standing.progress = Progress.SCORED if complete else Progress.SUBMITTED
+            standing.progress = progress_of(
+                submission.state, submission.block_scored_count, len(leaves)
+            )
         if standing.ranked:
             _fill(standing, leaves, table_scores.get(submission.pk, {}))
             automatic = automatic_adjustments(

@@ -206,6 +206,20 @@ EXPECTED = {
         get=roles(404, **dict.fromkeys(MINISTRY, 403)),
         post=roles(404, **dict.fromkeys(MINISTRY, 403)),
     ),
+    # The period's blocks and clusters each role may follow: unit B's cluster (its
+    # name is published) for the ministry and the council, none for the others.
+    "campaigns:blocks": page(roles(200), names_public=True),
+    # Unit B's cluster's page: the ministry and the council; not the block head of
+    # another block, nor a member unit's head.
+    "campaigns:block": page(
+        roles(404, council=200, **dict.fromkeys(MINISTRY, 200)),
+        readers=("council", *MINISTRY),
+    ),
+    # An officer overrides unit B's late penalty with the reason the form carries:
+    # allowed; leadership sees the sheet but may not (403); the others do not see it.
+    "campaigns:adjustment_override": action(
+        roles(404, leader=403, officer=302), readers=("officer",), writers=("officer",)
+    ),
     # The blocks and clusters are published: unit B's cluster is listed for everyone.
     "units:list": page(roles(200), names_public=True),
     "units:detail": page(

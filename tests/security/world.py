@@ -32,6 +32,7 @@ from campaigns.models import (
     RegistrationEntry,
     Reminder,
     Title,
+    UnitTitle,
 )
 from campaigns.sheets import answers, workflow
 from reports.enums import ReportKind, ReportStatus
@@ -95,6 +96,7 @@ class World:
     access_failure_b: object
     uidb64_b: str
     cookies: dict = field(default_factory=dict)  # role → {cookie name: value}
+    unit_title_b: object = None
 
     @property
     def period(self):
@@ -264,6 +266,8 @@ def build() -> World:
         access_log_b=access_log_b,
         access_failure_b=access_failure_b,
         uidb64_b=urlsafe_base64_encode(force_bytes(head_b.pk)),
+        # The flag unit B received the year before (its block bonus reads it).
+        unit_title_b=UnitTitle.objects.create(unit=unit_b, year=year - 1, title=title),
     )
     for role, user in users.items():
         world.cookies[role] = _sign_in(user)
