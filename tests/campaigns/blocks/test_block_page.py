@@ -306,9 +306,9 @@ def test_the_page_reads_in_vietnamese(year, client_for, settings):
     with translation.override("vi"):
         text = _text(client_for(year.block_head).get(_page(year)))
     assert "Xếp hạng" in text
-    assert "nếu bằng điểm thì đơn vị ít điểm trừ hơn xếp trên" in text
+    assert "nếu bằng tổng điểm thì đơn vị có ít điểm trừ hơn xếp trên" in text
     assert "Gửi chậm 3 ngày so với hạn 20/12/2024" in text
-    assert "Chưa gửi bản tự chấm điểm." in text
+    assert "Chưa gửi bản tự đánh giá." in text
 
 
 def test_back_to_the_automatic_points_is_one_more_row_with_its_reason(year, client_for):
