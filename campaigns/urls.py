@@ -64,6 +64,11 @@ urlpatterns = [
     path("periods/<int:pk>/urging/", review.urging, name="urging"),
     # Block scoring of a member's sent sheet (campaigns.blocks.scoring)
     path("submissions/<int:pk>/block/", block_scoring.block_scoring_page, name="block_scoring"),
+    path(
+        "submissions/<int:pk>/block/confirm/",
+        block_scoring.block_confirm_remaining,
+        name="block_confirm",
+    ),
     path("submissions/<int:pk>/block/total/", block_scoring.block_total, name="block_total"),
     path(
         "submissions/<int:pk>/criteria/<int:criterion_pk>/block/",

@@ -17,8 +17,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from campaigns.blocks.options import blocks_score, rules_for
-from campaigns.enums import AcclamationState, SubmissionState
-from campaigns.models import Acclamation, Answer, Criterion, Submission
+from campaigns.enums import AcclamationState, AnswerField, Subject, SubmissionState
+from campaigns.models import Acclamation, Answer, AnswerChange, Criterion, Submission
+from campaigns.movement import criteria_tree
 from campaigns.sheets import scoring
 from campaigns.sheets.answers import UNSET, refresh_block_total, save_values
 from campaigns.sheets.workflow import WorkflowError, lock
@@ -108,3 +109,61 @@ def save_block_score_for(
     submission.block_total = locked.block_total
     submission.block_scored_count = locked.block_scored_count
     return saved
+
+
+def confirm_remaining(submission: Submission, *, by, now) -> int:
+    """The block agrees with the unit on every criterion it has not scored yet: each
+    such answer gets the unit's own score as the block's, with its history row, in one
+    transaction under the submission's lock. Returns how many criteria it scored
+    (answers the unit left empty stay unscored). Only the block's own scorers confirm:
+    the Department changes scores one by one, each with its reason."""
+    if not by.has_perm("campaigns.score_in_block", submission):
+        raise PermissionDenied(_("You are not allowed to score this self-assessment."))
+    with transaction.atomic():
+        locked = lock(submission)
+        if not by.has_perm("campaigns.score_in_block", locked):
+            raise PermissionDenied(_("You are not allowed to score this self-assessment."))
+        refusal = why_not_scored(locked)
+        if refusal:
+            raise WorkflowError(refusal)
+        leaves = {
+            c.pk
+            for c in criteria_tree.leaves(
+                criteria_tree.ordered(
+                    Criterion.objects.filter(
+                        campaign_id=locked.period.campaign_id, subject=Subject.COLLECTIVE
+                    )
+                )
+            )
+        }
+        pending = list(
+            Answer.objects.select_for_update(of=("self",))
+            .filter(
+                submission=locked,
+                criterion_id__in=leaves,
+                block_score__isnull=True,
+                self_score__isnull=False,
+            )
+            .order_by("criterion__order")
+        )
+        for answer in pending:
+            answer.block_score = answer.self_score
+            answer.version += 1
+            answer.updated_by = by
+        Answer.objects.bulk_update(pending, ["block_score", "version", "updated_by"])
+        Answer.objects.filter(pk__in=[a.pk for a in pending]).update(updated_at=now)
+        AnswerChange.objects.bulk_create(
+            AnswerChange(
+                answer=answer,
+                field=AnswerField.BLOCK_SCORE,
+                old_value="",
+                new_value=str(answer.block_score),
+                changed_by=by,
+                reason=_("The unit's own score confirmed by the block."),
+            )
+            for answer in pending
+        )
+        refresh_block_total(locked)
+    submission.block_total = locked.block_total
+    submission.block_scored_count = locked.block_scored_count
+    return len(pending)

@@ -153,3 +153,30 @@ def _without_htmx(request, submission, criterion, context):
     }
     page = _context(request, submission, typed=typed, errors={criterion.pk: context["error"]})
     return TemplateResponse(request, TEMPLATE, page, status=400)
+
+
+@login_required
+@require_POST
+def block_confirm_remaining(request, pk: int):
+    """The block agrees with the unit on every criterion it has not scored yet."""
+    submission = _get_scored(request, pk)
+    require(
+        request.user,
+        "campaigns.score_in_block",
+        submission,
+        message=_("Only the block's head unit (or, for its own sheet, the deputy unit) confirms."),
+    )
+    try:
+        count = block_scoring.confirm_remaining(submission, by=request.user, now=timezone.now())
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        if count:
+            messages.success(
+                request,
+                _("The unit's own score now stands as the block's on %(count)s criteria.")
+                % {"count": count},
+            )
+        else:
+            messages.info(request, _("Every criterion the unit answered is already scored."))
+    return redirect("campaigns:block_scoring", pk=submission.pk)

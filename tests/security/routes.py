@@ -81,6 +81,7 @@ ROUTE_KWARGS = {
     },
     "campaigns:block_scoring": lambda w: {"pk": w.submission_b.pk},
     "campaigns:block_total": lambda w: {"pk": w.submission_b.pk},
+    "campaigns:block_confirm": lambda w: {"pk": w.submission_b.pk},
     "campaigns:criterion_block_score": lambda w: {
         "pk": w.submission_b.pk,
         "criterion_pk": w.sheet.scored.pk,

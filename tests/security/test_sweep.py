@@ -174,6 +174,8 @@ EXPECTED = {
     "campaigns:criterion_block_score": action(
         roles(404, leader=403, officer=302), readers=("officer",), writers=("officer",)
     ),
+    # Confirming the unit's scores is the block's own act, never the Department's.
+    "campaigns:block_confirm": action(roles(404, **dict.fromkeys(MINISTRY, 403)), readers=MINISTRY),
     "campaigns:urging": page(roles(403, officer=200), readers=("officer",)),
     # Unit B has submitted: nobody to remind, nothing to reopen while the period is open.
     "campaigns:remind": action(roles(403, officer=302), readers=("officer",)),
