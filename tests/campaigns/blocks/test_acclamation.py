@@ -1,0 +1,493 @@
+"""The acclamation (suy tôn) of a block: opening with the ranking's top units, one
+secret ballot per member unit, the rule of more than half, the proposals, the
+minutes, the pages and who may do what on them."""
+
+import datetime as dt
+from decimal import Decimal as D
+from types import SimpleNamespace
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils import timezone
+
+from campaigns.blocks import acclamation as domain
+from campaigns.enums import AcclamationState, PeriodKind, ProposalKind, SubmissionState
+from campaigns.models import (
+    Acclamation,
+    Answer,
+    Ballot,
+    BlockRules,
+    Proposal,
+    Submission,
+    Voter,
+)
+from tests.factories import (
+    CampaignFactory,
+    CriterionFactory,
+    EmulationGroupFactory,
+    GroupMembershipFactory,
+    MembershipFactory,
+    PeriodFactory,
+    UnitFactory,
+    UserFactory,
+)
+from units.enums import Role
+
+pytestmark = pytest.mark.django_db
+NOW = timezone.make_aware(dt.datetime(2025, 1, 8, 9, 30))
+
+
+def sent(period, unit, criterion, score, *, day=15):
+    at = timezone.make_aware(dt.datetime(2024, 12, day, 10))
+    submission = Submission.objects.create(
+        period=period,
+        unit=unit,
+        state=SubmissionState.SUBMITTED,
+        submitted_at=at,
+        is_late=False,
+        self_total=D(score),
+    )
+    Answer.objects.create(submission=submission, criterion=criterion, self_score=D(score))
+    return submission
+
+
+def head_of(unit, name, role=Role.HEAD):
+    return MembershipFactory(unit=unit, role=role, user__username=name).user
+
+
+def make_block(period, criterion, scores, *, name):
+    """A block of len(scores) members, the first the head unit, the second the
+    deputy; a score of None is a member that did not send its sheet."""
+    units = [UnitFactory(order=i, name=f"{name} {i}") for i in range(len(scores))]
+    group = EmulationGroupFactory(year=2024, head_unit=units[0], deputy_unit=units[1])
+    for unit, score in zip(units, scores, strict=True):
+        GroupMembershipFactory(group=group, unit=unit)
+        if score is not None:
+            sent(period, unit, criterion, score)
+    return group, units
+
+
+@pytest.fixture
+def world(db):
+    """Block K (head H, deputy D, members A and B; B did not send) and another
+    block whose vote is open already: what could leak exists first."""
+    campaign = CampaignFactory(year=2024)
+    period = PeriodFactory(
+        campaign=campaign,
+        kind=PeriodKind.YEAR_END,
+        opens_on=dt.date(2024, 12, 1),
+        due_on=dt.date(2024, 12, 20),
+        closes_on=dt.date(2025, 1, 10),
+    )
+    criterion = CriterionFactory(campaign=campaign, max_points=D(100))
+    group, (h, d, a, b) = make_block(period, criterion, [90, 85, 80, None], name="Khối")
+    other, (oh, om) = make_block(period, criterion, [70, 60], name="Khối khác")
+    w = SimpleNamespace(
+        campaign=campaign,
+        period=period,
+        criterion=criterion,
+        group=group,
+        units=SimpleNamespace(head=h, deputy=d, a=a, b=b),
+        other=other,
+        block_head=head_of(h, "block_head"),
+        deputy_head=head_of(d, "deputy_head"),
+        member_head=head_of(a, "member_head"),
+        member_staff=head_of(a, "member_staff", Role.MEMBER),
+        b_head=head_of(b, "b_head"),
+        other_head=head_of(oh, "other_head"),
+        other_member_head=head_of(om, "other_member_head"),
+        officer=UserFactory(username="officer", is_emulation_officer=True),
+        council=UserFactory(username="council", is_council_member=True),
+        leader=UserFactory(username="leader", is_leadership=True),
+    )
+    w.other_vote = domain.open_vote(other, period, by=w.other_head, now=NOW)
+    om_candidate = w.other_vote.candidates.get(unit=om)
+    domain.cast_ballot(
+        w.other_vote, by=w.other_member_head, unit=om, candidate_ids=[om_candidate.pk], now=NOW
+    )
+    return w
+
+
+def opened(w, **kwargs):
+    return domain.open_vote(w.group, w.period, by=w.block_head, now=NOW, **kwargs)
+
+
+def candidate(vote, unit):
+    return vote.candidates.get(unit=unit)
+
+
+def ballot(vote, user, unit, units):
+    ids = [candidate(vote, u).pk for u in units]
+    return domain.cast_ballot(vote, by=user, unit=unit, candidate_ids=ids, now=NOW)
+
+
+# ---------------------------------------------------------------------------
+# Opening
+
+
+def test_default_candidates_are_the_rankings_top_units(world):
+    w = world
+    BlockRules.objects.create(campaign=w.campaign, flag_places=1, merit_places=1)
+    w.campaign.refresh_from_db()
+
+    top = domain.default_candidates(w.group, w.period)
+
+    assert [s.unit for s in top] == [w.units.head, w.units.deputy]
+
+
+def test_open_vote_records_candidates_with_rank_and_total_and_the_rules(world):
+    w = world
+
+    vote = opened(w)
+
+    assert (vote.state, vote.flag_places, vote.merit_places) == (AcclamationState.OPEN, 1, 2)
+    assert vote.share == D(50)
+    assert vote.voter_count == 4
+    assert (vote.opened_by, vote.opened_at) == (w.block_head, NOW)
+    rows = list(vote.candidates.values_list("unit", "rank", "block_total", "order", "votes"))
+    assert rows == [
+        (w.units.head.pk, 1, D(90), 1, None),
+        (w.units.deputy.pk, 2, D(85), 2, None),
+        (w.units.a.pk, 3, D(80), 3, None),
+    ]
+
+
+def test_open_vote_takes_the_units_ticked_and_the_numbers_given(world):
+    w = world
+
+    vote = opened(w, candidate_unit_ids=[w.units.a.pk, w.units.head.pk], merit_places=0)
+
+    assert list(vote.candidates.values_list("unit", flat=True)) == [w.units.head.pk, w.units.a.pk]
+    assert (vote.flag_places, vote.merit_places) == (1, 0)
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"candidate_unit_ids": "b"}, "did not send its self-assessment"),
+        ({"candidate_unit_ids": "other"}, "must be a member of the block"),
+        ({"candidate_unit_ids": []}, "at least one candidate"),
+        ({"flag_places": 0}, "at least one unit for the Ministry Emulation Flag"),
+    ],
+)
+def test_open_vote_refuses_bad_candidates_and_numbers(world, kwargs, message):
+    w = world
+    if kwargs.get("candidate_unit_ids") == "b":
+        kwargs = {"candidate_unit_ids": [w.units.b.pk]}
+    elif kwargs.get("candidate_unit_ids") == "other":
+        kwargs = {"candidate_unit_ids": [w.other.memberships.first().unit_id]}
+
+    with pytest.raises(domain.AcclamationError, match=message):
+        opened(w, **kwargs)
+
+    assert not Acclamation.objects.filter(group=w.group).exists()
+
+
+@pytest.mark.usefixtures("english")
+def test_open_vote_twice_is_refused(world):
+    w = world
+    opened(w)
+
+    with pytest.raises(domain.AcclamationError, match="already been opened"):
+        opened(w)
+
+    assert Acclamation.objects.filter(group=w.group).count() == 1
+
+
+@pytest.mark.usefixtures("english")
+def test_open_vote_only_at_the_year_end(world):
+    w = world
+    six = PeriodFactory(campaign=w.campaign, kind=PeriodKind.SIX_MONTHLY)
+    BlockRules.objects.create(campaign=w.campaign, score_six_monthly=True)
+    w.campaign.refresh_from_db()
+
+    with pytest.raises(domain.AcclamationError, match="year-end review only"):
+        domain.open_vote(w.group, six, by=w.block_head, now=NOW)
+
+
+def test_only_the_head_unit_opens(world):
+    w = world
+    for user in (w.deputy_head, w.member_head, w.officer, w.other_head):
+        with pytest.raises(PermissionDenied):
+            domain.open_vote(w.group, w.period, by=user, now=NOW)
+    assert not Acclamation.objects.filter(group=w.group).exists()
+
+
+# ---------------------------------------------------------------------------
+# Ballots
+
+
+def test_a_ballot_records_who_voted_apart_from_what(world):
+    w = world
+    vote = opened(w)
+
+    voter = ballot(vote, w.member_head, w.units.a, [w.units.deputy, w.units.head])
+
+    assert voter.unit == w.units.a
+    assert list(Voter.objects.filter(acclamation=vote).values_list("unit", "voted_by")) == [
+        (w.units.a.pk, w.member_head.pk)
+    ]
+    assert Voter.objects.get(acclamation=vote).voted_at == NOW
+    ids = sorted([candidate(vote, w.units.head).pk, candidate(vote, w.units.deputy).pk])
+    assert list(Ballot.objects.filter(acclamation=vote).values_list("choices", flat=True)) == [ids]
+
+
+def test_an_empty_ballot_is_an_abstention(world):
+    w = world
+    vote = opened(w)
+
+    domain.cast_ballot(vote, by=w.b_head, unit=w.units.b, candidate_ids=[], now=NOW)
+
+    assert Voter.objects.filter(acclamation=vote).count() == 1
+    assert list(Ballot.objects.filter(acclamation=vote).values_list("choices", flat=True)) == [[]]
+
+
+@pytest.mark.usefixtures("english")
+def test_a_second_ballot_of_a_unit_is_refused_and_nothing_saved(world):
+    w = world
+    vote = opened(w)
+    ballot(vote, w.member_head, w.units.a, [w.units.head])
+
+    with pytest.raises(domain.AcclamationError, match="already voted on 08/01/2025 09:30"):
+        ballot(vote, w.member_head, w.units.a, [w.units.deputy])
+
+    assert Voter.objects.filter(acclamation=vote).count() == 1
+    assert Ballot.objects.filter(acclamation=vote).count() == 1
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize(
+    ("choice", "message"),
+    [
+        ("too_many", "at most 1 candidate"),
+        ("duplicate", "at most once"),
+        ("foreign", "among the candidates of this vote"),
+    ],
+)
+def test_a_bad_ballot_is_refused(world, choice, message):
+    w = world
+    vote = opened(w, merit_places=0, candidate_unit_ids=[w.units.head.pk, w.units.deputy.pk])
+    ids = list(vote.candidates.values_list("pk", flat=True))
+    if choice == "duplicate":
+        ids = [ids[0], ids[0]]
+    elif choice == "foreign":
+        ids = [candidate(w.other_vote, w.other.head_unit).pk]
+
+    with pytest.raises(domain.AcclamationError, match=message):
+        domain.cast_ballot(vote, by=w.member_head, unit=w.units.a, candidate_ids=ids, now=NOW)
+
+    assert not Voter.objects.filter(acclamation=vote).exists()
+    assert not Ballot.objects.filter(acclamation=vote).exists()
+
+
+def test_only_a_member_units_head_votes_for_that_unit(world):
+    w = world
+    vote = opened(w)
+    refused = [
+        (w.member_staff, w.units.a),
+        (w.member_head, w.units.b),
+        (w.other_head, w.units.a),
+        (w.officer, w.units.a),
+        (w.other_member_head, w.other.memberships.last().unit),
+    ]
+    for user, unit in refused:
+        with pytest.raises(PermissionDenied):
+            domain.cast_ballot(vote, by=user, unit=unit, candidate_ids=[], now=NOW)
+    assert not Voter.objects.filter(acclamation=vote).exists()
+
+
+@pytest.mark.usefixtures("english")
+def test_no_ballot_after_the_close(world):
+    w = world
+    vote = opened(w)
+    domain.close_vote(vote, by=w.block_head, now=NOW)
+
+    with pytest.raises(domain.AcclamationError, match="closed"):
+        ballot(vote, w.member_head, w.units.a, [w.units.head])
+
+
+# ---------------------------------------------------------------------------
+# Counting: more than the share, the proposals
+
+
+@pytest.mark.parametrize(
+    ("votes", "voter_count", "share", "acclaimed"),
+    [
+        (2, 4, D(50), False),  # exactly half is not more than half
+        (3, 4, D(50), True),
+        (3, 5, D(50), True),
+        (2, 5, D(50), False),
+        (3, 4, D(75), False),
+        (4, 4, D(75), True),
+        (0, 4, D(0), False),
+        (1, 4, D(0), True),
+    ],
+)
+def test_acclaimed_with_more_than_the_share(votes, voter_count, share, acclaimed):
+    assert domain.is_acclaimed(votes, voter_count, share) is acclaimed
+
+
+def test_close_counts_the_ballots_and_exactly_half_is_not_acclaimed(world):
+    w = world
+    u = w.units
+    vote = opened(w)
+    ballot(vote, w.block_head, u.head, [u.head, u.deputy])
+    ballot(vote, w.deputy_head, u.deputy, [u.head, u.deputy, u.a])
+    ballot(vote, w.member_head, u.a, [u.head, u.a])
+    domain.cast_ballot(vote, by=w.b_head, unit=u.b, candidate_ids=[], now=NOW)
+
+    closed = domain.close_vote(vote, by=w.block_head, now=NOW)
+
+    assert (closed.state, closed.closed_by, closed.closed_at) == (
+        AcclamationState.CLOSED,
+        w.block_head,
+        NOW,
+    )
+    rows = list(vote.candidates.values_list("unit", "votes", "acclaimed"))
+    # 4 member units: 3 votes is more than half, 2 (exactly half) is not.
+    assert rows == [(u.head.pk, 3, True), (u.deputy.pk, 2, False), (u.a.pk, 2, False)]
+    proposals = list(Proposal.objects.filter(acclamation=vote).values_list("unit", "kind"))
+    assert proposals == [(u.head.pk, ProposalKind.MINISTRY_FLAG)]
+
+
+def test_the_share_setting_is_the_movements(world):
+    w = world
+    u = w.units
+    BlockRules.objects.create(campaign=w.campaign, acclamation_share=D("25"))
+    w.campaign.refresh_from_db()
+    vote = opened(w)
+    ballot(vote, w.member_head, u.a, [u.deputy, u.a])
+    ballot(vote, w.b_head, u.b, [u.a])
+
+    domain.close_vote(vote, by=w.block_head, now=NOW)
+
+    assert vote.share == D(25)
+    # 1 of 4 is exactly 25 %: not acclaimed; 2 of 4 is.
+    assert list(vote.candidates.values_list("unit", "votes", "acclaimed")) == [
+        (u.head.pk, 0, False),
+        (u.deputy.pk, 1, False),
+        (u.a.pk, 2, True),
+    ]
+
+
+def test_proposals_flag_first_then_merit_by_votes_then_rank(world):
+    w = world
+    u = w.units
+    extra = UnitFactory(order=9, name="Khối 9")
+    GroupMembershipFactory(group=w.group, unit=extra)
+    sent(w.period, extra, w.criterion, 70)
+    extra_head = head_of(extra, "extra_head")
+    vote = opened(
+        w,
+        merit_places=2,
+        flag_places=1,
+        candidate_unit_ids=[u.head.pk, u.deputy.pk, u.a.pk, extra.pk],
+    )
+    # 5 members, 3 places: deputy, a and extra get 4 votes each, head 3 (all acclaimed).
+    ballot(vote, w.block_head, u.head, [u.deputy, u.a, extra])
+    ballot(vote, w.deputy_head, u.deputy, [u.deputy, u.a, extra])
+    ballot(vote, w.member_head, u.a, [u.deputy, u.a, u.head])
+    ballot(vote, w.b_head, u.b, [u.deputy, extra, u.head])
+    ballot(vote, extra_head, extra, [u.a, extra, u.head])
+
+    domain.close_vote(vote, by=w.block_head, now=NOW)
+
+    rows = list(
+        Proposal.objects.filter(acclamation=vote).values_list(
+            "unit", "kind", "title__code", "votes", "rank", "order"
+        )
+    )
+    # Equal votes go by rank: the deputy (rank 2) takes the flag; the head, ranked
+    # first but with fewer votes, is acclaimed and left out of the three places.
+    assert rows == [
+        (u.deputy.pk, ProposalKind.MINISTRY_FLAG, "CO_BO", 4, 2, 1),
+        (u.a.pk, ProposalKind.MINISTER_MERIT, domain.MERIT_TITLE, 4, 3, 2),
+        (extra.pk, ProposalKind.MINISTER_MERIT, domain.MERIT_TITLE, 4, 4, 3),
+    ]
+    assert set(vote.candidates.values_list("unit", "acclaimed")) == {
+        (u.head.pk, True),
+        (u.deputy.pk, True),
+        (u.a.pk, True),
+        (extra.pk, True),
+    }
+
+
+@pytest.mark.usefixtures("english")
+def test_close_twice_is_refused_and_counts_once(world):
+    w = world
+    vote = opened(w)
+    ballot(vote, w.member_head, w.units.a, [w.units.a])
+    domain.close_vote(vote, by=w.block_head, now=NOW)
+
+    with pytest.raises(domain.AcclamationError, match="already been closed"):
+        domain.close_vote(vote, by=w.block_head, now=NOW)
+
+    assert candidate(vote, w.units.a).votes == 1
+    assert Proposal.objects.filter(acclamation=vote).count() == 0
+
+
+def test_only_the_head_unit_closes(world):
+    w = world
+    vote = opened(w)
+    for user in (w.deputy_head, w.member_head, w.officer, w.other_head, w.council):
+        with pytest.raises(PermissionDenied):
+            domain.close_vote(vote, by=user, now=NOW)
+    vote.refresh_from_db()
+    assert vote.state == AcclamationState.OPEN
+
+
+# ---------------------------------------------------------------------------
+# Secrecy
+
+
+def test_a_ballot_has_nothing_of_its_voter():
+    fields = {f.name: f for f in Ballot._meta.get_fields()}
+    assert set(fields) == {"id", "acclamation", "choices"}
+    assert isinstance(fields["id"], models.UUIDField)
+    assert fields["id"].default.__name__ == "uuid4"
+    relations = [f for f in Ballot._meta.get_fields() if f.is_relation]
+    assert [f.related_model for f in relations] == [Acclamation]
+    assert not [f for f in Ballot._meta.get_fields() if isinstance(f, models.DateTimeField)]
+    assert Ballot._meta.ordering == []
+
+
+def test_a_voter_has_nothing_of_the_choice():
+    names = {f.name for f in Voter._meta.get_fields()}
+    assert names == {"id", "acclamation", "unit", "voted_by", "voted_at"}
+
+
+# ---------------------------------------------------------------------------
+# Minutes
+
+
+MINUTES = {
+    "minutes_number": "01/BB-KTĐ",
+    "meeting_date": dt.date(2025, 1, 8),
+    "meeting_place": "Hội trường A",
+    "chair_name": "Nguyễn Văn A",
+    "secretary_name": "Trần Thị B",
+    "attendees": "Đại diện 4 đơn vị thành viên",
+    "notes": "",
+}
+
+
+def test_minutes_are_saved_open_and_closed_with_a_version_check(world):
+    w = world
+    vote = opened(w)
+    saved = domain.save_minutes(vote, by=w.block_head, data=MINUTES, expected_version=1)
+    domain.close_vote(vote, by=w.block_head, now=NOW)
+
+    again = domain.save_minutes(
+        vote, by=w.block_head, data={**MINUTES, "notes": "Bế mạc 11 giờ"}, expected_version=2
+    )
+
+    assert saved.version == 2
+    vote.refresh_from_db()
+    assert (vote.version, vote.chair_name, vote.notes) == (3, "Nguyễn Văn A", "Bế mạc 11 giờ")
+    assert again.meeting_date == dt.date(2025, 1, 8)
+    with pytest.raises(domain.StaleMinutes):
+        domain.save_minutes(vote, by=w.block_head, data=MINUTES, expected_version=2)
+    with pytest.raises(PermissionDenied):
+        domain.save_minutes(vote, by=w.deputy_head, data=MINUTES, expected_version=3)
