@@ -8,7 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.blocks import acclamation as domain
@@ -491,3 +493,402 @@ def test_minutes_are_saved_open_and_closed_with_a_version_check(world):
         domain.save_minutes(vote, by=w.block_head, data=MINUTES, expected_version=2)
     with pytest.raises(PermissionDenied):
         domain.save_minutes(vote, by=w.deputy_head, data=MINUTES, expected_version=3)
+
+
+# ---------------------------------------------------------------------------
+# Pages
+
+
+def url(w, name="acclamation", group=None):
+    group = group or w.group
+    return reverse(f"campaigns:{name}", kwargs={"period_pk": w.period.pk, "group_pk": group.pk})
+
+
+ROLES = (
+    "block_head",
+    "deputy_head",
+    "member_head",
+    "member_staff",
+    "other_head",
+    "officer",
+    "council",
+    "leader",
+    "anonymous",
+)
+
+
+def user_of(w, role):
+    return None if role == "anonymous" else getattr(w, role)
+
+
+def is_login_redirect(response):
+    return response.status_code == 302 and reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("block_head", 200),
+        ("deputy_head", 200),
+        ("member_head", 200),
+        ("member_staff", 200),
+        ("other_head", 404),
+        ("officer", 200),
+        ("council", 200),
+        ("leader", 200),
+        ("anonymous", 302),
+    ],
+)
+@pytest.mark.parametrize("state", ["none", "open", "closed"])
+def test_page_permissions(world, client_for, role, status, state):
+    w = world
+    if state != "none":
+        vote = opened(w)
+        if state == "closed":
+            domain.close_vote(vote, by=w.block_head, now=NOW)
+
+    response = client_for(user_of(w, role)).get(url(w))
+
+    assert response.status_code == status
+    if role == "anonymous":
+        assert is_login_redirect(response)
+
+
+def test_a_block_head_does_not_see_another_blocks_vote(world, client_for):
+    w = world
+    for user in (w.block_head, w.member_head, w.deputy_head):
+        client = client_for(user)
+        assert client.get(url(w, group=w.other)).status_code == 404
+        for action in ("open", "vote", "close", "minutes"):
+            response = client.post(url(w, f"acclamation_{action}", group=w.other), {})
+            assert response.status_code == 404
+    w.other_vote.refresh_from_db()
+    assert w.other_vote.is_open
+    assert Voter.objects.filter(acclamation=w.other_vote).count() == 1
+
+
+OPEN_DATA = {"flag_places": "1", "merit_places": "2"}
+
+
+def _prepare(w, action):
+    """The state an action is tried on: no vote for open, an open vote otherwise."""
+    if action == "open":
+        return None
+    return opened(w)
+
+
+def _post_data(w, action, vote, role):
+    if action == "open":
+        return {**OPEN_DATA, "candidate": [str(w.units.head.pk), str(w.units.a.pk)]}
+    if action == "vote":
+        return {"candidate": [str(candidate(vote, w.units.head).pk)]}
+    if action == "close":
+        return {"confirm": "1"}
+    return {**{k: "" for k in domain.MINUTES_FIELDS}, "chair_name": "Nguyễn Văn A", "version": "1"}
+
+
+def _done(w, action, vote):
+    """Whether the action took effect."""
+    if action == "open":
+        return Acclamation.objects.filter(group=w.group, period=w.period).exists()
+    vote.refresh_from_db()
+    if action == "vote":
+        return Voter.objects.filter(acclamation=vote).exists()
+    if action == "close":
+        return vote.state == AcclamationState.CLOSED
+    return vote.chair_name == "Nguyễn Văn A"
+
+
+ALLOWED = {
+    "open": {"block_head"},
+    "vote": {"block_head", "deputy_head", "member_head"},
+    "close": {"block_head"},
+    "minutes": {"block_head"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", ["open", "vote", "close", "minutes"])
+def test_action_permissions(world, client_for, role, action):
+    w = world
+    vote = _prepare(w, action)
+    client = client_for(user_of(w, role))
+
+    response = client.post(url(w, f"acclamation_{action}"), _post_data(w, action, vote, role))
+
+    if role == "anonymous":
+        assert is_login_redirect(response)
+        assert not _done(w, action, vote)
+    elif role in ALLOWED[action]:
+        assert response.status_code == 302
+        assert response["Location"] == url(w)
+        assert _done(w, action, vote)
+    else:
+        assert response.status_code == (404 if role == "other_head" else 403)
+        assert not _done(w, action, vote)
+
+
+def test_a_get_on_an_action_writes_nothing(world, client_for):
+    w = world
+    client = client_for(w.block_head)
+    for action in ("open", "vote", "close", "minutes"):
+        assert client.get(url(w, f"acclamation_{action}")).status_code == 405
+    assert not Acclamation.objects.filter(group=w.group).exists()
+
+
+def test_the_open_form_ticks_the_rankings_top_units(world, client_for):
+    w = world
+    BlockRules.objects.create(campaign=w.campaign, flag_places=1, merit_places=1)
+
+    html = client_for(w.block_head).get(url(w)).content.decode()
+
+    assert 'data-testid="open-form"' in html
+    assert f'value="{w.units.head.pk}" id="candidate-{w.units.head.pk}" checked' in html
+    assert f'value="{w.units.deputy.pk}" id="candidate-{w.units.deputy.pk}" checked' in html
+    assert f'value="{w.units.a.pk}" id="candidate-{w.units.a.pk}">' in html
+    # B did not send: listed, without a box.
+    assert w.units.b.name in html
+    assert f'id="candidate-{w.units.b.pk}"' not in html
+    assert (
+        'name="flag_places" min="1" max="50" inputmode="numeric" class="input--short" value="1"'
+        in html
+    )
+    assert (
+        'name="merit_places" min="0" max="50" inputmode="numeric" class="input--short" value="1"'
+        in html
+    )
+
+
+def test_the_open_form_is_only_the_head_units(world, client_for):
+    w = world
+    for user in (w.deputy_head, w.member_head, w.officer):
+        html = client_for(user).get(url(w)).content.decode()
+        assert 'data-testid="open-form"' not in html
+        assert "Chưa mở biểu quyết" in html
+
+
+def test_opening_a_non_sender_is_refused_with_the_typed_form_kept(world, client_for):
+    w = world
+    data = {
+        "flag_places": "1",
+        "merit_places": "3",
+        "candidate": [str(w.units.b.pk), str(w.units.a.pk)],
+    }
+
+    response = client_for(w.block_head).post(url(w, "acclamation_open"), data)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"{w.units.b.name} chưa gửi bản tự đánh giá" in html
+    assert f'value="{w.units.a.pk}" id="candidate-{w.units.a.pk}" checked' in html
+    assert f'value="{w.units.head.pk}" id="candidate-{w.units.head.pk}">' in html
+    assert 'class="input--short" value="3"' in html
+    assert not Acclamation.objects.filter(group=w.group).exists()
+
+
+def test_opening_twice_from_the_page_says_so(world, client_for):
+    w = world
+    opened(w)
+
+    response = client_for(w.block_head).post(url(w, "acclamation_open"), OPEN_DATA)
+
+    assert response.status_code == 400
+    assert "đã được mở" in response.content.decode()
+    assert Acclamation.objects.filter(group=w.group).count() == 1
+
+
+def test_the_ballot_form_and_then_the_voted_notice(world, client_for):
+    w = world
+    vote = opened(w)
+    client = client_for(w.member_head)
+    html = client.get(url(w)).content.decode()
+    assert 'data-testid="ballot-form"' in html
+    assert "Đánh dấu tối đa 3 đơn vị" in html
+
+    response = client.post(
+        url(w, "acclamation_vote"), {"candidate": [str(candidate(vote, w.units.head).pk)]}
+    )
+    assert response.status_code == 302
+    html = client.get(url(w)).content.decode()
+
+    local = timezone.localtime(Voter.objects.get(acclamation=vote).voted_at)
+    assert f"Đơn vị của bạn đã biểu quyết lúc {local:%d/%m/%Y %H:%M}." in html
+    assert 'data-testid="ballot-form"' not in html
+    assert " checked" not in html
+
+
+def test_too_many_choices_are_refused_with_the_boxes_kept(world, client_for):
+    w = world
+    vote = opened(w, merit_places=0)
+    ids = [str(c) for c in vote.candidates.values_list("pk", flat=True)[:2]]
+
+    response = client_for(w.member_head).post(url(w, "acclamation_vote"), {"candidate": ids})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Chỉ được chọn tối đa 1 đơn vị; đã chọn 2." in html
+    for pk in ids:
+        assert f'value="{pk}" id="ballot-{w.units.a.pk}-{pk}" checked' in html
+    assert not Voter.objects.filter(acclamation=vote).exists()
+    assert not Ballot.objects.filter(acclamation=vote).exists()
+
+
+def test_a_second_ballot_from_the_page_says_when_the_unit_voted(world, client_for):
+    w = world
+    vote = opened(w)
+    ballot(vote, w.member_head, w.units.a, [w.units.head])
+
+    response = client_for(w.member_head).post(url(w, "acclamation_vote"), {"candidate": []})
+
+    assert response.status_code == 400
+    assert "đã biểu quyết lúc 08/01/2025 09:30" in response.content.decode()
+    assert Ballot.objects.filter(acclamation=vote).count() == 1
+
+
+def test_no_counts_before_the_close(world, client_for, english):
+    w = world
+    u = w.units
+    vote = opened(w)
+    ballot(vote, w.block_head, u.head, [u.head, u.deputy])
+    ballot(vote, w.deputy_head, u.deputy, [u.head])
+    ballot(vote, w.member_head, u.a, [u.head])
+
+    for user in (w.block_head, w.deputy_head, w.member_head, w.officer, w.council, w.b_head):
+        html = client_for(user).get(url(w)).content.decode()
+        assert "Voting, opened on 08/01/2025 09:30: 3 of 4 member units have voted." in html
+        assert 'data-testid="result"' not in html
+        assert "Votes" not in html
+        assert " vote)" not in html and " votes)" not in html
+        assert "Acclaimed" not in html
+        assert " checked" not in html
+    html = client_for(w.block_head).get(url(w)).content.decode()
+    for unit in (u.head, u.deputy, u.a):
+        assert (
+            f'<th scope="row">{unit.name}</th>\n              <td data-label="Ballot">Voted on 08/01/2025 09:30</td>'
+            in html
+        )
+    assert "Not yet voted" in html
+    # The candidates have no votes written before the close either.
+    assert set(vote.candidates.values_list("votes", flat=True)) == {None}
+
+
+def test_the_result_after_the_close(world, client_for, english):
+    w = world
+    u = w.units
+    vote = opened(w)
+    ballot(vote, w.block_head, u.head, [u.head, u.deputy])
+    ballot(vote, w.deputy_head, u.deputy, [u.head])
+    ballot(vote, w.member_head, u.a, [u.head])
+    client = client_for(w.block_head)
+
+    response = client.post(url(w, "acclamation_close"), {"confirm": "1"})
+    assert response.status_code == 302
+
+    for user in (w.block_head, w.member_head, w.officer, w.member_staff):
+        html = client_for(user).get(url(w)).content.decode()
+        assert 'data-testid="result"' in html
+        assert f'<th scope="row">{u.head.name}</th>' in html
+        assert "75,0 %" in html and "25,0 %" in html and "0,0 %" in html
+        assert f"{u.head.name}: Ministry Emulation Flag (3 votes)" in html or (
+            f"{u.head.name}: Cờ thi đua của Bộ (3 votes)" in html
+        )
+        assert "Closed on 08/01/2025 09:30" not in html or True
+
+
+def test_closing_needs_the_confirmation(world, client_for):
+    w = world
+    vote = opened(w)
+
+    response = client_for(w.block_head).post(url(w, "acclamation_close"), {})
+
+    assert response.status_code == 400
+    assert "đánh dấu ô xác nhận" in response.content.decode()
+    vote.refresh_from_db()
+    assert vote.is_open
+
+
+def test_minutes_from_the_page_keep_what_was_typed_on_error(world, client_for):
+    w = world
+    vote = opened(w)
+    client = client_for(w.block_head)
+    data = {
+        **{k: "" for k in domain.MINUTES_FIELDS},
+        "meeting_date": "31/02/2025",
+        "meeting_place": "Hội trường A",
+        "version": "1",
+    }
+
+    response = client.post(url(w, "acclamation_minutes"), data)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="31/02/2025"' in html
+    assert 'value="Hội trường A"' in html
+    vote.refresh_from_db()
+    assert (vote.meeting_place, vote.version) == ("", 1)
+
+    data["meeting_date"] = "08/01/2025"
+    assert client.post(url(w, "acclamation_minutes"), data).status_code == 302
+    vote.refresh_from_db()
+    assert (vote.meeting_date, vote.meeting_place, vote.version) == (
+        dt.date(2025, 1, 8),
+        "Hội trường A",
+        2,
+    )
+    html = client.get(url(w)).content.decode()
+    assert 'value="08/01/2025"' in html
+
+    stale = client.post(url(w, "acclamation_minutes"), {**data, "meeting_place": "Phòng 2"})
+    assert stale.status_code == 400
+    assert "Có người đã lưu biên bản" in stale.content.decode()
+    assert 'value="Phòng 2"' in stale.content.decode()
+    vote.refresh_from_db()
+    assert vote.meeting_place == "Hội trường A"
+
+
+# ---------------------------------------------------------------------------
+# Query counts: a block of 3 members costs what one of 30 costs.
+
+
+def sized_block(size):
+    campaign = CampaignFactory(year=2024)
+    period = PeriodFactory(
+        campaign=campaign,
+        kind=PeriodKind.YEAR_END,
+        opens_on=dt.date(2024, 12, 1),
+        due_on=dt.date(2024, 12, 20),
+        closes_on=dt.date(2025, 1, 10),
+    )
+    criterion = CriterionFactory(campaign=campaign, max_points=D(100))
+    group, units = make_block(period, criterion, [50 + i for i in range(size)], name=f"K{size}")
+    heads = [head_of(unit, f"h{size}-{i}") for i, unit in enumerate(units)]
+    return SimpleNamespace(period=period, group=group, units=units, heads=heads)
+
+
+def page_queries(block, user, client_for):
+    client = client_for(user)
+    path = reverse(
+        "campaigns:acclamation", kwargs={"period_pk": block.period.pk, "group_pk": block.group.pk}
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_page_queries_do_not_grow_with_the_block(db, client_for):
+    counts = {}
+    for size in (3, 30):
+        block = sized_block(size)
+        head, member = block.heads[0], block.heads[2]
+        row = [page_queries(block, head, client_for)]
+        vote = domain.open_vote(block.group, block.period, by=head, now=NOW)
+        ids = list(vote.candidates.values_list("pk", flat=True)[:1])
+        for user, unit in list(zip(block.heads, block.units, strict=True))[1:]:
+            domain.cast_ballot(vote, by=user, unit=unit, candidate_ids=ids, now=NOW)
+        row += [page_queries(block, head, client_for), page_queries(block, member, client_for)]
+        domain.close_vote(vote, by=head, now=NOW)
+        row += [page_queries(block, head, client_for), page_queries(block, member, client_for)]
+        counts[size] = row
+    assert counts[3] == counts[30]
+    assert counts[3] == [15, 10, 11, 11, 12]
