@@ -250,6 +250,11 @@ def _propose(acclamation, acclaimed: list[Candidate]) -> None:
         acclaimed, key=lambda c: (-c.votes, c.rank if c.rank is not None else 10**6, c.order)
     )
     titles = Title.objects.in_bulk([FLAG_TITLE, MERIT_TITLE], field_name="code")
+    if len(titles) < 2:
+        raise AcclamationError(
+            _("The catalogue of titles lacks %(codes)s: ask the Department to restore it.")
+            % {"codes": ", ".join(sorted({FLAG_TITLE, MERIT_TITLE} - set(titles)))}
+        )
     rows = []
     for order, candidate in enumerate(
         ordered[: acclamation.flag_places + acclamation.merit_places], start=1

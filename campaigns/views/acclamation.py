@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from campaigns.blocks import acclamation as domain
 from campaigns.blocks import options
 from campaigns.blocks.standings import block_standings
+from campaigns.enums import PeriodKind
 from campaigns.models import Acclamation, Period, Proposal, Voter
 from campaigns.views.common import parse_id
 from units.forms import FreeTextField, first_error
@@ -94,7 +95,7 @@ def _context(request, period, group, acclamation, **extra) -> dict:
         "group": group,
         "acclamation": acclamation,
         "can_manage": can_manage,
-        "is_year_end": period.kind == "year_end",
+        "is_year_end": period.kind == PeriodKind.YEAR_END,
         **extra,
     }
     if acclamation is None:
