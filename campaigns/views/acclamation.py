@@ -211,15 +211,15 @@ def _existing(acclamation):
 @require_POST
 def acclamation_vote(request, period_pk: int, group_pk: int):
     period, group, acclamation = _load(request, period_pk, group_pk)
-    acclamation = _existing(acclamation)
     my_units = domain.voting_units(request.user, group)
     unit_id = parse_id(request.POST.get("unit", ""))
     if unit_id is None and len(my_units) == 1:
         unit_id = my_units[0]
-    chosen = [parse_id(v) for v in request.POST.getlist("candidate")]
-    typed = {"unit": unit_id, "candidates": set(chosen)}
     if not request.user.has_perm("campaigns.vote_in_block", group) or unit_id not in my_units:
         raise PermissionDenied(_("You vote only for the member unit you head."))
+    acclamation = _existing(acclamation)
+    chosen = [parse_id(v) for v in request.POST.getlist("candidate")]
+    typed = {"unit": unit_id, "candidates": set(chosen)}
     unit = group.members.get(pk=unit_id)
     try:
         if None in chosen:
@@ -239,8 +239,8 @@ def acclamation_vote(request, period_pk: int, group_pk: int):
 @require_POST
 def acclamation_close(request, period_pk: int, group_pk: int):
     period, group, acclamation = _load(request, period_pk, group_pk)
-    acclamation = _existing(acclamation)
     require(request.user, "campaigns.manage_block", group)
+    acclamation = _existing(acclamation)
     if not request.POST.get("confirm"):
         return _refused(
             request, period, group, acclamation, _("Tick the box to confirm closing the vote.")
@@ -258,8 +258,8 @@ def acclamation_close(request, period_pk: int, group_pk: int):
 @require_POST
 def acclamation_minutes(request, period_pk: int, group_pk: int):
     period, group, acclamation = _load(request, period_pk, group_pk)
-    acclamation = _existing(acclamation)
     require(request.user, "campaigns.manage_block", group)
+    acclamation = _existing(acclamation)
     form = MinutesForm(request.POST)
     expected = parse_id(request.POST.get("version", ""))
     try:

@@ -99,6 +99,12 @@ ROUTE_KWARGS = {
     },
     "campaigns:individuals_export": lambda w: {"period_pk": w.period.pk, "unit_pk": w.unit_b.pk},
     "campaigns:individuals_import": lambda w: {"period_pk": w.period.pk, "unit_pk": w.unit_b.pk},
+    # Unit B's cluster's acclamation (closed, unit B proposed).
+    "campaigns:acclamation": lambda w: _cluster_b(w),
+    "campaigns:acclamation_open": lambda w: _cluster_b(w),
+    "campaigns:acclamation_vote": lambda w: _cluster_b(w),
+    "campaigns:acclamation_close": lambda w: _cluster_b(w),
+    "campaigns:acclamation_minutes": lambda w: _cluster_b(w),
     "units:list": lambda w: {},
     "units:detail": lambda w: {"pk": w.unit_b.pk},
     "units:import_job": lambda w: {"pk": w.import_job_b.pk},
@@ -142,6 +148,7 @@ ADMIN_OBJECTS = {
     "campaigns.evidence": lambda w: w.evidence_b.pk,
     "campaigns.individualassessment": lambda w: w.assessment_b.pk,
     "campaigns.reminder": lambda w: w.reminder_b.pk,
+    "campaigns.proposal": lambda w: w.proposal_b.pk,
     "reports.report": lambda w: w.report.pk,
     "units.accountunlock": lambda w: w.unlock_b.pk,
     "axes.accessattempt": lambda w: w.access_attempt_b.pk,
@@ -171,6 +178,10 @@ ADMIN_KWARGS = {
         "year": w.campaign.year - 1,
     },
 }
+
+
+def _cluster_b(w) -> dict:
+    return {"period_pk": w.period.pk, "group_pk": w.cluster_b.pk}
 
 
 def _unit_criterion(w) -> dict:
@@ -264,6 +275,17 @@ POST_DATA = {
         "narrative": ATTACK,
     },
     "campaigns:criterion_evidence_upload": _evidence,
+    "campaigns:acclamation_open": lambda w: {
+        "flag_places": "1",
+        "merit_places": "0",
+        "candidate": [str(w.unit_b.pk)],
+    },
+    "campaigns:acclamation_vote": lambda w: {
+        "unit": str(w.unit_b.pk),
+        "candidate": [str(c) for c in w.acclamation_b.candidates.values_list("pk", flat=True)],
+    },
+    "campaigns:acclamation_close": lambda w: {"confirm": "1"},
+    "campaigns:acclamation_minutes": lambda w: {"version": "2", "notes": ATTACK},
     "campaigns:criterion_review": lambda w: {
         "version": w.answer_b.version,
         "reviewer_score": "1",

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from campaigns.blocks import acclamation
 from campaigns.enums import PerformanceGrade, ReminderKind, TitleSubject
 from campaigns.models import (
     Evidence,
@@ -86,6 +87,8 @@ class World:
     report: object
     reminder_b: object
     cluster_b: object
+    acclamation_b: object
+    proposal_b: object
     group: object
     title: object
     import_job_b: object
@@ -240,6 +243,22 @@ def build() -> World:
         username=head_b.username, failures=3, unlocked_by=users["officer"]
     )
 
+    # Unit B's cluster voted, through the domain: its acclamation, closed, with unit
+    # B's ballot counted into its proposal.
+    now = timezone.now()
+    acclamation_b = acclamation.open_vote(cluster_b, sheet.period, by=head_b, now=now)
+    acclamation.cast_ballot(
+        acclamation_b,
+        by=head_b,
+        unit=unit_b,
+        candidate_ids=list(acclamation_b.candidates.values_list("pk", flat=True)),
+        now=now,
+    )
+    acclamation.save_minutes(
+        acclamation_b, by=head_b, data={"notes": f"{SECRET}: biên bản"}, expected_version=1
+    )
+    acclamation.close_vote(acclamation_b, by=head_b, now=now)
+
     world = World(
         ministry=ministry,
         unit_a=unit_a,
@@ -256,6 +275,8 @@ def build() -> World:
         report=report,
         reminder_b=reminder_b,
         cluster_b=cluster_b,
+        acclamation_b=acclamation_b,
+        proposal_b=acclamation_b.proposals.get(),
         group=Group.objects.create(name="Nhóm của đơn vị B"),
         title=title,
         import_job_b=import_job_b,
