@@ -28,9 +28,8 @@ from units.enums import Role
 from units.models import EmulationGroup
 from units.rules import unit_roles
 
-# The titles the proposals are for. A block proposes units (collectives): the
-# Certificate of Merit is its collective form.
-FLAG_TITLE, MERIT_TITLE = "CO_BO", "BK_BO_TT"
+# The titles the proposals are for (campaigns/data/titles.py).
+FLAG_TITLE, MERIT_TITLE = "CO_BO", "BK_BO"
 MINUTES_FIELDS = (
     "minutes_number",
     "meeting_date",
