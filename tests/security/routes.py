@@ -99,7 +99,7 @@ ROUTE_KWARGS = {
     },
     "campaigns:individuals_export": lambda w: {"period_pk": w.period.pk, "unit_pk": w.unit_b.pk},
     "campaigns:individuals_import": lambda w: {"period_pk": w.period.pk, "unit_pk": w.unit_b.pk},
-    # Unit B's cluster's acclamation (closed, unit B proposed).
+    # Unit B's cluster's acclamation (open, unit B's ballot cast).
     "campaigns:acclamation": lambda w: _cluster_b(w),
     "campaigns:acclamation_open": lambda w: _cluster_b(w),
     "campaigns:acclamation_vote": lambda w: _cluster_b(w),

@@ -25,10 +25,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from campaigns.blocks import acclamation
-from campaigns.enums import PerformanceGrade, ReminderKind, TitleSubject
+from campaigns.enums import PerformanceGrade, ProposalKind, ReminderKind, TitleSubject
 from campaigns.models import (
     Evidence,
     IndividualAssessment,
+    Proposal,
     Registration,
     RegistrationEntry,
     Reminder,
@@ -243,21 +244,28 @@ def build() -> World:
         username=head_b.username, failures=3, unlocked_by=users["officer"]
     )
 
-    # Unit B's cluster voted, through the domain: its acclamation, closed, with unit
-    # B's ballot counted into its proposal.
+    # Unit B's cluster votes, through the domain: its acclamation open (a closed one
+    # would lock the block scores the sweep changes), unit B's ballot cast, the
+    # minutes typed. Its proposal (for the admin's pages) is written as close_vote
+    # writes one.
     now = timezone.now()
     acclamation_b = acclamation.open_vote(cluster_b, sheet.period, by=head_b, now=now)
+    candidate_b = acclamation_b.candidates.get()
     acclamation.cast_ballot(
-        acclamation_b,
-        by=head_b,
-        unit=unit_b,
-        candidate_ids=list(acclamation_b.candidates.values_list("pk", flat=True)),
-        now=now,
+        acclamation_b, by=head_b, unit=unit_b, candidate_ids=[candidate_b.pk], now=now
     )
     acclamation.save_minutes(
         acclamation_b, by=head_b, data={"notes": f"{SECRET}: biên bản"}, expected_version=1
     )
-    acclamation.close_vote(acclamation_b, by=head_b, now=now)
+    proposal_b = Proposal.objects.create(
+        acclamation=acclamation_b,
+        unit=unit_b,
+        kind=ProposalKind.MINISTRY_FLAG,
+        title=Title.objects.get(code=acclamation.FLAG_TITLE),
+        votes=1,
+        rank=candidate_b.rank,
+        order=1,
+    )
 
     world = World(
         ministry=ministry,
@@ -276,7 +284,7 @@ def build() -> World:
         reminder_b=reminder_b,
         cluster_b=cluster_b,
         acclamation_b=acclamation_b,
-        proposal_b=acclamation_b.proposals.get(),
+        proposal_b=proposal_b,
         group=Group.objects.create(name="Nhóm của đơn vị B"),
         title=title,
         import_job_b=import_job_b,
