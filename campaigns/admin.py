@@ -32,6 +32,7 @@ from .models import (
     Evidence,
     IndividualAssessment,
     Period,
+    Proposal,
     Registration,
     Reminder,
     Submission,
@@ -591,3 +592,24 @@ class ReminderAdmin(admin.ModelAdmin):
         if db_field.name == "period":
             kwargs["queryset"] = Period.objects.select_related("campaign")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    """Read-only: a block's proposals are the result of its acclamation
+    (campaigns.blocks.acclamation.close_vote); commendation starts from them."""
+
+    list_display = ("unit", "kind", "title", "votes", "rank", "acclamation")
+    list_filter = ("kind", "acclamation__period__campaign", "acclamation__group__kind")
+    search_fields = ("unit__code", "unit__name", "acclamation__group__name")
+    list_select_related = ("unit", "title", "acclamation__group", "acclamation__period__campaign")
+    ordering = ("-acclamation__period__campaign__year", "acclamation__group__order", "order")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

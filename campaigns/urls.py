@@ -2,6 +2,7 @@ from django.urls import path
 
 from campaigns import views
 from campaigns.views import (
+    acclamation,
     block_scoring,
     blocks,
     individuals,
@@ -60,6 +61,32 @@ urlpatterns = [
         "submissions/<int:pk>/criteria/<int:criterion_pk>/review/",
         review.criterion_review,
         name="criterion_review",
+    ),
+    # The acclamation of a block or cluster at its year-end conference
+    path(
+        "periods/<int:period_pk>/blocks/<int:group_pk>/acclamation/",
+        acclamation.acclamation_page,
+        name="acclamation",
+    ),
+    path(
+        "periods/<int:period_pk>/blocks/<int:group_pk>/acclamation/open/",
+        acclamation.acclamation_open,
+        name="acclamation_open",
+    ),
+    path(
+        "periods/<int:period_pk>/blocks/<int:group_pk>/acclamation/vote/",
+        acclamation.acclamation_vote,
+        name="acclamation_vote",
+    ),
+    path(
+        "periods/<int:period_pk>/blocks/<int:group_pk>/acclamation/close/",
+        acclamation.acclamation_close,
+        name="acclamation_close",
+    ),
+    path(
+        "periods/<int:period_pk>/blocks/<int:group_pk>/acclamation/minutes/",
+        acclamation.acclamation_minutes,
+        name="acclamation_minutes",
     ),
     path("periods/<int:pk>/urging/", review.urging, name="urging"),
     # Block scoring of a member's sent sheet (campaigns.blocks.scoring)

@@ -100,6 +100,12 @@ ROUTE_KWARGS = {
     },
     "campaigns:individuals_export": lambda w: {"period_pk": w.period.pk, "unit_pk": w.unit_b.pk},
     "campaigns:individuals_import": lambda w: {"period_pk": w.period.pk, "unit_pk": w.unit_b.pk},
+    # Unit B's cluster's acclamation (open, unit B's ballot cast).
+    "campaigns:acclamation": lambda w: _period_group(w),
+    "campaigns:acclamation_open": lambda w: _period_group(w),
+    "campaigns:acclamation_vote": lambda w: _period_group(w),
+    "campaigns:acclamation_close": lambda w: _period_group(w),
+    "campaigns:acclamation_minutes": lambda w: _period_group(w),
     "units:list": lambda w: {},
     "units:detail": lambda w: {"pk": w.unit_b.pk},
     "units:import_job": lambda w: {"pk": w.import_job_b.pk},
@@ -152,6 +158,7 @@ ADMIN_OBJECTS = {
     "campaigns.individualassessment": lambda w: w.assessment_b.pk,
     "campaigns.reminder": lambda w: w.reminder_b.pk,
     "campaigns.unittitle": lambda w: w.unit_title_b.pk,
+    "campaigns.proposal": lambda w: w.proposal_b.pk,
     "reports.report": lambda w: w.report.pk,
     "units.accountunlock": lambda w: w.unlock_b.pk,
     "axes.accessattempt": lambda w: w.access_attempt_b.pk,
@@ -278,6 +285,17 @@ POST_DATA = {
         "narrative": ATTACK,
     },
     "campaigns:criterion_evidence_upload": _evidence,
+    "campaigns:acclamation_open": lambda w: {
+        "flag_places": "1",
+        "merit_places": "0",
+        "candidate": [str(w.unit_b.pk)],
+    },
+    "campaigns:acclamation_vote": lambda w: {
+        "unit": str(w.unit_b.pk),
+        "candidate": [str(c) for c in w.acclamation_b.candidates.values_list("pk", flat=True)],
+    },
+    "campaigns:acclamation_close": lambda w: {"confirm": "1"},
+    "campaigns:acclamation_minutes": lambda w: {"version": "2", "notes": ATTACK},
     "campaigns:criterion_review": lambda w: {
         "version": w.answer_b.version,
         "reviewer_score": "1",

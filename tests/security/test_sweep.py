@@ -223,6 +223,17 @@ EXPECTED = {
         roles(404, leader=403, officer=302), readers=("officer",), writers=("officer",)
     ),
     # The blocks and clusters are published: unit B's cluster is listed for everyone.
+    # The acclamation of unit B's cluster: the ministry and the council follow it (and
+    # read its result); opening, voting, closing and the minutes are the cluster's.
+    "campaigns:acclamation": page(
+        roles(404, council=200, leader=200, officer=200), readers=("council", *MINISTRY)
+    ),
+    **{
+        f"campaigns:acclamation_{name}": action(
+            roles(404, council=403, leader=403, officer=403), readers=("council", *MINISTRY)
+        )
+        for name in ("open", "vote", "close", "minutes")
+    },
     "units:list": page(roles(200), names_public=True),
     "units:detail": page(
         roles(404, **dict.fromkeys(MINISTRY, 200)),
@@ -367,6 +378,8 @@ def _b_objects(world) -> list[tuple[str, str, int]]:
             world.report,
             world.reminder_b,
             world.cluster_b,
+            world.acclamation_b,
+            world.proposal_b,
             head_b,
         )
     ]

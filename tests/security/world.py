@@ -24,10 +24,12 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from campaigns.enums import PerformanceGrade, ReminderKind, TitleSubject
+from campaigns.blocks import acclamation
+from campaigns.enums import PerformanceGrade, ProposalKind, ReminderKind, TitleSubject
 from campaigns.models import (
     Evidence,
     IndividualAssessment,
+    Proposal,
     Registration,
     RegistrationEntry,
     Reminder,
@@ -87,6 +89,8 @@ class World:
     report: object
     reminder_b: object
     cluster_b: object
+    acclamation_b: object
+    proposal_b: object
     group: object
     title: object
     import_job_b: object
@@ -242,6 +246,29 @@ def build() -> World:
         username=head_b.username, failures=3, unlocked_by=users["officer"]
     )
 
+    # Unit B's cluster votes, through the domain: its acclamation open (a closed one
+    # would lock the block scores the sweep changes), unit B's ballot cast, the
+    # minutes typed. Its proposal (for the admin's pages) is written as close_vote
+    # writes one.
+    now = timezone.now()
+    acclamation_b = acclamation.open_vote(cluster_b, sheet.period, by=head_b, now=now)
+    candidate_b = acclamation_b.candidates.get()
+    acclamation.cast_ballot(
+        acclamation_b, by=head_b, unit=unit_b, candidate_ids=[candidate_b.pk], now=now
+    )
+    acclamation.save_minutes(
+        acclamation_b, by=head_b, data={"notes": f"{SECRET}: biên bản"}, expected_version=1
+    )
+    proposal_b = Proposal.objects.create(
+        acclamation=acclamation_b,
+        unit=unit_b,
+        kind=ProposalKind.MINISTRY_FLAG,
+        title=Title.objects.get(code=acclamation.FLAG_TITLE),
+        votes=1,
+        rank=candidate_b.rank,
+        order=1,
+    )
+
     world = World(
         ministry=ministry,
         unit_a=unit_a,
@@ -258,6 +285,8 @@ def build() -> World:
         report=report,
         reminder_b=reminder_b,
         cluster_b=cluster_b,
+        acclamation_b=acclamation_b,
+        proposal_b=proposal_b,
         group=Group.objects.create(name="Nhóm của đơn vị B"),
         title=title,
         import_job_b=import_job_b,
