@@ -29,7 +29,7 @@ from units.models import EmulationGroup
 from units.rules import unit_roles
 
 # The titles the proposals are for (campaigns/data/titles.py).
-FLAG_TITLE, MERIT_TITLE = "CO_BO", "BK_BO"
+FLAG_TITLE, MERIT_TITLE = "CO_BO", "BK_BO_TT"  # the collective forms
 MINUTES_FIELDS = (
     "minutes_number",
     "meeting_date",

@@ -50,10 +50,10 @@ REMARKS = [
 FLAGS_2023 = ("vu-phap-che", "stnmt-long-an")
 
 
-def load_blocks(campaign: Campaign, *, today: dt.date) -> dict[str, int]:
-    """Run the 2024 year-end of every block and cluster of the movement, then carry
-    the groups over to today's year; returns how many of each were made."""
-    counts = {"acclamations": 0, "block_scored_sheets": 0, "rotated_groups": 0}
+def load_blocks(campaign: Campaign) -> dict[str, int]:
+    """Run the 2024 year-end of every block and cluster of the movement; returns how
+    many votes and block-scored sheets were made."""
+    counts = {"acclamations": 0, "block_scored_sheets": 0}
     period = campaign.periods.filter(kind=PeriodKind.YEAR_END).first()
     if period is None:
         return counts
@@ -70,7 +70,6 @@ def load_blocks(campaign: Campaign, *, today: dt.date) -> dict[str, int]:
         counts["block_scored_sheets"] += _score(group, period, heads, rng)
         _conference(group, period, heads, rng, first=number == 0)
         counts["acclamations"] += 1
-    counts["rotated_groups"] = _rotate_to(today.year)
     return counts
 
 
@@ -203,8 +202,9 @@ def _conference(group, period, heads, rng: random.Random, *, first: bool) -> Non
     )
 
 
-def _rotate_to(year: int) -> int:
-    """Carry the latest blocks and clusters over, one year at a time, up to `year`."""
+def rotate_to(year: int) -> int:
+    """Carry the latest blocks and clusters over, one year at a time, up to `year`
+    (before the movement is copied to that year, which then finds its groups there)."""
     made = 0
     latest = EmulationGroup.objects.order_by("-year").values_list("year", flat=True).first()
     while latest is not None and latest < year:

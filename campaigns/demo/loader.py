@@ -11,7 +11,7 @@ from campaigns.models import Campaign, Title
 from units.enums import GroupKind, UnitKind
 from units.models import EmulationGroup, Person, Unit, User
 
-from . import accounts, current_year, movement_2024, organization, people, results_2024
+from . import accounts, blocks, current_year, movement_2024, organization, people, results_2024
 
 
 @transaction.atomic
@@ -24,7 +24,9 @@ def load_demo(*, today: dt.date) -> dict[str, int]:
     staff, the 2024 campaign with its contents, tasks, criteria and periods, its copy
     for the current year (launched, so a period is open to try the self-assessment),
     the demo accounts, and the 2024 results (self-assessments, reviews, individual
-    assessments) so that reports and the review queue have figures. Rows are matched
+    assessments) so that reports and the review queue have figures, the 2024 year-end
+    of every block and cluster (scores, ranking, the vote and its minutes) and this
+    year's blocks and clusters with a few sheets to score. Rows are matched
     by natural key (unit code, group year and code, employee code, username, ...); a
     row that exists is updated only where it differs from the demo data, and
     passwords are set only when an account is created, so a second run creates
@@ -40,9 +42,17 @@ def load_demo(*, today: dt.date) -> dict[str, int]:
     staff, counts["people"] = people.load_people([ministry, *participants])
     campaign, movement_counts = movement_2024.load_movement(ministry, participants)
     counts.update(movement_counts)
+    counts["rotated_groups"] = blocks.rotate_to(today.year)
     counts["current_year_campaigns"] = current_year.load_current_year(campaign, today=today)
     counts["users"], counts["memberships"] = accounts.load_accounts(units, participants, staff)
     counts.update(results_2024.load_results(campaign))
+    counts.update(blocks.load_blocks(campaign))
+    current = (
+        Campaign.objects.filter(organizer=ministry, year=today.year).exclude(pk=campaign.pk).first()
+    )
+    counts["current_year_sheets"] = (
+        blocks.load_current_sheets(current, today=today) if current else 0
+    )
     return counts
 
 

@@ -453,3 +453,46 @@ def test_the_demo_states_follow_the_workflow_table(demo):
     assert set(CampaignTransition.objects.values_list("from_status", "to_status")) == {
         ("draft", "launched")
     }
+
+
+def test_load_demo_runs_the_2024_year_end_of_every_block_and_cluster(campaign):
+    from campaigns.blocks.standings import block_standings
+    from campaigns.enums import AcclamationState, PeriodKind, ProposalKind
+    from campaigns.models import Acclamation, AdjustmentOverride, Ballot, Proposal, Voter
+
+    period = campaign.periods.get(kind=PeriodKind.YEAR_END)
+    groups = EmulationGroup.objects.for_year(2024)
+    votes = Acclamation.objects.filter(period=period)
+
+    assert votes.filter(state=AcclamationState.CLOSED).count() == groups.count() == 16
+    assert (
+        Voter.objects.filter(acclamation__period=period).count()
+        == Ballot.objects.filter(acclamation__period=period).count()
+    )
+    flags = Proposal.objects.filter(acclamation__period=period, kind=ProposalKind.MINISTRY_FLAG)
+    assert flags.count() == 16
+    assert all(v.meeting_date and v.secretary_name for v in votes)
+    assert AdjustmentOverride.objects.filter(submission__period=period).exists()
+    table = block_standings(groups.get(code="KHOI-I"), period)
+    ranked = [s for s in table.standings if s.ranked]
+    assert ranked
+    assert all(s.progress == "scored" for s in ranked)
+    assert flags.get(acclamation__group__code="KHOI-I").unit in {s.unit for s in ranked}
+
+
+def test_load_demo_rotates_the_groups_and_opens_this_years_scoring(demo):
+    from campaigns.models import Period, Submission
+
+    this_year = timezone.localdate().year
+    before = EmulationGroup.objects.get(year=this_year - 1, code="KHOI-I")
+    now = EmulationGroup.objects.get(year=this_year, code="KHOI-I")
+    assert now.head_unit == before.deputy_unit
+    sheets = Submission.objects.filter(
+        period__campaign__year=this_year, period__kind=PeriodKind.YEAR_END
+    )
+    year_end = Period.objects.get(campaign__year=this_year, kind=PeriodKind.YEAR_END)
+    # Sent only once the year-end period is open (from mid-November).
+    expected = 6 if year_end.is_open(timezone.localdate()) else 0
+    assert year_end.submissions.count() == expected
+    assert set(sheets.values_list("state", flat=True)) <= {SubmissionState.SUBMITTED}
+    assert not sheets.filter(block_total__isnull=False).exists()

@@ -111,7 +111,8 @@ class Seeder:
         self.block_rng = random.Random(f"blocks-{scale}")
         self.counts: dict[str, int] = {}
         self.titles = {
-            t.code: t for t in Title.objects.filter(code__in=["LDTT", "CSTDCS", "CO_BO", "BK_BO"])
+            t.code: t
+            for t in Title.objects.filter(code__in=["LDTT", "CSTDCS", "CO_BO", "BK_BO_TT"])
         }
 
     def _add(self, name: str, n: int) -> None:
@@ -347,7 +348,7 @@ class Seeder:
             if s.state in SubmissionState.done_states
         }
         closed_at = timezone.make_aware(dt.datetime.combine(period.closes_on, dt.time(15)))
-        flag, merit = self.titles["CO_BO"], self.titles["BK_BO"]
+        flag, merit = self.titles["CO_BO"], self.titles["BK_BO_TT"]
         acclamations = Acclamation.objects.bulk_create(
             Acclamation(
                 group=group,
