@@ -423,6 +423,16 @@ def pages(objects: dict) -> list[Page]:
             f"/campaigns/periods/{period}/blocks/{group}/acclamation/",
             "/campaigns/periods/‹period›/blocks/‹block›/acclamation/",
         ),
+        *(
+            Page(
+                f"Block {name} ({extension.upper()})",
+                "block_head",
+                f"/reports/periods/{period}/blocks/{group}/{document}.{extension}",
+                f"/reports/periods/‹period›/blocks/‹block›/{document}.{extension}",
+            )
+            for document, name in (("scoring", "scoring table"), ("minutes", "minutes"))
+            for extension in ("pdf", "xlsx")
+        ),
         Page("Reports index", "officer", "/reports/", "/reports/"),
         Page("Reports index", "leadership", "/reports/", "/reports/"),
     ]
