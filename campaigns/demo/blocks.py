@@ -161,7 +161,8 @@ def _score(group, period, heads, rng: random.Random) -> int:
 
 def _conference(group, period, heads, rng: random.Random, *, first: bool) -> None:
     """The year-end conference: open the vote with the ranking's top units, a ballot
-    from every member unit's head (mostly for the leader), close, type the minutes."""
+    from every member unit's head (for the leader, and for others at random), close,
+    type the minutes."""
     head = heads[group.head_unit_id]
     day = period.closes_on + dt.timedelta(days=10 + group.order % 5)
     table = block_standings(group, period)
@@ -177,7 +178,7 @@ def _conference(group, period, heads, rng: random.Random, *, first: bool) -> Non
         chosen = [
             c.pk
             for index, c in enumerate(candidates[:places])
-            if rng.random() < (0.92 if index == 0 else 0.7)
+            if index == 0 or rng.random() < 0.7
         ]
         acclamation.cast_ballot(
             vote, by=voter, unit=standing.unit, candidate_ids=chosen, now=_moment(day, 10)
