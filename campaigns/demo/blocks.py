@@ -176,9 +176,7 @@ def _conference(group, period, heads, rng: random.Random, *, first: bool) -> Non
         if voter is None:
             continue
         chosen = [
-            c.pk
-            for index, c in enumerate(candidates[:places])
-            if index == 0 or rng.random() < 0.7
+            c.pk for index, c in enumerate(candidates[:places]) if index == 0 or rng.random() < 0.7
         ]
         acclamation.cast_ballot(
             vote, by=voter, unit=standing.unit, candidate_ids=chosen, now=_moment(day, 10)
