@@ -8,7 +8,6 @@ criteria (the ×10 benchmark's size). Not a test (no timed assertion, not collec
 import datetime as dt
 import io
 import time
-from pathlib import Path
 from decimal import Decimal as D
 
 import pytest
@@ -93,7 +92,6 @@ def test_time_the_scoring_pdf_of_a_block_of_30_members_and_30_criteria():
         started = time.perf_counter()
         content = block_files.scoring_pdf(table)
         runs.append(time.perf_counter() - started)
-    Path("/tmp/block-scoring-bench.pdf").write_bytes(content)  # to look at
     pages = len(PdfReader(io.BytesIO(content)).pages)
     print(
         f"\nscoring PDF, {MEMBERS} members × {CRITERIA} criteria: {pages} pages, "
