@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.text import Truncator
 
 from campaigns.blocks.standings import BlockTable, Standing, block_standings
-from campaigns.enums import AcclamationState, ProposalKind, SubmissionState
+from campaigns.enums import AcclamationState, CriterionKind, ProposalKind, SubmissionState
 from campaigns.models import Acclamation
 from campaigns.movement import criteria_tree
 from campaigns.sheets import scoring
@@ -30,6 +30,7 @@ from units.models import Membership
 from . import wording
 
 SHORT_TEXT = 90  # characters of a criterion's text in the tables
+MATRIX_COLUMNS = 20  # leaf criteria side by side in one matrix of the PDF, at most
 HUNDRED = Decimal("100")
 ONE_PLACE = Decimal("0.1")
 
@@ -48,12 +49,33 @@ class CriterionLine:
     reviewed_score: Decimal | None = None
 
 
+@dataclass(frozen=True)
+class Column:
+    """A leaf criterion as a column of the PDF's matrix (a penalty's scores are the
+    points deducted, as entered)."""
+
+    code: str
+    text: str
+    max_points: Decimal
+    penalty: bool
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A member's score on one criterion in the matrix: the block's (the unit's own
+    where the block gave none) and the unit's own where the block's differs."""
+
+    score: Decimal | None
+    own: Decimal | None = None
+
+
 @dataclass
 class MemberScores:
     """A member of the block in the scoring table, in ranking order."""
 
     standing: Standing
     lines: list[CriterionLine] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
 
     @property
     def unit(self):
@@ -97,6 +119,28 @@ class ScoringTable:
     members: list[MemberScores]
     head_name: str
     issued_on: dt.date
+    columns: list[Column] = field(default_factory=list)
+
+    @property
+    def matrices(self) -> list[dict]:
+        """The PDF's matrix of the members who sent × the leaf criteria, split into
+        consecutive matrices of at most MATRIX_COLUMNS columns of even widths; the
+        total closes the last one. Each: {"columns", "rows": [(member, cells)],
+        "last"}."""
+        count = len(self.columns)
+        if not count:
+            return []
+        parts = -(-count // MATRIX_COLUMNS)
+        size = -(-count // parts)
+        starts = range(0, count, size)
+        return [
+            {
+                "columns": self.columns[start : start + size],
+                "rows": [(m, m.cells[start : start + size]) for m in self.sent],
+                "last": start + size >= count,
+            }
+            for start in starts
+        ]
 
     @property
     def adjusted(self) -> list[MemberScores]:
@@ -140,12 +184,14 @@ def scoring_table(group, period, *, today: dt.date) -> ScoringTable:
     with translation.override(wording.DOCUMENT_LANGUAGE):  # reasons, bands, labels
         table = block_standings(group, period, scores=True)
     tree = criteria_tree.rows(table.criteria)
+    leaves = [row.criterion for row in tree if not row.is_section]
     members = []
     for standing in table.standings:
         member = MemberScores(standing)
         if member.sent:
             answers = table.scores.get(standing.submission.pk, {})
             member.lines = [_line(row, answers, member.accepted) for row in tree]
+            member.cells = [_cell(answers.get(c.pk)) for c in leaves]
         members.append(member)
     return ScoringTable(
         group=group,
@@ -154,12 +200,32 @@ def scoring_table(group, period, *, today: dt.date) -> ScoringTable:
         members=members,
         head_name=head_name(group),
         issued_on=today,
+        columns=[
+            Column(
+                c.code,
+                _short(c.text),
+                c.max_points,
+                c.kind == CriterionKind.PENALTY,
+            )
+            for c in leaves
+        ],
     )
+
+
+def _short(text: str) -> str:
+    return Truncator(" ".join(text.split())).chars(SHORT_TEXT)
+
+
+def _cell(scores: tuple | None) -> Cell:
+    self_score, block_score, _reviewer = scores or (None, None, None)
+    if block_score is None:
+        return Cell(self_score)
+    return Cell(block_score, self_score if self_score != block_score else None)
 
 
 def _line(row, answers: dict, accepted: bool) -> CriterionLine:
     criterion = row.criterion
-    text = Truncator(" ".join(criterion.text.split())).chars(SHORT_TEXT)
+    text = _short(criterion.text)
     if row.is_section:
         return CriterionLine(criterion.code, text, None, row.depth, True)
     self_score, block_score, reviewer_score = answers.get(criterion.pk, (None, None, None))

@@ -75,6 +75,17 @@ def number(value: Decimal | int | None, places: int = 2) -> str:
     return f"{Decimal(value):.{places}f}".replace(".", ",")
 
 
+def compact_number(value: Decimal | int | None) -> str:
+    """A score without trailing zeros and with a decimal comma (3, 2,5), "-" when
+    empty: the cells of a wide matrix."""
+    if value is None or value == "":
+        return "-"
+    text = f"{Decimal(value):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
 NARRATIVE_FIELDS = ("strengths", "limitations", "next_tasks")
 DRAFT_NOTE = "(Dự thảo: nội dung gợi ý từ số liệu, chưa được cán bộ thi đua chỉnh sửa.)"
 

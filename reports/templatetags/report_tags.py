@@ -12,6 +12,13 @@ def num(value, places=2):
 
 
 @register.filter
+def pts(value):
+    """A score as the compact matrix prints it: no trailing zeros (3, 2,5), "-" when
+    empty."""
+    return wording.compact_number(value)
+
+
+@register.filter
 def dmy(value):
     """A date as dd/mm/yyyy whatever the language (the documents are Vietnamese)."""
     return value.strftime("%d/%m/%Y") if value else ""

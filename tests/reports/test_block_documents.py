@@ -15,7 +15,13 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from campaigns.enums import AcclamationState, AdjustmentKind, PeriodKind, ProposalKind
+from campaigns.enums import (
+    AcclamationState,
+    AdjustmentKind,
+    CriterionKind,
+    PeriodKind,
+    ProposalKind,
+)
 from campaigns.enums import SubmissionState as S
 from campaigns.models import (
     Acclamation,
@@ -256,8 +262,17 @@ def test_scoring_pdf_lists_every_member_with_its_scores_rank_and_adjustments(
     assert "2 Vụ Pháp chế 93,00 85,00 90,00 0,00 85,00" in text
     assert "Lỗi đường truyền ngày 21/12" in text
     assert "Điều chỉnh từ -3,00 điểm" in text
-    assert "1.1 Hoàn thành kế hoạch 60,00 55,00 50,00 52,00" in text
-    assert "1.2 Cải cách hành chính 30,00 28,00 25,00 28,00" in text
+    # The matrix: members in ranking order, a column per leaf criterion (its code and
+    # max), the block's score with the unit's own in parentheses where it differs,
+    # then the sheet's block total; C's sheet was not scored by the block.
+    assert "Hạng Đơn vị 1.1 60 1.2 30 2 10 Cộng" in text
+    assert "1 Viện Chiến lược 58 29 9 96 2 Vụ Pháp chế 50 (55) 25 (28) 10 85" in text
+    assert "(x): điểm đơn vị tự chấm, ghi ở ô có điểm khối chấm khác điểm tự chấm." in text
+    assert "1.1 Hoàn thành kế hoạch (tối đa 60)" in text
+    assert "2 Công tác đoàn thể (tối đa 10)" in text
+    assert "Công tác chuyên môn" not in text  # a section is no column
+    assert "Thẩm định" in text  # the reviewed total stays in the ranking
+    assert "52 (" not in text  # the reviewed score per criterion is in the XLSX only
     assert "fewer penalty points" not in text
     assert "ít điểm trừ hơn" in text  # the tie-break, in Vietnamese
     assert "=1+1: Chưa bắt đầu tự đánh giá." in text
@@ -507,6 +522,9 @@ def test_query_count_does_not_grow_with_the_block(
         assert len(sheet_rows(response.content, "Xếp hạng")) == 1 + 4 + members
     else:
         assert len(PdfReader(io.BytesIO(response.content)).pages) >= 2
+    if name == "block_scoring_pdf":  # every new member is a row of the matrix
+        text = pdf_text(response.content)
+        assert text.count("39 (40) 20 5 64") == members
 
 
 def test_group_title_puts_the_kind_first_when_the_name_lacks_it(year):
@@ -553,3 +571,33 @@ def test_a_block_where_no_one_sent_has_a_table_of_why(year, block_head, client_f
     text = pdf_text(response.content)
     assert "Chưa có đơn vị nào gửi bản tự đánh giá." in text
     assert "Vụ Pháp chế: Chưa gửi bản tự đánh giá." in text
+
+
+def test_many_criteria_split_into_matrices_of_even_widths_the_total_closing_the_last(
+    year, block_head, client_for
+):
+    campaign = year["period"].campaign
+    for index in range(22):  # 3 + 22 = 25 leaves: two matrices of 13 and 12
+        CriterionFactory(
+            campaign=campaign, code=f"3.{index + 1}", max_points=D(2), order=10 + index
+        )
+    CriterionFactory(
+        campaign=campaign,
+        code="9",
+        text="Vi phạm kỷ luật",
+        kind=CriterionKind.PENALTY,
+        max_points=D(5),
+        order=99,
+    )
+
+    day = dt.date(2024, 12, 28)
+    table = block_documents.scoring_table(year["group"], year["period"], today=day)
+    parts = table.matrices
+    assert [len(p["columns"]) for p in parts] == [13, 13]
+    assert [p["last"] for p in parts] == [False, True]
+    assert [m.unit.name for m, _cells in parts[0]["rows"]] == ["Viện Chiến lược", "Vụ Pháp chế"]
+
+    text = pdf_text(client_for(block_head).get(url("block_scoring_pdf", year)).content)
+    assert text.count("Hạng Đơn vị") == 1 + 2  # the ranking, then two matrices
+    assert "9 trừ 5 Cộng" in text  # the penalty's column closes the last matrix
+    assert "9 Vi phạm kỷ luật (trừ tối đa 5)" in text
