@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "units.apps.LoginAttemptsConfig",  # django-axes
     "units",
     "campaigns",
+    "awards",
     "reports",
 ]
 

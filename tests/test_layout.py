@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = {"spreadsheets", "units", "campaigns", "reports", "emulation"}
+APPS = {"spreadsheets", "units", "campaigns", "awards", "reports", "emulation"}
 
 
 def imported_packages(package: str) -> dict[str, set[str]]:
@@ -29,8 +29,9 @@ def imported_packages(package: str) -> dict[str, set[str]]:
     ("package", "forbidden"),
     [
         ("spreadsheets", APPS),
-        ("units", {"campaigns", "reports"}),
-        ("campaigns", {"reports"}),
+        ("units", {"campaigns", "awards", "reports"}),
+        ("campaigns", {"awards", "reports"}),
+        ("awards", {"reports"}),
     ],
 )
 def test_dependencies_point_one_way(package, forbidden):

@@ -21,7 +21,16 @@ PO_FILE = LC_MESSAGES / "django.po"
 MO_FILE = LC_MESSAGES / "django.mo"
 # What makemessages reads for the "django" domain: the apps, the project package and
 # the project templates.
-SOURCES = ("emulation", "units", "campaigns", "reports", "spreadsheets", "templates", "manage.py")
+SOURCES = (
+    "emulation",
+    "units",
+    "campaigns",
+    "awards",
+    "reports",
+    "spreadsheets",
+    "templates",
+    "manage.py",
+)
 HINT = "run `make messages` and translate them in locale/vi/LC_MESSAGES/django.po"
 
 
