@@ -23,6 +23,7 @@ from awards.rulesets import UnknownRuleSet, in_force
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # pure: it reads files and judges, no database
     help = _(
         "Judge records (JSON) for an emulation title or form of commendation and print "
         "the verdicts, with every rule checked and its legal basis, as JSON."
