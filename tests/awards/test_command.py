@@ -220,3 +220,99 @@ def test_the_command_line_exits_2_with_the_message_on_stderr(write, capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "is_leader: expected true or false" in captured.err
+
+
+EXAMPLE = {
+    "person_id": "P-017",
+    "name": "Nguyễn Văn A",
+    "position": "chuyên viên",
+    "unit": "Cục …",
+    "start_date": "2016-03-01",
+    "prior_contract_same_agency_from": None,
+    "unit_join_date": None,
+    "is_leader": False,
+    "leader_of": None,
+    "grades": {"2023": "HTTNV", "2024": "HTXSNV"},
+    "conduct_ok": {"2024": True},
+    "titles": [{"year": 2023, "title": "LDTT", "decision": "12/QĐ-…", "date": "2024-01-18"}],
+    "awards": [
+        {
+            "form": "BK_BO",
+            "achievement_year": 2021,
+            "kind": "regular",
+            "decision": "…",
+            "date": "2022-04-10",
+        }
+    ],
+    "initiatives": [
+        {
+            "id": "SK-1",
+            "type": "initiative",
+            "scope": "co_so",
+            "recognized": "2024-05-08",
+            "decision": "…",
+            "used_for": [{"code": "CSTDCS", "year": 2024}],
+        }
+    ],
+    "discipline": [
+        {
+            "level": "khien_trach",
+            "decided": "2023-10-01",
+            "decision": "…",
+            "effective_from": "2023-10-01",
+            "effective_to": "2024-09-30",
+        }
+    ],
+    "open_processes": [{"type": "disciplinary_review", "opened": "2024-12-10", "closed": None}],
+    "leave": [{"type": "maternity", "from": "2024-06-01", "to": "2024-11-30", "statutory": True}],
+    "training": [
+        {
+            "course": "…",
+            "from": "2023-09-01",
+            "to": "2024-08-31",
+            "compliant": True,
+            "completed": True,
+            "result": "kha",
+        }
+    ],
+    "transfer": {"from_unit": "…", "date": "2024-09-01", "old_unit_comments": True},
+    "unit_titles": {"2024": ["TTLDXS"]},
+    "unit_context": {"ldtt_recipients": 24, "cstdcs_rank": 3},
+}
+
+
+def test_the_example_record_of_eligibility_md(write):
+    """The record of eligibility.md §2 for CSTĐCS 2024: the excellent grade and the cap
+    (15% of 24 is 3, floor) are met; the khiển trách ending 30/09/2024 leaves 3 months of
+    the year (Decree 98/2023 Art 4) and the disciplinary review opened 10/12/2024 is still
+    open on 20/01/2025, so not eligible."""
+    verdict = run(write(EXAMPLE), "--title", "CSTDCS", "--year", "2024", "--as-of", "2025-01-20")
+    assert verdict["eligible"] is False
+    failing = {r["rule"] for r in verdict["reasons"] if not r["met"]}
+    assert failing == {"DISCIPLINE", "OPEN_PROCESS"}
+    met = {r["rule"] for r in verdict["reasons"] if r["met"]}
+    assert {
+        "CSTDCS_BASE_LDTT",
+        "CSTDCS_ACHIEVEMENT",
+        "CSTDCS_CAP",
+        "TENURE",
+        "WORKING_TIME",
+        "TRAINING_RESULT",
+        "TRANSFER_COMMENTS",
+    } <= met
+    discipline = next(r for r in verdict["reasons"] if r["rule"] == "DISCIPLINE")
+    assert "hết hiệu lực ngày 30/09/2024" in discipline["text"]
+    later = run(
+        write(EXAMPLE),
+        "--title",
+        "LDTT",
+        "--year",
+        "2024",
+        "--as-of",
+        "2025-01-20",
+        "--set",
+        "open_process_bars_award=false",
+        "--set",
+        'disc_partial_year="none"',
+    )
+    assert [r["rule"] for r in later["reasons"] if not r["met"]] == ["DISCIPLINE"]
