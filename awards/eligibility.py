@@ -900,7 +900,8 @@ def _member_discipline(ctx: _Context, bar: str, basis: str) -> None:
             if not _at_least(d.level, bar):
                 continue
             if ctx.p.collective_discipline_year_basis == "decided_in_year":
-                counts = d.decided is not None and d.decided.year == year
+                decided = d.decided or d.effective_from
+                counts = decided is not None and decided.year == year
             else:
                 start = d.effective_from or d.decided
                 counts = start is not None and _overlap(

@@ -240,3 +240,12 @@ def test_a_collective_title_on_a_person_is_refused_with_a_reason():
     v = verdict(person(), "TTLDTT")
     assert not v.eligible
     assert v.reasons[0].rule == "RECORD_KIND"
+
+
+def test_collective_discipline_without_decision_date_uses_its_start():
+    """A member's discipline known only by its effective dates counts in the year it began."""
+    people = members(ldtt=8, plain=2)
+    people[0]["discipline"] = [{"level": "canh_cao", "effective_from": "2024-04-01"}]
+    assert not met(unit(members=people), "TTLDTT", "COLLECTIVE_DISCIPLINE")
+    people[0]["discipline"] = [{"level": "canh_cao", "effective_from": "2023-04-01"}]
+    assert met(unit(members=people), "TTLDTT", "COLLECTIVE_DISCIPLINE")
