@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from awards.parameters import CHOICES, NAMES, Parameters
 
 DEFAULTS = Parameters()
+SHARES = tuple(name for name in NAMES if isinstance(getattr(DEFAULTS, name), Decimal))
 
 # The labels of the values a choice parameter takes (awards.parameters.CHOICES).
 LABELS = {
@@ -138,7 +139,10 @@ class RuleSet(models.Model):
         ),
     )
     quorum_denominator = models.PositiveSmallIntegerField(
-        _("quorum (denominator)"), default=3, validators=[MinValueValidator(1)]
+        _("quorum (denominator)"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("The denominator of that fraction: 3 for two thirds."),
     )
 
     # Tenure and time worked
@@ -481,6 +485,14 @@ class RuleSet(models.Model):
                 | Q(effective_to__gte=models.F("effective_from")),
                 name="ruleset_period_in_order",
             ),
+            models.CheckConstraint(condition=Q(quorum_denominator__gte=1), name="ruleset_quorum"),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{share}__gte": 0, f"{share}__lte": 1}),
+                    name=f"ruleset_{share}_is_a_share",
+                )
+                for share in SHARES
+            ),
         ]
 
     def __str__(self):
@@ -584,6 +596,10 @@ class VotingThreshold(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["rule_set", "title", "council_level"], name="voting_threshold_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(threshold_pct__gte=0, threshold_pct__lte=100),
+                name="voting_threshold_is_a_percentage",
             ),
         ]
 

@@ -385,3 +385,12 @@ def test_the_copy_action_shows_a_refusal_and_saves_nothing(staff_client):
     assert list(response.context["form"].errors) == ["code"]
     assert RuleSet.objects.get(code="RS-2025-07").effective_to is None
     assert RuleSet.objects.count() == 2
+
+
+def test_the_database_refuses_a_share_above_one():
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RuleSet.objects.filter(code="RS-2024").update(cstdcs_cap_share=Decimal("1.5"))
+
+    assert RuleSet.objects.get(code="RS-2024").cstdcs_cap_share == Decimal("0.15")
