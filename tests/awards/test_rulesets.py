@@ -394,3 +394,28 @@ def test_the_database_refuses_a_share_above_one():
         RuleSet.objects.filter(code="RS-2024").update(cstdcs_cap_share=Decimal("1.5"))
 
     assert RuleSet.objects.get(code="RS-2024").cstdcs_cap_share == Decimal("0.15")
+
+
+def test_the_add_page_saves_a_set_of_another_sector(staff_client):
+    data = {
+        **_form_defaults(),
+        "code": "BGD-2025",
+        "name": "Ngành giáo dục",
+        "sector": "bgddt",
+        "legal_bases": "Thông tư 29/2023/TT-BGDĐT",
+        "effective_from": "01/07/2025",
+        "effective_to": "",
+        "leader_gate_required_unit_title": "",
+        "cstdcs_cap_share": "0.2",
+        "voting_thresholds-TOTAL_FORMS": "0",
+        "voting_thresholds-INITIAL_FORMS": "0",
+    }
+
+    response = staff_client.post(reverse("admin:awards_ruleset_add"), data)
+
+    assert response.status_code == 302
+    saved = RuleSet.objects.get(code="BGD-2025")
+    assert saved.parameters() == Parameters(
+        leader_gate_required_unit_title=None, cstdcs_cap_share=Decimal("0.2")
+    )
+    assert in_force(dt.date(2025, 7, 1), sector="bgddt")[0] == "BGD-2025"
