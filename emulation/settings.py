@@ -393,6 +393,8 @@ PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 
 # The product's own settings.
 SITE_NAME = env.str("THIDUA_SITE_NAME", default="Thi đua")
+# The ministry's sector: the rule set in force is the one of this sector (awards.rulesets).
+RULESET_SECTOR = env.str("THIDUA_RULESET_SECTOR", default="tnmt")
 # The letterhead of the reports to the Minister (Decree 30/2020 layout).
 REPORT_PLACE = env.str("THIDUA_REPORT_PLACE", default="Hà Nội")
 REPORT_ISSUER = env.str("THIDUA_REPORT_ISSUER", default="Vụ Tổ chức cán bộ")

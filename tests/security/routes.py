@@ -160,6 +160,7 @@ ADMIN_OBJECTS = {
     "campaigns.unittitle": lambda w: w.unit_title_b.pk,
     "campaigns.proposal": lambda w: w.proposal_b.pk,
     "reports.report": lambda w: w.report.pk,
+    "awards.ruleset": lambda w: _rule_set(),
     "units.accountunlock": lambda w: w.unlock_b.pk,
     "axes.accessattempt": lambda w: w.access_attempt_b.pk,
     "axes.accesslog": lambda w: w.access_log_b.pk,
@@ -188,6 +189,13 @@ ADMIN_KWARGS = {
         "year": w.campaign.year - 1,
     },
 }
+
+
+def _rule_set() -> int:
+    # Shipped by the awards migration: the ministry-wide data no unit owns.
+    from awards.models import RuleSet
+
+    return RuleSet.objects.get(code="RS-2025-07").pk
 
 
 def _period_group(w) -> dict:

@@ -358,7 +358,7 @@ def _body(response) -> bytes:
 def _tables() -> list[str]:
     return [
         model._meta.db_table
-        for app_label in ("units", "campaigns", "reports", "admin", "auth")
+        for app_label in ("units", "campaigns", "awards", "reports", "admin", "auth")
         for model in apps.get_app_config(app_label).get_models()
     ]
 

@@ -1,0 +1,3 @@
+from .rulesets import RuleSet, VotingThreshold
+
+__all__ = ["RuleSet", "VotingThreshold"]
