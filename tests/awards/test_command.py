@@ -10,6 +10,9 @@ from django.core.management.base import CommandError
 
 from tests.awards.law import person, unit
 
+# The rule set in force is read from the RuleSet rows (awards.rulesets).
+pytestmark = pytest.mark.django_db
+
 
 def run(*args):
     out, err = io.StringIO(), io.StringIO()
