@@ -13,5 +13,7 @@ the domain logic that views, tasks and admin all call is grouped by concern:
   reminders.
 - individuals/: the year-end assessments of a unit's people, one by one or from a
   sheet.
-- blocks/ (not yet): block and cluster scoring and ranking will have their room here.
+- blocks/: blocks and clusters at work: the block's scores of its members' sheets,
+  the adjustments, the standings (ranking, tie-break, bands), the acclamation vote and
+  its proposals.
 """
