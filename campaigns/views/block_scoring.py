@@ -9,7 +9,7 @@ shows the block's scores itself."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,14 +20,11 @@ from django.views.decorators.http import require_GET, require_POST
 from campaigns.blocks import scoring as block_scoring
 from campaigns.enums import Subject
 from campaigns.models import Answer, Criterion
-from campaigns.sheets import answers as answer_service
 from campaigns.sheets import workflow
 from campaigns.sheets.forms import BlockScoreForm
 from campaigns.sheets.queries import load_sheet, submission_queryset
 from campaigns.sheets.scoring import score_text
-from campaigns.views.common import parse_id
-from campaigns.views.submission import missing_version_message
-from units.forms import first_error, removed_controls_notice
+from campaigns.views.submission import scored_save
 from units.scope import get_visible_or_404, require
 
 TEMPLATE = "campaigns/block_scoring.html"
@@ -103,33 +100,21 @@ def criterion_block_score(request, pk: int, criterion_pk: int):
         .first()
     ) or Answer(criterion=criterion)
     answer.submission, answer.criterion = submission, criterion
-    expected = parse_id(request.POST.get("force_version") or request.POST.get("version", ""))
-    form = BlockScoreForm(request.POST)
-    context = {"answer": answer, "status": "", "error": "", "stale": None, "notice": ""}
-    try:
-        if expected is None:
-            raise workflow.WorkflowError(missing_version_message())
-        if not form.is_valid():
-            raise workflow.WorkflowError(first_error(form))
-        saved = block_scoring.save_block_score_for(
+    context = scored_save(
+        request,
+        answer,
+        BlockScoreForm(request.POST),
+        lambda data, version: block_scoring.save_block_score_for(
             submission,
             criterion,
             by=user,
             now=timezone.now(),
-            expected_version=expected,
-            block_score=form.cleaned_data["block_score"],
-            comment=form.cleaned_data["block_comment"],
-            reason=form.cleaned_data["reason"],
-        )
-        context.update(
-            answer=saved, status=_("Saved"), saved=True, notice=removed_controls_notice(form)
-        )
-    except answer_service.StaleAnswer as stale:
-        context.update(error=str(stale), stale=stale.current)
-    except ValidationError as error:
-        context["error"] = answer_service.validation_message(error)
-    except workflow.WorkflowError as error:
-        context["error"] = str(error)
+            expected_version=version,
+            block_score=data["block_score"],
+            comment=data["block_comment"],
+            reason=data["reason"],
+        ),
+    )
     if not request.htmx:
         return _without_htmx(request, submission, criterion, context)
     response = render(request, f"{TEMPLATE}#block_status", context)

@@ -6,7 +6,6 @@ import rules
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
@@ -30,7 +29,7 @@ from campaigns.sheets.queries import (
     submission_queryset,
 )
 from campaigns.views.common import parse_id
-from campaigns.views.submission import missing_version_message, score_text
+from campaigns.views.submission import score_text, scored_save
 from units.forms import first_error, removed_controls_notice
 from units.models import EmulationGroup, Unit
 from units.scope import get_visible_or_404, require
@@ -218,32 +217,20 @@ def _review_row(request, answer):
         answer.submission,
         message=_("You are not allowed to review this self-assessment."),
     )
-    expected = parse_id(request.POST.get("force_version") or request.POST.get("version", ""))
-    form = ReviewForm(request.POST)
-    context = {"answer": answer, "status": "", "error": "", "stale": None, "notice": ""}
-    try:
-        if expected is None:
-            raise workflow.WorkflowError(missing_version_message())
-        if not form.is_valid():
-            raise workflow.WorkflowError(first_error(form))
-        saved = answer_service.save_review_for(
+    context = scored_save(
+        request,
+        answer,
+        ReviewForm(request.POST),
+        lambda data, version: answer_service.save_review_for(
             answer.submission,
             answer.criterion,
             by=request.user,
             now=timezone.now(),
-            expected_version=expected,
-            reviewer_score=form.cleaned_data["reviewer_score"],
-            comment=form.cleaned_data["reviewer_comment"],
-        )
-        context.update(
-            answer=saved, status=_("Saved"), saved=True, notice=removed_controls_notice(form)
-        )
-    except answer_service.StaleAnswer as stale:
-        context.update(error=str(stale), stale=stale.current)
-    except ValidationError as error:
-        context["error"] = answer_service.validation_message(error)
-    except workflow.WorkflowError as error:
-        context["error"] = str(error)
+            expected_version=version,
+            reviewer_score=data["reviewer_score"],
+            comment=data["reviewer_comment"],
+        ),
+    )
     if not request.htmx:
         if context["error"]:
             messages.error(request, context["error"])

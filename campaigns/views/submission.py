@@ -46,6 +46,31 @@ def missing_version_message() -> str:
     return _("The form is missing its version: copy your text, reload the page and paste it again.")
 
 
+def scored_save(request, answer: Answer, form, save) -> dict:
+    """Run one scorer's save of a row (the reviewer's, the block's) and say what
+    happened, as the row's status partial shows it: `save(cleaned_data, version)`
+    is called with the form's data and the version the page had loaded; a missing
+    version, an invalid form, a stale answer or a refusal become the row's error."""
+    expected = parse_id(request.POST.get("force_version") or request.POST.get("version", ""))
+    context = {"answer": answer, "status": "", "error": "", "stale": None, "notice": ""}
+    try:
+        if expected is None:
+            raise workflow.WorkflowError(missing_version_message())
+        if not form.is_valid():
+            raise workflow.WorkflowError(first_error(form))
+        saved = save(form.cleaned_data, expected)
+        context.update(
+            answer=saved, status=_("Saved"), saved=True, notice=removed_controls_notice(form)
+        )
+    except answer_service.StaleAnswer as stale:
+        context.update(error=str(stale), stale=stale.current)
+    except ValidationError as error:
+        context["error"] = answer_service.validation_message(error)
+    except workflow.WorkflowError as error:
+        context["error"] = str(error)
+    return context
+
+
 def _unit_sheet(request, period_pk: int, unit_pk: int) -> Submission:
     """The unit's self-assessment of the period, or an unsaved one when the unit has
     saved nothing yet (404 unless the user may see it)."""
