@@ -23,16 +23,15 @@ from django.utils.translation import gettext as _
 
 from campaigns.blocks import options
 from campaigns.blocks.standings import (
-    GOVERNMENT_FLAG,
-    MINISTRY_FLAG,
     ZERO,
     _points,
+    acclamation_closed,
     automatic_adjustments,
+    prior_flags,
 )
-from campaigns.enums import AcclamationState, AdjustmentKind, SubmissionState
-from campaigns.models import Acclamation, AdjustmentOverride, Submission, UnitTitle
+from campaigns.enums import AdjustmentKind, SubmissionState
+from campaigns.models import AdjustmentOverride, Submission
 from campaigns.sheets.workflow import lock
-from units.models import GroupMembership
 
 MAX_POINTS = Decimal("100")
 TWO_PLACES = Decimal("0.01")
@@ -95,31 +94,16 @@ def automatic_points(submission: Submission, kind: str) -> Decimal:
     (0 when they give none)."""
     period = submission.period
     campaign = period.campaign
-    titles = set(
-        UnitTitle.objects.filter(
-            unit_id=submission.unit_id,
-            year=campaign.year - 1,
-            title__code__in=(MINISTRY_FLAG, GOVERNMENT_FLAG),
-        ).values_list("title__code", flat=True)
-    )
     found = automatic_adjustments(
         submission,
         due_on=period.due_on,
         rules=options.rules_for(campaign),
-        prior_titles=titles,
+        prior_titles=prior_flags([submission.unit_id], campaign.year).get(
+            submission.unit_id, set()
+        ),
         year=campaign.year,
     )
     return next((a.automatic for a in found if a.kind == kind), ZERO)
-
-
-def acclamation_closed(submission: Submission) -> bool:
-    """The acclamation of the sheet's block or cluster for its period is closed."""
-    groups = GroupMembership.objects.filter(
-        unit_id=submission.unit_id, year=submission.period.campaign.year
-    ).values("group_id")
-    return Acclamation.objects.filter(
-        period_id=submission.period_id, group_id__in=groups, state=AcclamationState.CLOSED
-    ).exists()
 
 
 def _check(locked: Submission, kind: str, by) -> None:

@@ -17,8 +17,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from campaigns.blocks.options import blocks_score, rules_for
-from campaigns.enums import AcclamationState, AnswerField, Subject, SubmissionState
-from campaigns.models import Acclamation, Answer, AnswerChange, Criterion, Submission
+from campaigns.blocks.standings import acclamation_closed
+from campaigns.enums import AnswerField, Subject, SubmissionState
+from campaigns.models import Answer, AnswerChange, Criterion, Submission
 from campaigns.movement import criteria_tree
 from campaigns.sheets import scoring
 from campaigns.sheets.answers import UNSET, refresh_block_total, save_values
@@ -54,13 +55,7 @@ def why_not_scored(submission: Submission) -> str:
     period = submission.period
     if not blocks_score(period, rules_for(period.campaign)):
         return _("Blocks and clusters do not score this period of the movement.")
-    closed = Acclamation.objects.filter(
-        period=period,
-        state=AcclamationState.CLOSED,
-        group__year=period.campaign.year,
-        group__memberships__unit_id=submission.unit_id,
-    ).exists()
-    if closed:
+    if acclamation_closed(submission):
         return _("The block's vote is closed: its scores can no longer change.")
     return ""
 

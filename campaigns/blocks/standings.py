@@ -18,8 +18,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.blocks import options
-from campaigns.enums import AdjustmentKind, CriterionKind, Subject, SubmissionState
-from campaigns.models import AdjustmentOverride, Answer, Criterion, Submission, UnitTitle
+from campaigns.enums import (
+    AcclamationState,
+    AdjustmentKind,
+    CriterionKind,
+    Subject,
+    SubmissionState,
+)
+from campaigns.models import (
+    Acclamation,
+    AdjustmentOverride,
+    Answer,
+    Criterion,
+    Submission,
+    UnitTitle,
+)
 from campaigns.movement import criteria_tree
 
 ZERO = Decimal("0")
@@ -280,6 +293,30 @@ def _effective(self_score, block_score):
     return self_score if block_score is None else block_score
 
 
+def prior_flags(unit_ids, year: int) -> dict[int, set[str]]:
+    """The flags (codes) each unit received for the year before `year`: what the flag
+    bonuses read (one query)."""
+    prior: dict[int, set[str]] = {}
+    for unit_id, code in UnitTitle.objects.filter(
+        unit_id__in=unit_ids,
+        year=year - 1,
+        title__code__in=(MINISTRY_FLAG, GOVERNMENT_FLAG),
+    ).values_list("unit_id", "title__code"):
+        prior.setdefault(unit_id, set()).add(code)
+    return prior
+
+
+def acclamation_closed(submission) -> bool:
+    """The acclamation of the sheet's block or cluster for its period is closed: its
+    scores and adjustments no longer change (one query)."""
+    return Acclamation.objects.filter(
+        period_id=submission.period_id,
+        state=AcclamationState.CLOSED,
+        group__year=submission.period.campaign.year,
+        group__memberships__unit_id=submission.unit_id,
+    ).exists()
+
+
 def block_standings(group, period, *, scores: bool = False) -> BlockTable:
     """Load and rank the group's members in the period (the period's campaign and the
     group's members are fetched here). With scores=True, the table also carries
@@ -319,13 +356,7 @@ def block_standings(group, period, *, scores: bool = False) -> BlockTable:
         .order_by("submission_id", "kind", "at", "id")
     ):
         overrides.setdefault(override.submission_id, {})[override.kind] = override
-    prior: dict[int, set[str]] = {}
-    for unit_id, code in UnitTitle.objects.filter(
-        unit_id__in=unit_ids,
-        year=campaign.year - 1,
-        title__code__in=(MINISTRY_FLAG, GOVERNMENT_FLAG),
-    ).values_list("unit_id", "title__code"):
-        prior.setdefault(unit_id, set()).add(code)
+    prior = prior_flags(unit_ids, campaign.year)
 
     standings = []
     for membership in memberships:
